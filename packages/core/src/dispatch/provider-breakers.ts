@@ -1,0 +1,90 @@
+import CircuitBreaker from "opossum";
+import { isProviderError } from "../errors/provider-error";
+import type { BreakerSettings } from "./breaker-settings";
+
+/** A breaker's state as the API reports it. */
+export type BreakerState = "closed" | "open" | "halfOpen";
+
+/** A breaker state change, for logs and metrics. */
+export interface BreakerTransition {
+  provider: string;
+  from: BreakerState;
+  to: BreakerState;
+  at: Date;
+}
+
+type Thunk = () => Promise<unknown>;
+
+/** One opossum breaker per provider account, created once and shared by every dispatch. */
+export class ProviderBreakers {
+  private readonly breakers = new Map<string, CircuitBreaker<[Thunk], unknown>>();
+
+  constructor(
+    providerNames: readonly string[],
+    settings: BreakerSettings,
+    onTransition: (transition: BreakerTransition) => void = () => {},
+  ) {
+    for (const name of providerNames) {
+      const breaker = new CircuitBreaker<[Thunk], unknown>((call: Thunk) => call(), {
+        name,
+        // The adapter's HTTP client owns the deadline: opossum's own timeout would leave the
+        // request running and manufacture ambiguous outcomes.
+        timeout: false,
+        volumeThreshold: settings.volumeThreshold,
+        errorThresholdPercentage: settings.errorThresholdPercentage,
+        rollingCountTimeout: settings.rollingCountTimeoutMs,
+        rollingCountBuckets: 10,
+        resetTimeout: settings.resetTimeoutMs,
+        rollingPercentilesEnabled: false,
+        enableSnapshots: false,
+        // A refused message or a rate limit says nothing about the provider's health.
+        errorFilter: (error: unknown) =>
+          isProviderError(error) &&
+          (error.outcome === "permanent" || error.reason === "rate_limited"),
+      });
+      let state: BreakerState = "closed";
+      const move = (to: BreakerState) => {
+        if (to !== state) {
+          onTransition({ provider: name, from: state, to, at: new Date() });
+          state = to;
+        }
+      };
+      breaker.on("open", () => move("open"));
+      breaker.on("halfOpen", () => move("halfOpen"));
+      breaker.on("close", () => move("closed"));
+      this.breakers.set(name, breaker);
+    }
+  }
+
+  /** The breaker's state; a provider without a breaker counts as closed. */
+  state(provider: string): BreakerState {
+    const breaker = this.breakers.get(provider);
+    if (!breaker || breaker.closed) {
+      return "closed";
+    }
+    return breaker.halfOpen ? "halfOpen" : "open";
+  }
+
+  /** True when the breaker will refuse a call right now. */
+  isOpen(provider: string): boolean {
+    return this.state(provider) === "open";
+  }
+
+  /** Runs a provider call through its breaker; rejects with code EOPENBREAKER when open. */
+  fire<T>(provider: string, call: () => Promise<T>): Promise<T> {
+    const breaker = this.breakers.get(provider);
+    return breaker ? (breaker.fire(call) as Promise<T>) : call();
+  }
+
+  /** Stops every breaker's timers. */
+  shutdown(): void {
+    for (const breaker of this.breakers.values()) {
+      breaker.shutdown();
+    }
+  }
+}
+
+/** True for opossum's "circuit open" rejection. */
+export function isOpenBreakerError(error: unknown): boolean {
+  return error instanceof Error && (error as Error & { code?: string }).code === "EOPENBREAKER";
+}

@@ -1,0 +1,195 @@
+import type { AttemptOutcome } from "../errors/attempt-outcomes";
+import { isProviderError, ProviderError } from "../errors/provider-error";
+import type { EmailMessage } from "../message/message-schema";
+import type { EmailProvider } from "../provider/email-provider";
+import type { SkippedProvider } from "../routing/plan-route";
+import type { AmbiguousPolicy } from "../routing/route-schema";
+import { isOpenBreakerError, type ProviderBreakers } from "./provider-breakers";
+
+/** A failed try as the attempt log records it. */
+export interface AttemptError {
+  class: Exclude<AttemptOutcome, "accepted">;
+  reason: string;
+  code?: string | undefined;
+  message: string;
+  statusCode?: number | undefined;
+}
+
+/** How one try ended. */
+export interface AttemptResult {
+  outcome: AttemptOutcome;
+  durationMs: number;
+  providerMessageId?: string | null | undefined;
+  error?: AttemptError | undefined;
+}
+
+/** Persists attempts: `start` is called before the provider call, so a crash leaves evidence. */
+export interface AttemptRecorder {
+  start(provider: string): Promise<string>;
+  finish(attemptId: string, result: AttemptResult): Promise<void>;
+}
+
+/** What running a plan came to. */
+export type PlanResult =
+  | {
+      kind: "sent";
+      provider: string;
+      providerMessageId: string | null;
+      possibleDuplicate: boolean;
+      skipped: SkippedProvider[];
+    }
+  | { kind: "failed"; error: ProviderError; possibleDuplicate: boolean; skipped: SkippedProvider[] }
+  | {
+      kind: "retry";
+      retryAfterMs?: number | undefined;
+      lastError?: ProviderError | undefined;
+      possibleDuplicate: boolean;
+      skipped: SkippedProvider[];
+    };
+
+/** Everything `runPlan` needs; the server builds it once per dispatch. */
+export interface RunPlanInput {
+  message: EmailMessage;
+  plan: readonly string[];
+  providers: ReadonlyMap<string, EmailProvider>;
+  breakers: ProviderBreakers;
+  onAmbiguous: AmbiguousPolicy;
+  /** Longest one provider call may take before it is abandoned as ambiguous. */
+  attemptTimeoutMs: number;
+  recorder: AttemptRecorder;
+  /** True when an earlier try of this message was ambiguous (already flagged). */
+  possibleDuplicate?: boolean;
+}
+
+/** Turns whatever a send threw into a classified ProviderError. */
+export function toProviderError(provider: string, error: unknown): ProviderError {
+  if (isProviderError(error)) {
+    return error;
+  }
+  // An adapter that throws something unclassified may have sent the request already.
+  return new ProviderError({
+    provider,
+    outcome: "ambiguous",
+    reason: "unknown",
+    message: error instanceof Error ? error.message : String(error),
+    cause: error,
+  });
+}
+
+/** The attempt-log form of a classified error. */
+export function toAttemptError(error: ProviderError): AttemptError {
+  return {
+    class: error.outcome,
+    reason: error.reason,
+    code: error.providerCode,
+    message: error.message,
+    statusCode: error.statusCode,
+  };
+}
+
+function withDeadline<T>(
+  promise: Promise<T>,
+  signal: AbortSignal,
+  provider: string,
+  timeoutMs: number,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () =>
+      reject(
+        new ProviderError({
+          provider,
+          outcome: "ambiguous",
+          reason: "timeout",
+          providerCode: "DEADLINE",
+          message: `no answer within ${timeoutMs} ms`,
+        }),
+      );
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/**
+ * Tries the plan's providers in order, each through its breaker, until one accepts. Moves on only
+ * after a retryable failure (or an ambiguous one when the policy says fail over, flagging the
+ * message); stops at a permanent failure so a bad message is not sprayed across every provider.
+ */
+export async function runPlan(input: RunPlanInput): Promise<PlanResult> {
+  const skipped: SkippedProvider[] = [];
+  let possibleDuplicate = input.possibleDuplicate ?? false;
+  let lastError: ProviderError | undefined;
+  let retryAfterMs: number | undefined;
+
+  for (const name of input.plan) {
+    const provider = input.providers.get(name);
+    if (!provider) {
+      skipped.push({ provider: name, reason: "unknown_provider", detail: "not configured" });
+      continue;
+    }
+    if (input.breakers.isOpen(name)) {
+      skipped.push({ provider: name, reason: "breaker_open", detail: "circuit open" });
+      continue;
+    }
+    const attemptId = await input.recorder.start(name);
+    const startedAt = performance.now();
+    const signal = AbortSignal.timeout(input.attemptTimeoutMs);
+    try {
+      const result = await input.breakers.fire(name, () =>
+        withDeadline(
+          provider.send(input.message, { signal, idempotencyKey: input.message.id }),
+          signal,
+          name,
+          input.attemptTimeoutMs,
+        ),
+      );
+      await input.recorder.finish(attemptId, {
+        outcome: "accepted",
+        durationMs: Math.round(performance.now() - startedAt),
+        providerMessageId: result.providerMessageId,
+      });
+      return {
+        kind: "sent",
+        provider: name,
+        providerMessageId: result.providerMessageId,
+        possibleDuplicate,
+        skipped,
+      };
+    } catch (thrown) {
+      const error = isOpenBreakerError(thrown)
+        ? new ProviderError({
+            provider: name,
+            outcome: "retryable",
+            reason: "provider_unavailable",
+            providerCode: "EOPENBREAKER",
+            message: "circuit open",
+          })
+        : toProviderError(name, thrown);
+      await input.recorder.finish(attemptId, {
+        outcome: error.outcome,
+        durationMs: Math.round(performance.now() - startedAt),
+        error: toAttemptError(error),
+      });
+      lastError = error;
+      if (error.outcome === "permanent") {
+        return { kind: "failed", error, possibleDuplicate, skipped };
+      }
+      if (error.outcome === "ambiguous") {
+        possibleDuplicate = true;
+        if (input.onAmbiguous === "fail") {
+          return { kind: "failed", error, possibleDuplicate, skipped };
+        }
+      }
+      if (error.retryAfterMs !== undefined) {
+        retryAfterMs =
+          retryAfterMs === undefined
+            ? error.retryAfterMs
+            : Math.min(retryAfterMs, error.retryAfterMs);
+      }
+    }
+  }
+  return { kind: "retry", retryAfterMs, lastError, possibleDuplicate, skipped };
+}

@@ -1,0 +1,115 @@
+export { type BreakerSettings, breakerSettingsSchema } from "./dispatch/breaker-settings";
+export { computeBackoff } from "./dispatch/compute-backoff";
+export {
+  type BreakerState,
+  type BreakerTransition,
+  isOpenBreakerError,
+  ProviderBreakers,
+} from "./dispatch/provider-breakers";
+export {
+  type AttemptError,
+  type AttemptRecorder,
+  type AttemptResult,
+  type PlanResult,
+  type RunPlanInput,
+  runPlan,
+  toAttemptError,
+  toProviderError,
+} from "./dispatch/run-plan";
+export {
+  type AttemptOutcome,
+  attemptOutcomes,
+  type FailureOutcome,
+  type ProviderErrorReason,
+  providerErrorReasons,
+} from "./errors/attempt-outcomes";
+export { classifyHttpStatus, parseRetryAfter } from "./errors/classify-http-status";
+export { ConfigError } from "./errors/config-error";
+export { type ErrorCode, errorCodes } from "./errors/error-codes";
+export { type ErrorDetail, MailrouteError } from "./errors/mailroute-error";
+export { isProviderError, ProviderError, type ProviderErrorInit } from "./errors/provider-error";
+export {
+  type BounceClass,
+  bounceClasses,
+  type EmailEvent,
+  type EmailEventType,
+  emailEventSchema,
+  emailEventTypes,
+  mailrouteSource,
+} from "./events/email-event";
+export { newId } from "./ids";
+export {
+  addressInputSchema,
+  addressListInputSchema,
+  domainOf,
+  type EmailAddress,
+  emailAddressSchema,
+  formatAddress,
+  isEmailAddress,
+  parseAddress,
+} from "./message/address";
+export {
+  type Attachment,
+  attachmentSchema,
+  type EmailMessage,
+  emailMessageSchema,
+  messageLimits,
+  recipientsOf,
+  reservedHeaderNames,
+  type SendMessageInput,
+  sendMessageSchema,
+  toEmailMessage,
+} from "./message/message-schema";
+export {
+  findUnsupportedFeature,
+  messageSizeBytes,
+  type ProviderCapabilities,
+} from "./provider/capabilities";
+export type { EmailProvider, SendOptions, SendResult } from "./provider/email-provider";
+export { type ProviderType, providerTypes } from "./provider/provider-types";
+export { matchesRoute } from "./routing/match-route";
+export { orderTargets } from "./routing/order-targets";
+export {
+  type PlanChecks,
+  planRoute,
+  type RoutePlan,
+  type SkippedProvider,
+} from "./routing/plan-route";
+export {
+  type AmbiguousPolicy,
+  ambiguousPolicies,
+  findUnknownProviders,
+  type RetryPolicy,
+  type RouteConfig,
+  type RouteMatch,
+  retryPolicySchema,
+  routeMatchSchema,
+  routeSchema,
+  routeStrategies,
+  routesSchema,
+  routeTargetSchema,
+} from "./routing/route-schema";
+export {
+  canDispatchMove,
+  isDispatchFinal,
+  type MessageStatus,
+  messageStatuses,
+  type RecipientStatus,
+  recipientStatuses,
+} from "./status/message-status";
+export type {
+  AcceptMessageInput,
+  AcceptOutcome,
+  ApiKeyRecord,
+  AttemptView,
+  CapturedMessage,
+  ClaimedJob,
+  CompleteMessageInput,
+  MailStore,
+  MessageDetail,
+  MessageQuery,
+  MessageSummary,
+  Page,
+  ProviderStats,
+  StoredResponse,
+} from "./store/mail-store";

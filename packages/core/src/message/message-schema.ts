@@ -1,0 +1,205 @@
+import { z } from "zod";
+import { addressInputSchema, addressListInputSchema, emailAddressSchema } from "./address";
+
+/** Headers mailroute or the provider set itself; a message may not override them. */
+export const reservedHeaderNames = [
+  "from",
+  "to",
+  "cc",
+  "bcc",
+  "reply-to",
+  "sender",
+  "subject",
+  "date",
+  "received",
+  "return-path",
+  "content-type",
+  "content-transfer-encoding",
+  "mime-version",
+  "dkim-signature",
+] as const;
+
+/** The limits the API enforces on every message, whatever the provider. */
+export const messageLimits = {
+  maxRecipients: 1000,
+  maxTags: 10,
+  maxTagLength: 128,
+  maxMetadataKeys: 50,
+  maxMetadataValueLength: 1000,
+  maxHeaders: 100,
+  maxAttachments: 100,
+  maxSubjectLength: 998,
+} as const;
+
+const headerNamePattern = /^[!-9;-~]+$/; // printable ASCII except the colon (RFC 5322 field-name)
+const oneLine = /^[^\r\n]*$/;
+const base64Pattern = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+const attachmentInputSchema = z
+  .object({
+    filename: z.string().min(1).max(255).regex(oneLine, "must be one line"),
+    content: z
+      .string()
+      .min(1)
+      .transform((value) => value.replace(/\s+/g, ""))
+      .refine((value) => base64Pattern.test(value), "must be base64"),
+    contentType: z
+      .string()
+      .regex(/^[\w.+-]+\/[\w.+-]+$/, "must be a MIME type such as application/pdf")
+      .optional(),
+    contentId: z.string().min(1).max(255).regex(oneLine, "must be one line").optional(),
+  })
+  .strict();
+
+const headersSchema = z.record(z.string(), z.string()).superRefine((headers, ctx) => {
+  const names = Object.keys(headers);
+  if (names.length > messageLimits.maxHeaders) {
+    ctx.addIssue({ code: "custom", message: `at most ${messageLimits.maxHeaders} headers` });
+  }
+  for (const name of names) {
+    const lower = name.toLowerCase();
+    if (!headerNamePattern.test(name)) {
+      ctx.addIssue({ code: "custom", path: [name], message: "is not a valid header name" });
+    } else if (
+      (reservedHeaderNames as readonly string[]).includes(lower) ||
+      lower.startsWith("x-mailroute-")
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: [name],
+        message: "is set by mailroute and cannot be overridden",
+      });
+    }
+    if (!oneLine.test(headers[name] ?? "")) {
+      ctx.addIssue({ code: "custom", path: [name], message: "must not contain CR or LF" });
+    }
+  }
+});
+
+const metadataSchema = z
+  .record(
+    z.string().min(1).max(128).regex(oneLine, "must be one line"),
+    z.string().max(messageLimits.maxMetadataValueLength),
+  )
+  .refine((value) => Object.keys(value).length <= messageLimits.maxMetadataKeys, {
+    message: `at most ${messageLimits.maxMetadataKeys} keys`,
+  });
+
+/** The body of `POST /v1/messages`, exactly as DESIGN.md's HTTP contract describes it. */
+export const sendMessageSchema = z
+  .object({
+    from: addressInputSchema,
+    to: addressListInputSchema,
+    cc: addressListInputSchema.optional(),
+    bcc: addressListInputSchema.optional(),
+    replyTo: addressListInputSchema.optional(),
+    subject: z
+      .string()
+      .max(messageLimits.maxSubjectLength)
+      .regex(oneLine, "must be one line")
+      .optional(),
+    text: z.string().optional(),
+    html: z.string().optional(),
+    attachments: z.array(attachmentInputSchema).max(messageLimits.maxAttachments).optional(),
+    headers: headersSchema.optional(),
+    tags: z
+      .array(z.string().min(1).max(messageLimits.maxTagLength).regex(oneLine, "must be one line"))
+      .max(messageLimits.maxTags)
+      .optional(),
+    metadata: metadataSchema.optional(),
+    sendAt: z.iso.datetime({ offset: true }).optional(),
+    template: z
+      .object({ id: z.string().min(1), data: z.record(z.string(), z.unknown()).optional() })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .superRefine((message, ctx) => {
+    if (message.template) {
+      return;
+    }
+    if (!message.subject) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["subject"],
+        message: "is required (or use a template)",
+      });
+    }
+    if (message.text === undefined && message.html === undefined) {
+      ctx.addIssue({ code: "custom", path: ["text"], message: "text or html is required" });
+    }
+    const count = message.to.length + (message.cc?.length ?? 0) + (message.bcc?.length ?? 0);
+    if (count > messageLimits.maxRecipients) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["to"],
+        message: `at most ${messageLimits.maxRecipients} recipients in all`,
+      });
+    }
+  });
+
+/** A send request after validation (addresses parsed, lists normalized). */
+export type SendMessageInput = z.output<typeof sendMessageSchema>;
+
+/** An attachment of a stored message. */
+export const attachmentSchema = z.object({
+  filename: z.string(),
+  /** Base64. */
+  content: z.string(),
+  contentType: z.string().optional(),
+  /** Set for inline parts, referenced from the HTML as `cid:<contentId>`. */
+  contentId: z.string().optional(),
+});
+
+/** An attachment of a stored message. */
+export type Attachment = z.infer<typeof attachmentSchema>;
+
+/** The normalized message every provider adapter receives. */
+export const emailMessageSchema = z.object({
+  /** mailroute's id (`msg_…`), sent to the provider as correlation metadata. */
+  id: z.string(),
+  from: emailAddressSchema,
+  to: z.array(emailAddressSchema),
+  cc: z.array(emailAddressSchema),
+  bcc: z.array(emailAddressSchema),
+  replyTo: z.array(emailAddressSchema),
+  subject: z.string(),
+  text: z.string().optional(),
+  html: z.string().optional(),
+  attachments: z.array(attachmentSchema),
+  headers: z.record(z.string(), z.string()),
+  tags: z.array(z.string()),
+  metadata: z.record(z.string(), z.string()),
+  sendAt: z.string().optional(),
+});
+
+/** The normalized message every provider adapter receives. */
+export type EmailMessage = z.infer<typeof emailMessageSchema>;
+
+/** Turns a validated request into the normalized message (defaults filled in, lists never absent). */
+export function toEmailMessage(id: string, input: SendMessageInput): EmailMessage {
+  return {
+    id,
+    from: input.from,
+    to: input.to,
+    cc: input.cc ?? [],
+    bcc: input.bcc ?? [],
+    replyTo: input.replyTo ?? [],
+    subject: input.subject ?? "",
+    ...(input.text !== undefined ? { text: input.text } : {}),
+    ...(input.html !== undefined ? { html: input.html } : {}),
+    attachments: input.attachments ?? [],
+    headers: input.headers ?? {},
+    tags: input.tags ?? [],
+    metadata: input.metadata ?? {},
+    ...(input.sendAt !== undefined ? { sendAt: input.sendAt } : {}),
+  };
+}
+
+/** Every recipient address of a message (to, cc, bcc), lowercased and de-duplicated. */
+export function recipientsOf(message: Pick<EmailMessage, "to" | "cc" | "bcc">): string[] {
+  const all = [...message.to, ...message.cc, ...message.bcc].map((address) =>
+    address.email.toLowerCase(),
+  );
+  return [...new Set(all)];
+}

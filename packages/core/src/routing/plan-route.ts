@@ -1,0 +1,48 @@
+import type { EmailMessage } from "../message/message-schema";
+import { matchesRoute } from "./match-route";
+import { orderTargets } from "./order-targets";
+import type { RouteConfig } from "./route-schema";
+
+/** A provider left out of a plan, and why (for the routing trace). */
+export interface SkippedProvider {
+  provider: string;
+  reason: "capability" | "breaker_open" | "unknown_provider";
+  detail: string;
+}
+
+/** The route chosen for a message and the providers to try, in order. */
+export interface RoutePlan {
+  route: string;
+  plan: string[];
+  skipped: SkippedProvider[];
+}
+
+/** What the planner may ask about each provider at planning time. */
+export interface PlanChecks {
+  /** Why the provider cannot take this message now, or null. */
+  check(provider: string, message: EmailMessage): SkippedProvider | null;
+  random?: () => number;
+}
+
+/** Picks the first route whose match holds, orders its providers and drops the ineligible ones. */
+export function planRoute(
+  message: EmailMessage,
+  routes: RouteConfig[],
+  checks: PlanChecks,
+): RoutePlan | null {
+  const route = routes.find((candidate) => matchesRoute(message, candidate.match));
+  if (!route) {
+    return null;
+  }
+  const plan: string[] = [];
+  const skipped: SkippedProvider[] = [];
+  for (const provider of orderTargets(route, checks.random)) {
+    const problem = checks.check(provider, message);
+    if (problem) {
+      skipped.push(problem);
+    } else {
+      plan.push(provider);
+    }
+  }
+  return { route: route.name, plan, skipped };
+}

@@ -1,0 +1,208 @@
+import type { AttemptError, AttemptResult } from "../dispatch/run-plan";
+import type { AttemptOutcome } from "../errors/attempt-outcomes";
+import type { EmailEvent } from "../events/email-event";
+import type { EmailAddress } from "../message/address";
+import type { EmailMessage } from "../message/message-schema";
+import type { RoutePlan } from "../routing/plan-route";
+import type { MessageStatus, RecipientStatus } from "../status/message-status";
+
+/** A response stored under an idempotency key and replayed for the same key and body. */
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+}
+
+/** What `acceptMessage` writes, all in one transaction. */
+export interface AcceptMessageInput {
+  message: EmailMessage;
+  acceptedAt: Date;
+  /** When the dispatcher may first pick it up (`sendAt`, or now). */
+  runAt: Date;
+  response: StoredResponse;
+  idempotency?: { scope: string; key: string; requestHash: string; expiresAt: Date } | undefined;
+}
+
+/** How an accept ended: stored, or answered from an earlier request with the same key. */
+export type AcceptOutcome =
+  | { kind: "accepted" }
+  | { kind: "replay"; response: StoredResponse }
+  | { kind: "key_reused" };
+
+/** A job the dispatcher has leased, with everything needed to send its message. */
+export interface ClaimedJob {
+  jobId: string;
+  message: EmailMessage;
+  acceptedAt: Date;
+  /** Rounds through a plan already made. */
+  rounds: number;
+  possibleDuplicate: boolean;
+  /** Attempts a crashed worker left in flight; the claim marked them ambiguous. */
+  interruptedAttempts: { id: string; provider: string }[];
+}
+
+/** One try at one provider as the API shows it. */
+export interface AttemptView {
+  id: string;
+  provider: string;
+  outcome: AttemptOutcome | "in_flight";
+  startedAt: string;
+  durationMs: number | null;
+  providerMessageId: string | null;
+  error: AttemptError | null;
+}
+
+/** A message in the log. */
+export interface MessageSummary {
+  id: string;
+  status: MessageStatus;
+  from: EmailAddress;
+  to: EmailAddress[];
+  subject: string;
+  tags: string[];
+  metadata: Record<string, string>;
+  provider: string | null;
+  providerMessageId: string | null;
+  possibleDuplicate: boolean;
+  createdAt: string;
+  updatedAt: string;
+  sendAt: string | null;
+}
+
+/** A message with its recipients, attempts, events and routing trace. */
+export interface MessageDetail extends MessageSummary {
+  cc: EmailAddress[];
+  bcc: EmailAddress[];
+  replyTo: EmailAddress[];
+  text: string | null;
+  html: string | null;
+  headers: Record<string, string>;
+  attachments: {
+    filename: string;
+    contentType: string | null;
+    contentId: string | null;
+    size: number;
+  }[];
+  recipients: { email: string; status: RecipientStatus }[];
+  attempts: AttemptView[];
+  events: EmailEvent[];
+  routing: RoutePlan | null;
+  error: AttemptError | null;
+}
+
+/** Filters of `GET /v1/messages`. */
+export interface MessageQuery {
+  status?: MessageStatus[] | undefined;
+  since?: Date | undefined;
+  until?: Date | undefined;
+  to?: string | undefined;
+  from?: string | undefined;
+  tag?: string | undefined;
+  provider?: string | undefined;
+  ids?: string[] | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/** One page of a list. */
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+/** Recent counts and latency of one provider, from its attempts. */
+export interface ProviderStats {
+  provider: string;
+  attempts: number;
+  accepted: number;
+  retryable: number;
+  permanent: number;
+  ambiguous: number;
+  avgLatencyMs: number | null;
+}
+
+/** An API key as stored: never the key itself, only its hash and a visible prefix. */
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  prefix: string;
+  hash: string;
+  createdAt: Date;
+}
+
+/** How a message leaves dispatch. */
+export interface CompleteMessageInput {
+  jobId: string;
+  messageId: string;
+  status: "sent" | "failed";
+  provider?: string | undefined;
+  providerMessageId?: string | null | undefined;
+  possibleDuplicate: boolean;
+  error?: AttemptError | undefined;
+  at: Date;
+}
+
+/** A message the capture provider kept instead of sending. */
+export interface CapturedMessage {
+  id: string;
+  messageId: string;
+  provider: string;
+  capturedAt: string;
+  requests: number;
+  message: EmailMessage;
+}
+
+/**
+ * Everything mailroute persists, behind one interface so SQLite and PostgreSQL implementations
+ * are interchangeable. Every method that changes more than one row does so in one transaction.
+ */
+export interface MailStore {
+  /** Stores the message, its recipients, its `queued` events, its job and the idempotency key. */
+  acceptMessage(input: AcceptMessageInput): Promise<AcceptOutcome>;
+  /** Leases up to `limit` due jobs whose lease is free or expired. */
+  claimJobs(input: {
+    owner: string;
+    limit: number;
+    leaseMs: number;
+    now: Date;
+  }): Promise<ClaimedJob[]>;
+  /** Writes an in-flight attempt row before the provider call; marks the message `sending`. */
+  startAttempt(input: {
+    messageId: string;
+    jobId: string;
+    provider: string;
+    startedAt: Date;
+  }): Promise<string>;
+  finishAttempt(attemptId: string, result: AttemptResult): Promise<void>;
+  saveRouting(messageId: string, routing: RoutePlan): Promise<void>;
+  /** Final dispatch state: message and recipients updated, events appended, job removed. */
+  completeMessage(input: CompleteMessageInput): Promise<void>;
+  /** Puts the message back in the queue for another round at `runAt`. */
+  retryLater(input: {
+    jobId: string;
+    messageId: string;
+    runAt: Date;
+    possibleDuplicate: boolean;
+    error?: AttemptError | undefined;
+  }): Promise<void>;
+  getMessage(id: string): Promise<MessageDetail | null>;
+  listMessages(query: MessageQuery): Promise<Page<MessageSummary>>;
+  providerStats(since: Date): Promise<ProviderStats[]>;
+  /** Jobs not yet finished (queued, leased or waiting for a retry). */
+  countPendingJobs(): Promise<number>;
+  countApiKeys(): Promise<number>;
+  insertApiKey(key: ApiKeyRecord): Promise<void>;
+  findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null>;
+  /** Keeps a captured message once per idempotency key; a repeat only counts the request. */
+  saveCapture(input: {
+    messageId: string;
+    provider: string;
+    message: EmailMessage;
+    at: Date;
+  }): Promise<{ id: string; replayed: boolean }>;
+  listCaptures(query: {
+    messageId?: string | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  }): Promise<Page<CapturedMessage>>;
+  close(): Promise<void>;
+}

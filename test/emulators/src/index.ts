@@ -1,0 +1,7 @@
+export {
+  type EmulatorDefinition,
+  type EmulatorRequest,
+  type EmulatorResponse,
+  type RunningEmulator,
+  startEmulator,
+} from "./emulator-server";
