@@ -113,3 +113,4 @@ export type {
   ProviderStats,
   StoredResponse,
 } from "./store/mail-store";
+export { LeaseLostError } from "./store/mail-store";

@@ -89,7 +89,10 @@ const metadataSchema = z
 export const sendMessageSchema = z
   .object({
     from: addressInputSchema,
-    to: addressListInputSchema,
+    to: addressListInputSchema.refine(
+      (list) => list.length > 0,
+      "at least one recipient is required",
+    ),
     cc: addressListInputSchema.optional(),
     bcc: addressListInputSchema.optional(),
     replyTo: addressListInputSchema.optional(),

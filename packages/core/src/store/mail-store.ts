@@ -135,6 +135,7 @@ export interface CompleteMessageInput {
   messageId: string;
   status: "sent" | "failed";
   provider?: string | undefined;
+  providerType?: string | undefined;
   providerMessageId?: string | null | undefined;
   possibleDuplicate: boolean;
   error?: AttemptError | undefined;
@@ -165,12 +166,17 @@ export interface MailStore {
     leaseMs: number;
     now: Date;
   }): Promise<ClaimedJob[]>;
-  /** Writes an in-flight attempt row before the provider call; marks the message `sending`. */
+  /**
+   * Writes an in-flight attempt row before the provider call, marks the message `sending` and
+   * extends the job's lease; throws {@link LeaseLostError} when another worker holds the job now.
+   */
   startAttempt(input: {
     messageId: string;
     jobId: string;
+    owner: string;
     provider: string;
     startedAt: Date;
+    leaseUntil: Date;
   }): Promise<string>;
   finishAttempt(attemptId: string, result: AttemptResult): Promise<void>;
   saveRouting(messageId: string, routing: RoutePlan): Promise<void>;
@@ -205,4 +211,12 @@ export interface MailStore {
     cursor?: string | undefined;
   }): Promise<Page<CapturedMessage>>;
   close(): Promise<void>;
+}
+
+/** Raised when a worker's lease on a job ran out and another worker claimed it. */
+export class LeaseLostError extends Error {
+  constructor(jobId: string) {
+    super(`lease on job ${jobId} was lost`);
+    this.name = "LeaseLostError";
+  }
 }

@@ -1,0 +1,35 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { EmailProvider, MailStore, ProviderBreakers, RouteConfig } from "@mailroute/core";
+import type { Logger } from "pino";
+import type { Principal } from "./services/api-keys";
+import type { Dispatcher } from "./services/dispatcher";
+import type { SendMessageService } from "./services/send-message";
+
+/** What `createApp` is built from; tests pass their own. */
+export interface AppDependencies {
+  store: MailStore;
+  providers: ReadonlyMap<string, EmailProvider>;
+  breakers: ProviderBreakers;
+  routes: () => readonly RouteConfig[];
+  dispatcher: Dispatcher;
+  logger: Logger;
+  adminKey?: string | undefined;
+  bodyLimitBytes: number;
+}
+
+/** The services routes call, built once per app. */
+export interface Services extends AppDependencies {
+  sendMessage: SendMessageService;
+}
+
+/** Hono's environment for every route: typed context variables. */
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    principal: Principal;
+    services: Services;
+  };
+}
+
+/** The app type routes register on. */
+export type App = OpenAPIHono<AppEnv>;

@@ -1,0 +1,79 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { MailrouteError } from "@mailroute/core";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import type { App, AppDependencies, AppEnv, Services } from "./app-env";
+import { createErrorHandler, errorBody } from "./errors";
+import { formatIssues } from "./format-issues";
+import { requireApiKey } from "./middleware/auth";
+import { requestLog } from "./middleware/request-log";
+import { registerCaptureRoutes } from "./routes/captures/list";
+import { registerHealthRoutes } from "./routes/health/index";
+import { registerMessageRoutes } from "./routes/messages/index";
+import { registerProviderRoutes } from "./routes/providers/list";
+import { createKeyVerifier } from "./services/api-keys";
+import { createSendMessageService } from "./services/send-message";
+
+/** Builds the HTTP app from explicit dependencies; nothing here reads the environment. */
+export function createApp(dependencies: AppDependencies): App {
+  const { store, dispatcher, logger } = dependencies;
+  const services: Services = {
+    ...dependencies,
+    sendMessage: createSendMessageService(store, () => dispatcher.notify()),
+  };
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        throw new MailrouteError("VALIDATION_ERROR", "the request is invalid; see details", {
+          details: formatIssues(result.error.issues),
+        });
+      }
+    },
+  });
+  app.use(
+    requestId({ generator: () => `req_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}` }),
+  );
+  app.use(async (c, next) => {
+    c.set("services", services);
+    await next();
+  });
+  app.use(requestLog(logger));
+  app.use(
+    "/v1/*",
+    bodyLimit({
+      maxSize: dependencies.bodyLimitBytes,
+      onError: () => {
+        throw new MailrouteError(
+          "PAYLOAD_TOO_LARGE",
+          `request body is larger than ${dependencies.bodyLimitBytes} bytes`,
+        );
+      },
+    }),
+  );
+  app.use("/v1/*", requireApiKey(createKeyVerifier(store, dependencies.adminKey)));
+  registerHealthRoutes(app);
+  registerMessageRoutes(app);
+  registerProviderRoutes(app);
+  registerCaptureRoutes(app);
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "mailroute",
+      version: "0.1.0",
+      description: "Multi-provider transactional email routing proxy",
+    },
+  });
+  app.notFound((c) =>
+    c.json(
+      errorBody(
+        "NOT_FOUND",
+        `no route for ${c.req.method} ${c.req.path}`,
+        [],
+        c.get("requestId") ?? "",
+      ),
+      404,
+    ),
+  );
+  app.onError(createErrorHandler(logger));
+  return app;
+}

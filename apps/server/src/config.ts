@@ -1,0 +1,157 @@
+import { existsSync, readFileSync } from "node:fs";
+import {
+  ambiguousPolicies,
+  breakerSettingsSchema,
+  ConfigError,
+  findUnknownProviders,
+  providerTypes,
+  retryPolicySchema,
+  routesSchema,
+} from "@mailroute/core";
+import { z } from "zod";
+import { formatIssues, formatPath } from "./format-issues";
+
+const providerEntrySchema = z.looseObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "must be lowercase letters, digits, - or _"),
+  type: z.enum(providerTypes),
+});
+
+/** The configuration file, validated; provider settings are checked again by each adapter. */
+export const configSchema = z
+  .object({
+    providers: z.array(providerEntrySchema).default([]),
+    routes: routesSchema.default([]),
+    database: z.string().min(1).default("./data/mailroute.db"),
+    /** `full` (default) fsyncs each commit so an acknowledged message survives power loss. */
+    synchronous: z.enum(["full", "normal"]).default("full"),
+    retry: retryPolicySchema.default(retryPolicySchema.parse({})),
+    onAmbiguous: z.enum(ambiguousPolicies).default("failover"),
+    breaker: breakerSettingsSchema.default(breakerSettingsSchema.parse({})),
+    dispatch: z
+      .object({
+        /** Messages dispatched at once. */
+        concurrency: z.number().int().min(1).max(1000).default(32),
+        /** How often an idle worker looks for due jobs (it is also woken on every accept). */
+        pollIntervalMs: z.number().int().min(10).default(250),
+        /** Longest one provider call may take; then it is abandoned as ambiguous. */
+        attemptTimeoutMs: z.number().int().min(100).default(15_000),
+        /** Extra lease time beyond one call, after which a crashed worker's job is claimed again. */
+        leaseMarginMs: z.number().int().min(100).default(15_000),
+      })
+      .strict()
+      .default({
+        concurrency: 32,
+        pollIntervalMs: 250,
+        attemptTimeoutMs: 15_000,
+        leaseMarginMs: 15_000,
+      }),
+    server: z
+      .object({
+        bodyLimitBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(10 * 1024 * 1024),
+      })
+      .strict()
+      .default({ bodyLimitBytes: 10 * 1024 * 1024 }),
+  })
+  .strict();
+
+/** The configuration with defaults applied and secrets resolved. */
+export type MailrouteConfig = z.output<typeof configSchema>;
+
+/** Replaces every `"env:NAME"` string with that variable's value; a missing variable is an error. */
+export function resolveSecrets(
+  value: unknown,
+  variables: Record<string, string | undefined>,
+  path: string,
+  problems: { path: string; message: string }[],
+): unknown {
+  if (typeof value === "string" && value.startsWith("env:")) {
+    const name = value.slice(4);
+    const resolved = variables[name];
+    if (resolved === undefined || resolved === "") {
+      problems.push({ path, message: `environment variable ${name} is not set` });
+    }
+    return resolved ?? "";
+  }
+  if (Array.isArray(value)) {
+    return value.map((item, index) =>
+      resolveSecrets(item, variables, `${path}[${index}]`, problems),
+    );
+  }
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [
+        key,
+        resolveSecrets(item, variables, path ? `${path}.${key}` : key, problems),
+      ]),
+    );
+  }
+  return value;
+}
+
+/** Validates a parsed configuration object; no providers means one local `capture` provider. */
+export function parseConfig(
+  raw: unknown,
+  variables: Record<string, string | undefined> = {},
+): MailrouteConfig {
+  const problems: { path: string; message: string }[] = [];
+  const resolved = resolveSecrets(raw, variables, "", problems);
+  if (problems.length > 0) {
+    throw new ConfigError("configuration refers to missing environment variables", problems);
+  }
+  const parsed = configSchema.safeParse(resolved);
+  if (!parsed.success) {
+    throw new ConfigError("configuration is invalid", formatIssues(parsed.error.issues));
+  }
+  const config = parsed.data;
+  if (config.providers.length === 0) {
+    config.providers = [{ name: "capture", type: "capture" }];
+  }
+  const names = config.providers.map((provider) => provider.name);
+  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+  if (duplicate) {
+    throw new ConfigError("configuration is invalid", [
+      { path: "providers", message: `duplicate provider name "${duplicate}"` },
+    ]);
+  }
+  if (config.routes.length === 0) {
+    config.routes = [{ name: "default", strategy: "priority", providers: names }];
+  }
+  const unknown = findUnknownProviders(config.routes, names);
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      "configuration is invalid",
+      unknown.map((problem) => ({
+        path: formatPath(["routes", ...problem.path]),
+        message: problem.message,
+      })),
+    );
+  }
+  return config;
+}
+
+/** Reads the configuration file named by MAILROUTE_CONFIG, or `./mailroute.config.json` if present. */
+export function loadConfig(
+  path: string | undefined,
+  variables: Record<string, string | undefined>,
+): { config: MailrouteConfig; source: string | null } {
+  const file = path ?? (existsSync("mailroute.config.json") ? "mailroute.config.json" : undefined);
+  if (!file) {
+    return { config: parseConfig({}, variables), source: null };
+  }
+  if (!existsSync(file)) {
+    throw new ConfigError(`configuration file ${file} does not exist`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new ConfigError(
+      `configuration file ${file} is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+  return { config: parseConfig(raw, variables), source: file };
+}

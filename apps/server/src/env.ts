@@ -1,0 +1,30 @@
+import { z } from "zod";
+
+const environmentSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  /** Path of the configuration file; default `./mailroute.config.json` when it exists. */
+  MAILROUTE_CONFIG: z.string().optional(),
+  /** Overrides the configuration's `database` path. */
+  MAILROUTE_DATABASE: z.string().optional(),
+  /** Accepted as an admin API key, for automation and first start. */
+  MAILROUTE_API_KEY: z.string().min(16, "must be at least 16 characters").optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+/** The environment mailroute reads, parsed once at start-up. */
+export type Environment = z.output<typeof environmentSchema>;
+
+/** Parses `process.env` (or the given variables), listing every problem at once. */
+export function parseEnvironment(
+  variables: Record<string, string | undefined> = process.env,
+): Environment {
+  const parsed = environmentSchema.safeParse(variables);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join(".")}: ${issue.message}`,
+    );
+    throw new Error(`invalid environment:\n  ${problems.join("\n  ")}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,71 @@
+import { type ErrorCode, type ErrorDetail, MailrouteError } from "@mailroute/core";
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { Logger } from "pino";
+
+/** The one table from error code to HTTP status. */
+export const codeToStatus: Record<ErrorCode, ContentfulStatusCode> = {
+  VALIDATION_ERROR: 400,
+  INVALID_JSON: 400,
+  INVALID_IDEMPOTENCY_KEY: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  IDEMPOTENCY_KEY_IN_USE: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  UNSUPPORTED_FEATURE: 422,
+  NO_ELIGIBLE_PROVIDER: 422,
+  CONFIG_ERROR: 500,
+  PROVIDER_ERROR: 502,
+  NOT_READY: 503,
+  INTERNAL_ERROR: 500,
+};
+
+/** The JSON body of every error answer. */
+export function errorBody(
+  code: ErrorCode,
+  message: string,
+  details: ErrorDetail[],
+  requestId: string,
+) {
+  return { error: { code, message, details, requestId } };
+}
+
+function fromHttpException(error: HTTPException): MailrouteError {
+  if (error.status === 413) {
+    return new MailrouteError("PAYLOAD_TOO_LARGE", "request body is larger than the limit");
+  }
+  if (error.status === 400 && /json/i.test(error.message)) {
+    return new MailrouteError("INVALID_JSON", "request body is not valid JSON");
+  }
+  if (error.status === 415) {
+    return new MailrouteError("UNSUPPORTED_MEDIA_TYPE", "send the body as application/json");
+  }
+  if (error.status === 401) {
+    return new MailrouteError("UNAUTHORIZED", error.message || "unauthorized");
+  }
+  return new MailrouteError("VALIDATION_ERROR", error.message || "bad request");
+}
+
+/** Hono's onError: every thrown error becomes one JSON shape; server errors are logged with cause. */
+export function createErrorHandler(logger: Logger) {
+  return (thrown: Error, c: Context) => {
+    const requestId = (c.get("requestId") as string | undefined) ?? "";
+    const error =
+      thrown instanceof MailrouteError
+        ? thrown
+        : thrown instanceof HTTPException
+          ? fromHttpException(thrown)
+          : new MailrouteError("INTERNAL_ERROR", "internal error", { cause: thrown });
+    const status = codeToStatus[error.code];
+    if (status >= 500) {
+      logger.error({ err: thrown, requestId, code: error.code }, "request failed");
+    } else {
+      logger.info({ requestId, code: error.code, path: c.req.path }, error.message);
+    }
+    return c.json(errorBody(error.code, error.message, error.details, requestId), status);
+  };
+}

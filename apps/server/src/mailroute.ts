@@ -1,0 +1,78 @@
+import { type BreakerTransition, ProviderBreakers } from "@mailroute/core";
+import { createSqliteStore } from "@mailroute/store";
+import type { Logger } from "pino";
+import { createApp } from "./app";
+import type { App } from "./app-env";
+import type { MailrouteConfig } from "./config";
+import { createProviders } from "./providers";
+import { createApiKey } from "./services/api-keys";
+import { createDispatcher, type Dispatcher } from "./services/dispatcher";
+
+/** A wired mailroute: the app, its worker and how to stop them. */
+export interface Mailroute {
+  app: App;
+  dispatcher: Dispatcher;
+  /** The API key created on first start, shown once; null when keys already existed. */
+  firstKey: string | null;
+  databasePath: string;
+  close(): Promise<void>;
+}
+
+/** Wires store, providers, breakers, dispatcher and app from a validated configuration. */
+export async function createMailroute(options: {
+  config: MailrouteConfig;
+  logger: Logger;
+  adminKey?: string | undefined;
+  databasePath?: string | undefined;
+}): Promise<Mailroute> {
+  const { config, logger } = options;
+  const databasePath = options.databasePath ?? config.database;
+  const store = createSqliteStore({ path: databasePath, synchronous: config.synchronous });
+  try {
+    const providers = createProviders(config.providers, { store });
+    const breakers = new ProviderBreakers(
+      [...providers.keys()],
+      config.breaker,
+      (transition: BreakerTransition) =>
+        logger.warn(transition, `breaker of ${transition.provider} is now ${transition.to}`),
+    );
+    const routes = () => config.routes;
+    const dispatcher = createDispatcher({
+      store,
+      providers,
+      breakers,
+      routes,
+      logger,
+      settings: { ...config.dispatch, retry: config.retry, onAmbiguous: config.onAmbiguous },
+    });
+    let firstKey: string | null = null;
+    if ((await store.countApiKeys()) === 0 && !options.adminKey) {
+      firstKey = (await createApiKey(store, "first key")).key;
+    }
+    const app = createApp({
+      store,
+      providers,
+      breakers,
+      routes,
+      dispatcher,
+      logger,
+      adminKey: options.adminKey,
+      bodyLimitBytes: config.server.bodyLimitBytes,
+    });
+    return {
+      app,
+      dispatcher,
+      firstKey,
+      databasePath,
+      async close() {
+        await dispatcher.stop();
+        breakers.shutdown();
+        await Promise.all([...providers.values()].map((provider) => provider.close?.()));
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,84 @@
+import { serve } from "@hono/node-server";
+import { MailrouteError } from "@mailroute/core";
+import { pino } from "pino";
+import { loadConfig } from "./config";
+import { parseEnvironment } from "./env";
+import { createMailroute } from "./mailroute";
+
+async function main(): Promise<void> {
+  const environment = parseEnvironment();
+  const logger = pino({
+    level: environment.LOG_LEVEL,
+    redact: {
+      paths: [
+        "*.apiKey",
+        "*.serverToken",
+        "*.password",
+        "*.pass",
+        "*.authorization",
+        "*.signingKey",
+      ],
+      censor: "[secret]",
+    },
+  });
+  const { config, source } = loadConfig(environment.MAILROUTE_CONFIG, process.env);
+  const mailroute = await createMailroute({
+    config,
+    logger,
+    adminKey: environment.MAILROUTE_API_KEY,
+    databasePath: environment.MAILROUTE_DATABASE,
+  });
+  mailroute.dispatcher.start();
+  const server = serve(
+    { fetch: mailroute.app.fetch, port: environment.PORT, hostname: environment.HOST },
+    (info) => {
+      const base = `http://localhost:${info.port}`;
+      const providers = config.providers
+        .map((provider) => `${provider.name} (${provider.type})`)
+        .join(", ");
+      console.log(`mailroute is running
+  API        ${base}/v1   (OpenAPI: ${base}/openapi.json)
+  Dashboard  ${base}/     (not built yet: use the API)
+  Config     ${source ?? "none: the local capture provider keeps every message instead of sending it"}
+  Providers  ${providers}
+  Database   ${mailroute.databasePath}`);
+      if (mailroute.firstKey) {
+        console.log(`
+  Your first API key (shown once, store it now):
+    ${mailroute.firstKey}
+  Make more with: npm run mailroute -- keys create --name <name>`);
+      } else if (environment.MAILROUTE_API_KEY) {
+        console.log(
+          "  API key    MAILROUTE_API_KEY from the environment is accepted as an admin key",
+        );
+      } else {
+        console.log("  API keys   make one with: npm run mailroute -- keys create --name <name>");
+      }
+    },
+  );
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    logger.info({ signal }, "stopping");
+    server.close();
+    await mailroute.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof MailrouteError) {
+    console.error(`mailroute cannot start: ${error.message}`);
+    for (const detail of error.details) {
+      console.error(`  ${detail.path}: ${detail.message}`);
+    }
+  } else {
+    console.error("mailroute cannot start:", error);
+  }
+  process.exit(1);
+});

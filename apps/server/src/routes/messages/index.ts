@@ -1,0 +1,11 @@
+import type { App } from "../../app-env";
+import { registerGetMessage } from "./get";
+import { registerListMessages } from "./list";
+import { registerSendMessage } from "./send";
+
+/** The messages resource. */
+export function registerMessageRoutes(app: App): void {
+  registerSendMessage(app);
+  registerGetMessage(app);
+  registerListMessages(app);
+}

@@ -1,0 +1,70 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { App } from "../../app-env";
+import { errorResponses } from "../schemas";
+
+const windowMs = 60 * 60 * 1000;
+
+const providerSchema = z
+  .object({
+    name: z.string(),
+    type: z.string(),
+    breaker: z.enum(["closed", "open", "halfOpen"]),
+    capabilities: z.record(z.string(), z.union([z.number(), z.boolean()])),
+    recent: z.object({
+      window: z.string(),
+      attempts: z.number(),
+      accepted: z.number(),
+      retryable: z.number(),
+      permanent: z.number(),
+      ambiguous: z.number(),
+      avgLatencyMs: z.number().nullable(),
+    }),
+  })
+  .openapi("Provider");
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/providers",
+  summary: "List configured providers",
+  description:
+    "Each provider's breaker state, capabilities, and attempt counts and mean latency over the last hour.",
+  responses: {
+    200: {
+      description: "Providers",
+      content: { "application/json": { schema: z.object({ data: z.array(providerSchema) }) } },
+    },
+    ...errorResponses(401),
+  },
+});
+
+/** `GET /v1/providers`. */
+export function registerProviderRoutes(app: App): void {
+  app.openapi(route, async (c) => {
+    const { providers, breakers, store } = c.get("services");
+    const stats = new Map(
+      (await store.providerStats(new Date(Date.now() - windowMs))).map((row) => [
+        row.provider,
+        row,
+      ]),
+    );
+    const data = [...providers.values()].map((provider) => {
+      const row = stats.get(provider.name);
+      return {
+        name: provider.name,
+        type: provider.type,
+        breaker: breakers.state(provider.name),
+        capabilities: { ...provider.capabilities },
+        recent: {
+          window: "1h",
+          attempts: row?.attempts ?? 0,
+          accepted: row?.accepted ?? 0,
+          retryable: row?.retryable ?? 0,
+          permanent: row?.permanent ?? 0,
+          ambiguous: row?.ambiguous ?? 0,
+          avgLatencyMs: row?.avgLatencyMs ?? null,
+        },
+      };
+    });
+    return c.json({ data }, 200);
+  });
+}

@@ -1,0 +1,109 @@
+import { z } from "@hono/zod-openapi";
+
+/** The one error body every endpoint answers with. */
+export const errorResponseSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: "VALIDATION_ERROR" }),
+      message: z.string(),
+      details: z.array(z.object({ path: z.string(), message: z.string() })),
+      requestId: z.string(),
+    }),
+  })
+  .openapi("Error");
+
+/** OpenAPI response entries for the usual errors. */
+export function errorResponses(...statuses: number[]) {
+  const descriptions: Record<number, string> = {
+    400: "Invalid input; `details` lists each field",
+    401: "Missing or invalid API key",
+    404: "Not found",
+    409: "A request with the same Idempotency-Key is in progress",
+    413: "Body larger than the limit",
+    415: "Body is not JSON",
+    422: "Idempotency-Key reused with another body, or an unsupported feature",
+  };
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      {
+        description: descriptions[status] ?? "Error",
+        content: { "application/json": { schema: errorResponseSchema } },
+      },
+    ]),
+  );
+}
+
+/** Accepts `a,b`, `?x=a&x=b` or a single value; always a list. */
+export function listParameter<T extends z.ZodType>(item: T) {
+  return z.preprocess(
+    (value) =>
+      value === undefined
+        ? undefined
+        : (Array.isArray(value) ? value : [value]).flatMap((part) => String(part).split(",")),
+    z.array(item).optional(),
+  );
+}
+
+/** A page of results with the cursor of the next one. */
+export function pageSchema<T extends z.ZodType>(item: T) {
+  return z.object({ data: z.array(item), nextCursor: z.string().nullable() });
+}
+
+const addressSchema = z.object({ email: z.string(), name: z.string().optional() });
+
+/** A message in the log. */
+export const messageSummarySchema = z
+  .looseObject({
+    id: z.string(),
+    status: z.string(),
+    from: addressSchema,
+    to: z.array(addressSchema),
+    subject: z.string(),
+    tags: z.array(z.string()),
+    metadata: z.record(z.string(), z.string()),
+    provider: z.string().nullable(),
+    providerMessageId: z.string().nullable(),
+    possibleDuplicate: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    sendAt: z.string().nullable(),
+  })
+  .openapi("MessageSummary");
+
+/** A message with recipients, attempts, events and routing. */
+export const messageDetailSchema = messageSummarySchema
+  .extend({
+    recipients: z.array(z.object({ email: z.string(), status: z.string() })),
+    attempts: z.array(
+      z.looseObject({
+        id: z.string(),
+        provider: z.string(),
+        outcome: z.string(),
+        startedAt: z.string(),
+        durationMs: z.number().nullable(),
+        providerMessageId: z.string().nullable(),
+        error: z
+          .looseObject({ class: z.string(), reason: z.string(), message: z.string() })
+          .nullable(),
+      }),
+    ),
+    events: z.array(
+      z.looseObject({
+        id: z.string(),
+        type: z.string(),
+        recipient: z.string().nullable(),
+        occurredAt: z.string(),
+      }),
+    ),
+    routing: z
+      .object({
+        route: z.string(),
+        plan: z.array(z.string()),
+        skipped: z.array(
+          z.object({ provider: z.string(), reason: z.string(), detail: z.string() }),
+        ),
+      })
+      .nullable(),
+  })
+  .openapi("MessageDetail");

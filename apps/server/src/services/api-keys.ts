@@ -1,0 +1,52 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { type ApiKeyRecord, type MailStore, newId } from "@mailroute/core";
+
+const keyAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/** SHA-256 of a key, hex: what the store keeps. */
+export function hashApiKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+/** Creates and stores a new API key; the key itself is returned once and never stored. */
+export async function createApiKey(
+  store: MailStore,
+  name: string,
+): Promise<{ key: string; record: ApiKeyRecord }> {
+  const bytes = randomBytes(40);
+  let secret = "";
+  for (const byte of bytes) {
+    secret += keyAlphabet[byte % keyAlphabet.length];
+  }
+  const key = `mr_${secret}`;
+  const record: ApiKeyRecord = {
+    id: newId("key"),
+    name,
+    prefix: key.slice(0, 11),
+    hash: hashApiKey(key),
+    createdAt: new Date(),
+  };
+  await store.insertApiKey(record);
+  return { key, record };
+}
+
+/** Who a request is authenticated as. */
+export interface Principal {
+  keyId: string;
+  name: string;
+  prefix: string;
+}
+
+/** Checks bearer keys against the admin key from the environment and the stored keys. */
+export function createKeyVerifier(store: MailStore, adminKey: string | undefined) {
+  const adminHash = adminKey ? Buffer.from(hashApiKey(adminKey), "hex") : null;
+  return async (presented: string): Promise<Principal | null> => {
+    const hash = hashApiKey(presented);
+    if (adminHash && timingSafeEqual(adminHash, Buffer.from(hash, "hex"))) {
+      return { keyId: "admin", name: "MAILROUTE_API_KEY", prefix: presented.slice(0, 6) };
+    }
+    // Lookup by the hash of a high-entropy key: the comparison happens on hashes, not secrets.
+    const record = await store.findApiKeyByHash(hash);
+    return record ? { keyId: record.id, name: record.name, prefix: record.prefix } : null;
+  };
+}

@@ -1,0 +1,330 @@
+import {
+  type AmbiguousPolicy,
+  type AttemptError,
+  type ClaimedJob,
+  computeBackoff,
+  type EmailProvider,
+  findUnsupportedFeature,
+  LeaseLostError,
+  type MailStore,
+  newId,
+  type PlanResult,
+  type ProviderBreakers,
+  planRoute,
+  type RetryPolicy,
+  type RouteConfig,
+  type RoutePlan,
+  runPlan,
+  type SkippedProvider,
+} from "@mailroute/core";
+import type { Logger } from "pino";
+
+/** How the dispatch worker runs. */
+export interface DispatchSettings {
+  concurrency: number;
+  pollIntervalMs: number;
+  attemptTimeoutMs: number;
+  leaseMarginMs: number;
+  retry: RetryPolicy;
+  onAmbiguous: AmbiguousPolicy;
+}
+
+/** Everything the worker needs, built once by the server. */
+export interface DispatcherDependencies {
+  store: MailStore;
+  providers: ReadonlyMap<string, EmailProvider>;
+  breakers: ProviderBreakers;
+  routes: () => readonly RouteConfig[];
+  settings: DispatchSettings;
+  logger: Logger;
+  random?: () => number;
+}
+
+/** The in-process dispatch worker. */
+export interface Dispatcher {
+  start(): void;
+  /** Stops claiming jobs and waits for the ones in hand (up to `timeoutMs`). */
+  stop(timeoutMs?: number): Promise<void>;
+  /** Wakes the worker: a message was just accepted. */
+  notify(): void;
+  readonly running: boolean;
+  /** Runs one claim-and-dispatch round and waits for it; for tests and the CLI. */
+  drain(): Promise<number>;
+}
+
+function effectivePolicy(route: RouteConfig | undefined, settings: DispatchSettings) {
+  return {
+    retry: { ...settings.retry, ...route?.retry } as RetryPolicy,
+    onAmbiguous: route?.onAmbiguous ?? settings.onAmbiguous,
+  };
+}
+
+/** Creates the dispatch worker: claim jobs with a lease, plan, try providers, record everything. */
+export function createDispatcher(dependencies: DispatcherDependencies): Dispatcher {
+  const { store, providers, breakers, settings, logger } = dependencies;
+  const owner = newId("wrk");
+  const leaseMs = settings.attemptTimeoutMs + settings.leaseMarginMs;
+  const inHand = new Set<Promise<void>>();
+  let running = false;
+  let wake: (() => void) | null = null;
+  let loop: Promise<void> | null = null;
+
+  const check = (provider: string, message: ClaimedJob["message"]): SkippedProvider | null => {
+    const adapter = providers.get(provider);
+    if (!adapter) {
+      return { provider, reason: "unknown_provider", detail: "not configured" };
+    }
+    if (breakers.isOpen(provider)) {
+      return { provider, reason: "breaker_open", detail: "circuit open after repeated failures" };
+    }
+    const unsupported = findUnsupportedFeature(message, adapter.capabilities);
+    return unsupported ? { provider, reason: "capability", detail: unsupported } : null;
+  };
+
+  const fail = (job: ClaimedJob, error: AttemptError, possibleDuplicate: boolean) =>
+    store.completeMessage({
+      jobId: job.jobId,
+      messageId: job.message.id,
+      status: "failed",
+      possibleDuplicate,
+      error,
+      at: new Date(),
+    });
+
+  async function finish(job: ClaimedJob, result: PlanResult, retry: RetryPolicy): Promise<void> {
+    if (result.kind === "sent") {
+      await store.completeMessage({
+        jobId: job.jobId,
+        messageId: job.message.id,
+        status: "sent",
+        provider: result.provider,
+        providerType: providers.get(result.provider)?.type,
+        providerMessageId: result.providerMessageId,
+        possibleDuplicate: result.possibleDuplicate,
+        at: new Date(),
+      });
+      return;
+    }
+    if (result.kind === "failed") {
+      const { error } = result;
+      await fail(
+        job,
+        {
+          class: error.outcome,
+          reason: error.reason,
+          code: error.providerCode,
+          message: error.message,
+          statusCode: error.statusCode,
+        },
+        result.possibleDuplicate,
+      );
+      return;
+    }
+    const rounds = job.rounds + 1;
+    const delay = computeBackoff(rounds, retry, {
+      retryAfterMs: result.retryAfterMs,
+      random: dependencies.random,
+    });
+    const runAt = Date.now() + delay;
+    const lastError: AttemptError = result.lastError
+      ? {
+          class: result.lastError.outcome,
+          reason: result.lastError.reason,
+          code: result.lastError.providerCode,
+          message: result.lastError.message,
+          statusCode: result.lastError.statusCode,
+        }
+      : {
+          class: "retryable",
+          reason: "provider_unavailable",
+          message: "no provider could take the message now",
+        };
+    if (rounds >= retry.maxAttempts || runAt > job.acceptedAt.getTime() + retry.deadlineMs) {
+      const why = rounds >= retry.maxAttempts ? `after ${rounds} rounds` : "before its deadline";
+      await fail(
+        job,
+        { ...lastError, message: `not sent ${why}: ${lastError.message}` },
+        result.possibleDuplicate,
+      );
+      return;
+    }
+    await store.retryLater({
+      jobId: job.jobId,
+      messageId: job.message.id,
+      runAt: new Date(runAt),
+      possibleDuplicate: result.possibleDuplicate,
+      error: lastError,
+    });
+  }
+
+  async function dispatch(job: ClaimedJob): Promise<void> {
+    const routes = dependencies.routes();
+    const chosen = planRoute(job.message, [...routes], { check, random: dependencies.random });
+    const route = routes.find((candidate) => candidate.name === chosen?.route);
+    const { retry, onAmbiguous } = effectivePolicy(route, settings);
+    if (!chosen) {
+      await fail(
+        job,
+        {
+          class: "permanent",
+          reason: "unsupported",
+          code: "NO_ROUTE",
+          message: "no route matches this message",
+        },
+        job.possibleDuplicate,
+      );
+      return;
+    }
+    let plan = chosen.plan;
+    let possibleDuplicate = job.possibleDuplicate;
+    for (const interrupted of job.interruptedAttempts) {
+      if (providers.get(interrupted.provider)?.capabilities.idempotency) {
+        // The provider dedupes by our id: asking it again is safe and tells us what happened.
+        plan = [interrupted.provider, ...plan.filter((name) => name !== interrupted.provider)];
+        continue;
+      }
+      possibleDuplicate = true;
+      if (onAmbiguous === "fail") {
+        await fail(
+          job,
+          {
+            class: "ambiguous",
+            reason: "interrupted",
+            code: "INTERRUPTED",
+            message: "the worker stopped during the provider call",
+          },
+          true,
+        );
+        return;
+      }
+    }
+    if (job.acceptedAt.getTime() + retry.deadlineMs < Date.now()) {
+      await fail(
+        job,
+        {
+          class: "retryable",
+          reason: "timeout",
+          code: "DEADLINE",
+          message: "the message's delivery deadline passed",
+        },
+        possibleDuplicate,
+      );
+      return;
+    }
+    const result = await runPlan({
+      message: job.message,
+      plan,
+      providers,
+      breakers,
+      onAmbiguous,
+      attemptTimeoutMs: settings.attemptTimeoutMs,
+      possibleDuplicate,
+      recorder: {
+        start: (provider) => {
+          const now = Date.now();
+          return store.startAttempt({
+            messageId: job.message.id,
+            jobId: job.jobId,
+            owner,
+            provider,
+            startedAt: new Date(now),
+            leaseUntil: new Date(now + leaseMs),
+          });
+        },
+        finish: (attemptId, attempt) => store.finishAttempt(attemptId, attempt),
+      },
+    });
+    const routing: RoutePlan = {
+      route: chosen.route,
+      plan,
+      skipped: [...chosen.skipped, ...result.skipped],
+    };
+    await store.saveRouting(job.message.id, routing);
+    await finish(job, result, retry);
+    logger.debug({ messageId: job.message.id, result: result.kind }, "dispatched");
+  }
+
+  const track = (job: ClaimedJob) => {
+    const work = dispatch(job)
+      .catch((error: unknown) => {
+        if (error instanceof LeaseLostError) {
+          logger.warn({ messageId: job.message.id }, "lease lost; another worker has the message");
+          return;
+        }
+        // The job keeps its lease and is claimed again once it expires.
+        logger.error(
+          { err: error, messageId: job.message.id },
+          "dispatch failed; the job will be retried",
+        );
+      })
+      .finally(() => {
+        inHand.delete(work);
+        wake?.();
+      });
+    inHand.add(work);
+  };
+
+  async function claimRound(): Promise<number> {
+    const free = settings.concurrency - inHand.size;
+    if (free <= 0) {
+      return 0;
+    }
+    const jobs = await store.claimJobs({ owner, limit: free, leaseMs, now: new Date() });
+    for (const job of jobs) {
+      track(job);
+    }
+    return jobs.length;
+  }
+
+  async function run(): Promise<void> {
+    while (running) {
+      let claimed = 0;
+      try {
+        claimed = await claimRound();
+      } catch (error) {
+        logger.error({ err: error }, "claiming jobs failed");
+      }
+      if (claimed === 0 || inHand.size >= settings.concurrency) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, settings.pollIntervalMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = null;
+      }
+    }
+  }
+
+  return {
+    get running() {
+      return running;
+    },
+    start() {
+      if (running) {
+        return;
+      }
+      running = true;
+      loop = run();
+    },
+    async stop(timeoutMs = 10_000) {
+      running = false;
+      wake?.();
+      await loop;
+      const pending = Promise.all([...inHand]);
+      await Promise.race([
+        pending,
+        new Promise((resolve) => setTimeout(resolve, timeoutMs).unref()),
+      ]);
+    },
+    notify() {
+      wake?.();
+    },
+    async drain() {
+      const claimed = await claimRound();
+      await Promise.all([...inHand]);
+      return claimed;
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import { createHash } from "node:crypto";
+import {
+  MailrouteError,
+  type MailStore,
+  newId,
+  type SendMessageInput,
+  type StoredResponse,
+  toEmailMessage,
+} from "@mailroute/core";
+
+const idempotencyWindowMs = 24 * 60 * 60 * 1000;
+
+/** What `POST /v1/messages` needs besides the validated body. */
+export interface SendMessageRequest {
+  input: SendMessageInput;
+  rawBody: string;
+  principal: string;
+  idempotencyKey?: string | undefined;
+}
+
+/** Accepts messages: stores each durably (with its job) before answering. */
+export function createSendMessageService(store: MailStore, onAccepted: () => void) {
+  // Keys whose first request is still being stored; a concurrent duplicate gets 409.
+  const inFlight = new Set<string>();
+
+  return async function sendMessage(
+    request: SendMessageRequest,
+  ): Promise<StoredResponse & { replayed: boolean }> {
+    if (request.input.template) {
+      throw new MailrouteError(
+        "UNSUPPORTED_FEATURE",
+        "stored templates are not available yet; send subject and text/html",
+        {
+          details: [{ path: "template", message: "is not supported yet" }],
+        },
+      );
+    }
+    const key = request.idempotencyKey;
+    if (key !== undefined && (key.length < 1 || key.length > 256)) {
+      throw new MailrouteError(
+        "INVALID_IDEMPOTENCY_KEY",
+        "Idempotency-Key must be 1 to 256 characters",
+        {
+          details: [{ path: "Idempotency-Key", message: "must be 1 to 256 characters" }],
+        },
+      );
+    }
+    const scopedKey = key === undefined ? undefined : `${request.principal}\u0000${key}`;
+    if (scopedKey !== undefined && inFlight.has(scopedKey)) {
+      throw new MailrouteError(
+        "IDEMPOTENCY_KEY_IN_USE",
+        "a request with this Idempotency-Key is still being processed",
+      );
+    }
+    const now = new Date();
+    const id = newId("msg", now.getTime());
+    const message = toEmailMessage(id, request.input);
+    const sendAt = message.sendAt ? new Date(message.sendAt) : null;
+    const response: StoredResponse = { status: 202, body: { id, status: "queued" } };
+    if (scopedKey !== undefined) {
+      inFlight.add(scopedKey);
+    }
+    try {
+      const outcome = await store.acceptMessage({
+        message,
+        acceptedAt: now,
+        runAt: sendAt && sendAt > now ? sendAt : now,
+        response,
+        idempotency:
+          key === undefined
+            ? undefined
+            : {
+                scope: request.principal,
+                key,
+                requestHash: createHash("sha256").update(request.rawBody).digest("hex"),
+                expiresAt: new Date(now.getTime() + idempotencyWindowMs),
+              },
+      });
+      if (outcome.kind === "key_reused") {
+        throw new MailrouteError(
+          "IDEMPOTENCY_KEY_REUSED",
+          "this Idempotency-Key was used with a different request body in the last 24 hours",
+          { details: [{ path: "Idempotency-Key", message: "was used with a different body" }] },
+        );
+      }
+      if (outcome.kind === "replay") {
+        return { ...outcome.response, replayed: true };
+      }
+      onAccepted();
+      return { ...response, replayed: false };
+    } finally {
+      if (scopedKey !== undefined) {
+        inFlight.delete(scopedKey);
+      }
+    }
+  };
+}
+
+/** The send service's signature. */
+export type SendMessageService = ReturnType<typeof createSendMessageService>;

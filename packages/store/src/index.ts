@@ -1,0 +1,7 @@
+export {
+  migrationsFolder,
+  openDatabase,
+  type SqliteDatabase,
+  type SqliteOptions,
+} from "./open-database";
+export { createSqliteStore, type SqliteStore } from "./sqlite-store";

@@ -1,0 +1,256 @@
+import {
+  type AttemptError,
+  type AttemptResult,
+  type ClaimedJob,
+  type CompleteMessageInput,
+  type EmailMessage,
+  LeaseLostError,
+  newId,
+  type RoutePlan,
+} from "@mailroute/core";
+import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import type { SqliteDatabase } from "../open-database";
+import { deliveryEvents, jobs, messages, recipients, sendAttempts } from "../schema/index";
+import { dispatchEventRows } from "./event-rows";
+
+const interruptedError: AttemptError = {
+  class: "ambiguous",
+  reason: "interrupted",
+  code: "INTERRUPTED",
+  message:
+    "the worker stopped during the provider call; the provider may have accepted the message",
+};
+
+/**
+ * Leases due jobs whose lease is free or expired. Attempts a dead worker left in flight are
+ * marked ambiguous in the same transaction and returned, so the dispatcher can apply its policy.
+ */
+export function claimJobs(
+  db: SqliteDatabase,
+  input: { owner: string; limit: number; leaseMs: number; now: Date },
+): ClaimedJob[] {
+  const now = input.now.getTime();
+  return db.transaction(
+    (tx) => {
+      const due = tx
+        .select({ id: jobs.id, messageId: jobs.messageId, rounds: jobs.rounds })
+        .from(jobs)
+        .where(and(lte(jobs.runAt, now), or(isNull(jobs.leaseUntil), lt(jobs.leaseUntil, now))))
+        .orderBy(asc(jobs.runAt))
+        .limit(input.limit)
+        .all();
+      if (due.length === 0) {
+        return [];
+      }
+      const jobIds = due.map((job) => job.id);
+      tx.update(jobs)
+        .set({ leaseOwner: input.owner, leaseUntil: now + input.leaseMs })
+        .where(inArray(jobs.id, jobIds))
+        .run();
+      const messageIds = due.map((job) => job.messageId);
+      const rows = tx
+        .select({
+          id: messages.id,
+          payload: messages.payload,
+          createdAt: messages.createdAt,
+          possibleDuplicate: messages.possibleDuplicate,
+        })
+        .from(messages)
+        .where(inArray(messages.id, messageIds))
+        .all();
+      const interrupted = tx
+        .update(sendAttempts)
+        .set({ outcome: "ambiguous", error: JSON.stringify(interruptedError) })
+        .where(
+          and(inArray(sendAttempts.messageId, messageIds), eq(sendAttempts.outcome, "in_flight")),
+        )
+        .returning({
+          id: sendAttempts.id,
+          provider: sendAttempts.provider,
+          messageId: sendAttempts.messageId,
+        })
+        .all();
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return due.flatMap((job): ClaimedJob[] => {
+        const row = byId.get(job.messageId);
+        if (!row) {
+          return [];
+        }
+        return [
+          {
+            jobId: job.id,
+            message: JSON.parse(row.payload) as EmailMessage,
+            acceptedAt: new Date(row.createdAt),
+            rounds: job.rounds,
+            possibleDuplicate: row.possibleDuplicate,
+            interruptedAttempts: interrupted
+              .filter((attempt) => attempt.messageId === job.messageId)
+              .map((attempt) => ({ id: attempt.id, provider: attempt.provider })),
+          },
+        ];
+      });
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Extends the lease (failing if it was lost), writes the in-flight attempt, marks the message sending. */
+export function startAttempt(
+  db: SqliteDatabase,
+  input: {
+    messageId: string;
+    jobId: string;
+    owner: string;
+    provider: string;
+    startedAt: Date;
+    leaseUntil: Date;
+  },
+): string {
+  return db.transaction(
+    (tx) => {
+      const renewed = tx
+        .update(jobs)
+        .set({ leaseUntil: input.leaseUntil.getTime() })
+        .where(and(eq(jobs.id, input.jobId), eq(jobs.leaseOwner, input.owner)))
+        .run();
+      if (renewed.changes === 0) {
+        throw new LeaseLostError(input.jobId);
+      }
+      const id = newId("att", input.startedAt.getTime());
+      tx.insert(sendAttempts)
+        .values({
+          id,
+          messageId: input.messageId,
+          jobId: input.jobId,
+          provider: input.provider,
+          outcome: "in_flight",
+          startedAt: input.startedAt.getTime(),
+        })
+        .run();
+      tx.update(messages)
+        .set({ status: "sending", updatedAt: input.startedAt.getTime() })
+        .where(and(eq(messages.id, input.messageId), eq(messages.status, "queued")))
+        .run();
+      return id;
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Records how an attempt ended. */
+export function finishAttempt(db: SqliteDatabase, attemptId: string, result: AttemptResult): void {
+  db.update(sendAttempts)
+    .set({
+      outcome: result.outcome,
+      durationMs: result.durationMs,
+      providerMessageId: result.providerMessageId ?? null,
+      error: result.error ? JSON.stringify(result.error) : null,
+    })
+    .where(eq(sendAttempts.id, attemptId))
+    .run();
+}
+
+/** Stores the routing trace of the latest round. */
+export function saveRouting(db: SqliteDatabase, messageId: string, routing: RoutePlan): void {
+  db.update(messages)
+    .set({ routing: JSON.stringify(routing) })
+    .where(eq(messages.id, messageId))
+    .run();
+}
+
+/** Moves a message to `sent` or `failed`: message, recipients, events and job in one transaction. */
+export function completeMessage(db: SqliteDatabase, input: CompleteMessageInput): void {
+  const at = input.at.getTime();
+  db.transaction(
+    (tx) => {
+      const row = tx
+        .select({ envelope: messages.envelope })
+        .from(messages)
+        .where(eq(messages.id, input.messageId))
+        .get();
+      if (!row) {
+        return;
+      }
+      const envelope = JSON.parse(row.envelope) as {
+        tags: string[];
+        metadata: Record<string, string>;
+      };
+      tx.update(messages)
+        .set({
+          status: input.status,
+          provider: input.provider ?? null,
+          providerMessageId: input.providerMessageId ?? null,
+          possibleDuplicate: input.possibleDuplicate,
+          error: input.error ? JSON.stringify(input.error) : null,
+          updatedAt: at,
+        })
+        .where(eq(messages.id, input.messageId))
+        .run();
+      const updated = tx
+        .update(recipients)
+        .set({ status: input.status, updatedAt: at })
+        .where(eq(recipients.messageId, input.messageId))
+        .returning({ email: recipients.email })
+        .all();
+      tx.insert(deliveryEvents)
+        .values(
+          dispatchEventRows({
+            messageId: input.messageId,
+            recipients: updated.map((recipient) => recipient.email),
+            type: input.status,
+            at: input.at,
+            provider: input.provider,
+            providerType: input.providerType,
+            providerMessageId: input.providerMessageId,
+            reason: input.error?.message,
+            tags: envelope.tags,
+            metadata: envelope.metadata,
+          }),
+        )
+        .run();
+      tx.delete(jobs).where(eq(jobs.id, input.jobId)).run();
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Puts a message back in the queue for another round. */
+export function retryLater(
+  db: SqliteDatabase,
+  input: {
+    jobId: string;
+    messageId: string;
+    runAt: Date;
+    possibleDuplicate: boolean;
+    error?: AttemptError | undefined;
+  },
+): void {
+  db.transaction(
+    (tx) => {
+      tx.update(jobs)
+        .set({
+          runAt: input.runAt.getTime(),
+          leaseOwner: null,
+          leaseUntil: null,
+          rounds: sql`${jobs.rounds} + 1`,
+        })
+        .where(eq(jobs.id, input.jobId))
+        .run();
+      tx.update(messages)
+        .set({
+          status: "queued",
+          possibleDuplicate: input.possibleDuplicate,
+          error: input.error ? JSON.stringify(input.error) : null,
+          updatedAt: Date.now(),
+        })
+        .where(eq(messages.id, input.messageId))
+        .run();
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Jobs not finished yet. */
+export function countPendingJobs(db: SqliteDatabase): number {
+  return db.select({ count: sql<number>`count(*)` }).from(jobs).get()?.count ?? 0;
+}

@@ -1,0 +1,192 @@
+import {
+  type AttemptError,
+  type AttemptView,
+  type EmailAddress,
+  type EmailMessage,
+  MailrouteError,
+  type MessageDetail,
+  type MessageQuery,
+  type MessageSummary,
+  type Page,
+  type ProviderStats,
+  type RoutePlan,
+} from "@mailroute/core";
+import { and, asc, desc, eq, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
+import { decodeCursor, encodeCursor, readJson } from "../json";
+import type { SqliteDatabase } from "../open-database";
+import { deliveryEvents, messages, messageTags, recipients, sendAttempts } from "../schema/index";
+import { toEmailEvent } from "./event-rows";
+
+type MessageRow = typeof messages.$inferSelect;
+
+interface Envelope {
+  from: EmailAddress;
+  to: EmailAddress[];
+  tags: string[];
+  metadata: Record<string, string>;
+}
+
+function toSummary(row: MessageRow): MessageSummary {
+  const envelope = JSON.parse(row.envelope) as Envelope;
+  return {
+    id: row.id,
+    status: row.status,
+    from: envelope.from,
+    to: envelope.to,
+    subject: row.subject,
+    tags: envelope.tags,
+    metadata: envelope.metadata,
+    provider: row.provider,
+    providerMessageId: row.providerMessageId,
+    possibleDuplicate: row.possibleDuplicate,
+    createdAt: new Date(row.createdAt).toISOString(),
+    updatedAt: new Date(row.updatedAt).toISOString(),
+    sendAt: row.sendAt === null ? null : new Date(row.sendAt).toISOString(),
+  };
+}
+
+function toAttemptView(row: typeof sendAttempts.$inferSelect): AttemptView {
+  return {
+    id: row.id,
+    provider: row.provider,
+    outcome: row.outcome,
+    startedAt: new Date(row.startedAt).toISOString(),
+    durationMs: row.durationMs,
+    providerMessageId: row.providerMessageId,
+    error: readJson<AttemptError>(row.error),
+  };
+}
+
+/** One message with everything the API shows about it. */
+export function getMessage(db: SqliteDatabase, id: string): MessageDetail | null {
+  const row = db.select().from(messages).where(eq(messages.id, id)).get();
+  if (!row) {
+    return null;
+  }
+  const message = JSON.parse(row.payload) as EmailMessage;
+  const recipientRows = db.select().from(recipients).where(eq(recipients.messageId, id)).all();
+  const attemptRows = db
+    .select()
+    .from(sendAttempts)
+    .where(eq(sendAttempts.messageId, id))
+    .orderBy(asc(sendAttempts.startedAt), asc(sendAttempts.id))
+    .all();
+  const eventRows = db
+    .select()
+    .from(deliveryEvents)
+    .where(eq(deliveryEvents.messageId, id))
+    .orderBy(asc(deliveryEvents.occurredAt), asc(deliveryEvents.seq))
+    .all();
+  return {
+    ...toSummary(row),
+    cc: message.cc,
+    bcc: message.bcc,
+    replyTo: message.replyTo,
+    text: message.text ?? null,
+    html: message.html ?? null,
+    headers: message.headers,
+    attachments: message.attachments.map((attachment) => ({
+      filename: attachment.filename,
+      contentType: attachment.contentType ?? null,
+      contentId: attachment.contentId ?? null,
+      size:
+        Math.floor((attachment.content.length * 3) / 4) -
+        (attachment.content.match(/=+$/)?.[0].length ?? 0),
+    })),
+    recipients: recipientRows.map((recipient) => ({
+      email: recipient.email,
+      status: recipient.status,
+    })),
+    attempts: attemptRows.map(toAttemptView),
+    events: eventRows.map(toEmailEvent),
+    routing: readJson<RoutePlan>(row.routing),
+    error: readJson<AttemptError>(row.error),
+  };
+}
+
+/** The message log, newest first, filtered, one page at a time. */
+export function listMessages(db: SqliteDatabase, query: MessageQuery): Page<MessageSummary> {
+  const conditions: SQL[] = [];
+  if (query.status && query.status.length > 0) {
+    conditions.push(inArray(messages.status, query.status));
+  }
+  if (query.since) {
+    conditions.push(gte(messages.createdAt, query.since.getTime()));
+  }
+  if (query.until) {
+    conditions.push(lt(messages.createdAt, query.until.getTime()));
+  }
+  if (query.from) {
+    conditions.push(eq(messages.fromEmail, query.from.toLowerCase()));
+  }
+  if (query.provider) {
+    conditions.push(eq(messages.provider, query.provider));
+  }
+  if (query.ids && query.ids.length > 0) {
+    conditions.push(inArray(messages.id, query.ids));
+  }
+  if (query.to) {
+    const to = query.to.toLowerCase();
+    conditions.push(
+      sql`exists (select 1 from ${recipients} where ${recipients.messageId} = ${messages.id} and ${recipients.email} = ${to})`,
+    );
+  }
+  if (query.tag) {
+    conditions.push(
+      sql`exists (select 1 from ${messageTags} where ${messageTags.messageId} = ${messages.id} and ${messageTags.tag} = ${query.tag})`,
+    );
+  }
+  if (query.cursor) {
+    const cursor = decodeCursor(query.cursor);
+    const [createdAt, id] = cursor ?? [];
+    if (typeof createdAt !== "number" || typeof id !== "string") {
+      throw new MailrouteError("VALIDATION_ERROR", "cursor is not one this API returned", {
+        details: [{ path: "cursor", message: "is invalid" }],
+      });
+    }
+    const before = or(
+      lt(messages.createdAt, createdAt),
+      and(eq(messages.createdAt, createdAt), lt(messages.id, id)),
+    );
+    if (before) {
+      conditions.push(before);
+    }
+  }
+  const rows = db
+    .select()
+    .from(messages)
+    .where(and(...conditions))
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .limit(query.limit + 1)
+    .all();
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    data: page.map(toSummary),
+    nextCursor: rows.length > query.limit && last ? encodeCursor([last.createdAt, last.id]) : null,
+  };
+}
+
+/** Per-provider attempt counts and mean latency since a time. */
+export function providerStats(db: SqliteDatabase, since: Date): ProviderStats[] {
+  const count = (outcome: string) =>
+    sql<number>`sum(case when ${sendAttempts.outcome} = ${outcome} then 1 else 0 end)`;
+  const rows = db
+    .select({
+      provider: sendAttempts.provider,
+      attempts: sql<number>`count(*)`,
+      accepted: count("accepted"),
+      retryable: count("retryable"),
+      permanent: count("permanent"),
+      ambiguous: count("ambiguous"),
+      avgLatencyMs: sql<number | null>`avg(${sendAttempts.durationMs})`,
+    })
+    .from(sendAttempts)
+    .where(gte(sendAttempts.startedAt, since.getTime()))
+    .groupBy(sendAttempts.provider)
+    .all();
+  return rows.map((row) => ({
+    ...row,
+    avgLatencyMs: row.avgLatencyMs === null ? null : Math.round(row.avgLatencyMs * 10) / 10,
+  }));
+}

@@ -1,0 +1,37 @@
+import { bounceClasses, emailEventTypes } from "@mailroute/core";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/** The normalized event log; `seq` orders the feed and is its cursor. */
+export const deliveryEvents = sqliteTable(
+  "delivery_events",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    id: text("id").notNull(),
+    messageId: text("message_id"),
+    provider: text("provider").notNull(),
+    providerType: text("provider_type").notNull(),
+    providerMessageId: text("provider_message_id"),
+    providerEventId: text("provider_event_id"),
+    /** What makes a provider's redelivery of the same event recognisable. */
+    dedupeKey: text("dedupe_key"),
+    type: text("type", { enum: emailEventTypes }).notNull(),
+    bounce: text("bounce", { enum: bounceClasses }),
+    recipient: text("recipient"),
+    occurredAt: integer("occurred_at").notNull(),
+    receivedAt: integer("received_at").notNull(),
+    reason: text("reason"),
+    smtpCode: integer("smtp_code"),
+    enhancedStatus: text("enhanced_status"),
+    url: text("url"),
+    userAgent: text("user_agent"),
+    tags: text("tags").notNull(),
+    metadata: text("metadata").notNull(),
+    raw: text("raw"),
+  },
+  (table) => [
+    uniqueIndex("delivery_events_id_idx").on(table.id),
+    uniqueIndex("delivery_events_dedupe_idx").on(table.provider, table.dedupeKey),
+    index("delivery_events_message_idx").on(table.messageId, table.occurredAt),
+    index("delivery_events_type_idx").on(table.type, table.seq),
+  ],
+);

@@ -1,0 +1,9 @@
+export { apiKeys } from "./api-keys";
+export { captures } from "./captures";
+export { deliveryEvents } from "./delivery-events";
+export { idempotencyKeys } from "./idempotency-keys";
+export { jobs } from "./jobs";
+export { messageTags } from "./message-tags";
+export { messages } from "./messages";
+export { recipients } from "./recipients";
+export { sendAttempts } from "./send-attempts";

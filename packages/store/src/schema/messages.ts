@@ -1,0 +1,30 @@
+import { messageStatuses } from "@mailroute/core";
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/** One row per accepted message; `payload` is the normalized message as JSON. */
+export const messages = sqliteTable(
+  "messages",
+  {
+    id: text("id").primaryKey(),
+    status: text("status", { enum: messageStatuses }).notNull(),
+    fromEmail: text("from_email").notNull(),
+    subject: text("subject").notNull(),
+    /** The fields the log shows (from, to, tags, metadata) as JSON, so listing never parses `payload`. */
+    envelope: text("envelope").notNull(),
+    payload: text("payload").notNull(),
+    provider: text("provider"),
+    providerMessageId: text("provider_message_id"),
+    possibleDuplicate: integer("possible_duplicate", { mode: "boolean" }).notNull().default(false),
+    routing: text("routing"),
+    error: text("error"),
+    sendAt: integer("send_at"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (table) => [
+    index("messages_status_created_idx").on(table.status, table.createdAt),
+    index("messages_created_idx").on(table.createdAt),
+    index("messages_provider_message_idx").on(table.providerMessageId),
+    index("messages_from_idx").on(table.fromEmail, table.createdAt),
+  ],
+);

@@ -1,0 +1,58 @@
+import type { MailStore } from "@mailroute/core";
+import { openDatabase, type SqliteOptions } from "./open-database";
+import { acceptMessage } from "./repositories/accept-message";
+import { countApiKeys, findApiKeyByHash, insertApiKey } from "./repositories/api-keys";
+import { listCaptures, saveCapture } from "./repositories/captures";
+import {
+  claimJobs,
+  completeMessage,
+  countPendingJobs,
+  finishAttempt,
+  retryLater,
+  saveRouting,
+  startAttempt,
+} from "./repositories/dispatch-jobs";
+import { getMessage, listMessages, providerStats } from "./repositories/read-messages";
+
+/** The SQLite store: better-sqlite3 is synchronous, so each method resolves at once. */
+export interface SqliteStore extends MailStore {
+  /** The file the store writes, or `:memory:`. */
+  readonly path: string;
+}
+
+/** Opens the embedded SQLite database and returns the store over it. */
+export function createSqliteStore(options: SqliteOptions): SqliteStore {
+  const { sqlite, db } = openDatabase(options);
+  const run = <T>(work: () => T): Promise<T> => {
+    try {
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+  return {
+    path: options.path,
+    acceptMessage: (input) => run(() => acceptMessage(db, input)),
+    claimJobs: (input) => run(() => claimJobs(db, input)),
+    startAttempt: (input) => run(() => startAttempt(db, input)),
+    finishAttempt: (attemptId, result) => run(() => finishAttempt(db, attemptId, result)),
+    saveRouting: (messageId, routing) => run(() => saveRouting(db, messageId, routing)),
+    completeMessage: (input) => run(() => completeMessage(db, input)),
+    retryLater: (input) => run(() => retryLater(db, input)),
+    getMessage: (id) => run(() => getMessage(db, id)),
+    listMessages: (query) => run(() => listMessages(db, query)),
+    providerStats: (since) => run(() => providerStats(db, since)),
+    countPendingJobs: () => run(() => countPendingJobs(db)),
+    countApiKeys: () => run(() => countApiKeys(db)),
+    insertApiKey: (key) => run(() => insertApiKey(db, key)),
+    findApiKeyByHash: (hash) => run(() => findApiKeyByHash(db, hash)),
+    saveCapture: (input) => run(() => saveCapture(db, input)),
+    listCaptures: (query) => run(() => listCaptures(db, query)),
+    close: () =>
+      run(() => {
+        if (sqlite.open) {
+          sqlite.close();
+        }
+      }),
+  };
+}
