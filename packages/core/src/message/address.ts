@@ -75,6 +75,7 @@ export const addressInputSchema = z
   });
 
 /** One address or a list of them; always a list after parsing. */
-export const addressListInputSchema = z
-  .union([addressInputSchema, z.array(addressInputSchema)])
-  .transform((value) => (Array.isArray(value) ? value : [value]));
+export const addressListInputSchema = z.preprocess(
+  (value) => (Array.isArray(value) || value === undefined ? value : [value]),
+  z.array(addressInputSchema),
+);

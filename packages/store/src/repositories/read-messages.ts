@@ -64,7 +64,12 @@ export function getMessage(db: SqliteDatabase, id: string): MessageDetail | null
     return null;
   }
   const message = JSON.parse(row.payload) as EmailMessage;
-  const recipientRows = db.select().from(recipients).where(eq(recipients.messageId, id)).all();
+  const recipientRows = db
+    .select()
+    .from(recipients)
+    .where(eq(recipients.messageId, id))
+    .orderBy(sql`rowid`)
+    .all();
   const attemptRows = db
     .select()
     .from(sendAttempts)

@@ -1,0 +1,98 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError } from "@mailroute/core";
+import { describe, expect, it } from "vitest";
+import { loadConfig, parseConfig } from "./config";
+import { parseEnvironment } from "./env";
+
+function problems(raw: unknown, variables: Record<string, string> = {}) {
+  try {
+    parseConfig(raw, variables);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      return error.details;
+    }
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("parseConfig", () => {
+  it("with nothing configured, uses one capture provider, a default route and ./data/mailroute.db", () => {
+    const config = parseConfig({});
+    expect(config.providers).toEqual([{ name: "capture", type: "capture" }]);
+    expect(config.routes).toEqual([
+      { name: "default", strategy: "priority", providers: ["capture"] },
+    ]);
+    expect(config.database).toBe("./data/mailroute.db");
+    expect(config.synchronous).toBe("full");
+  });
+
+  it("resolves env: secrets and names a missing variable by path", () => {
+    const config = parseConfig(
+      { providers: [{ name: "sg", type: "capture", latencyMs: 1, note: "env:NOTE" }] },
+      { NOTE: "from-env" },
+    );
+    expect(config.providers[0]).toMatchObject({ note: "from-env" });
+    expect(
+      problems({ providers: [{ name: "sg", type: "sendgrid", apiKey: "env:SENDGRID_API_KEY" }] }),
+    ).toEqual([
+      { path: "providers[0].apiKey", message: "environment variable SENDGRID_API_KEY is not set" },
+    ]);
+  });
+
+  it("names each invalid field", () => {
+    const details = problems({
+      providers: [{ name: "Bad Name", type: "carrier-pigeon" }],
+      routes: "x",
+      extra: 1,
+    });
+    expect(details.map((detail) => detail.path).sort()).toEqual([
+      "extra",
+      "providers[0].name",
+      "providers[0].type",
+      "routes",
+    ]);
+  });
+
+  it("refuses routes that name unknown providers and duplicate provider names", () => {
+    expect(
+      problems({
+        providers: [{ name: "a", type: "capture" }],
+        routes: [{ name: "r", providers: ["a", "b"] }],
+      }),
+    ).toEqual([
+      { path: "routes[0].providers[1]", message: 'names provider "b", which is not configured' },
+    ]);
+    expect(
+      problems({
+        providers: [
+          { name: "a", type: "capture" },
+          { name: "a", type: "capture" },
+        ],
+      })[0]?.message,
+    ).toMatch(/duplicate/);
+  });
+});
+
+describe("loadConfig", () => {
+  it("reads the named file and reports a missing or broken one", () => {
+    const folder = mkdtempSync(join(tmpdir(), "mailroute-config-"));
+    const file = join(folder, "mailroute.config.json");
+    writeFileSync(file, JSON.stringify({ database: join(folder, "m.db") }));
+    expect(loadConfig(file, {}).config.database).toBe(join(folder, "m.db"));
+    expect(() => loadConfig(join(folder, "missing.json"), {})).toThrow(/does not exist/);
+    writeFileSync(file, "{ nope");
+    expect(() => loadConfig(file, {})).toThrow(/not valid JSON/);
+  });
+});
+
+describe("parseEnvironment", () => {
+  it("applies defaults and lists every problem", () => {
+    expect(parseEnvironment({})).toMatchObject({ PORT: 3000, LOG_LEVEL: "info" });
+    expect(() => parseEnvironment({ PORT: "http", MAILROUTE_API_KEY: "short" })).toThrow(
+      /PORT[\s\S]*MAILROUTE_API_KEY/,
+    );
+  });
+});

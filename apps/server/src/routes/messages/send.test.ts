@@ -1,0 +1,204 @@
+import { createFakeProvider } from "@mailroute/core/testing";
+import { afterEach, describe, expect, it } from "vitest";
+import { createTestApp, validBody } from "../../test-support";
+
+const apps: Awaited<ReturnType<typeof createTestApp>>[] = [];
+afterEach(async () => {
+  for (const app of apps.splice(0)) {
+    await app.close();
+  }
+});
+
+async function setup(
+  options: Parameters<typeof createTestApp>[0] = { providers: [createFakeProvider("primary")] },
+) {
+  const app = await createTestApp(options);
+  apps.push(app);
+  return app;
+}
+
+async function snapshot(app: Awaited<ReturnType<typeof createTestApp>>) {
+  return {
+    messages: (await app.store.listMessages({ limit: 100 })).data.length,
+    jobs: await app.store.countPendingJobs(),
+  };
+}
+
+describe("POST /v1/messages", () => {
+  it("answers 202 queued only once the message and its job are stored", async () => {
+    const app = await setup();
+    const response = await app.send(validBody);
+    expect(response.status).toBe(202);
+    const body = (await response.json()) as { id: string; status: string };
+    expect(body.status).toBe("queued");
+    expect(body.id).toMatch(/^msg_[0-9a-z]{24}$/);
+    expect((await app.store.getMessage(body.id))?.status).toBe("queued");
+    expect(await app.store.countPendingJobs()).toBe(1);
+  });
+
+  it("refuses a missing or wrong API key with 401", async () => {
+    const app = await setup();
+    const missing = await app.app.request("/v1/messages", {
+      method: "POST",
+      body: JSON.stringify(validBody),
+    });
+    expect(missing.status).toBe(401);
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe("UNAUTHORIZED");
+    const wrong = await app.send(validBody, { authorization: "Bearer mr_not-a-real-key" });
+    expect(wrong.status).toBe(401);
+    expect(await snapshot(app)).toEqual({ messages: 0, jobs: 0 });
+  });
+
+  it("accepts MAILROUTE_API_KEY as an admin key", async () => {
+    const app = await setup({
+      providers: [createFakeProvider("primary")],
+      adminKey: "admin-key-0123456789",
+    });
+    const response = await app.send(validBody, { authorization: "Bearer admin-key-0123456789" });
+    expect(response.status).toBe(202);
+  });
+
+  const badBodies: [string, unknown, string[]][] = [
+    ["missing from and to", { subject: "s", text: "t" }, ["from", "to"]],
+    ["an invalid address", { ...validBody, to: ["ok@example.com", "not-an-address"] }, ["to[1]"]],
+    ["an empty recipient list", { ...validBody, to: [] }, ["to"]],
+    [
+      "CR/LF in a header",
+      { ...validBody, headers: { "X-Note": "a\r\nBcc: victim@example.com" } },
+      ["headers.X-Note"],
+    ],
+    ["a reserved header", { ...validBody, headers: { From: "ceo@acme.test" } }, ["headers.From"]],
+    ["an unknown top-level field", { ...validBody, priority: "high" }, ["priority"]],
+    [
+      "a non-string metadata value",
+      { ...validBody, metadata: { userId: 42 } },
+      ["metadata.userId"],
+    ],
+    [
+      "a non-base64 attachment",
+      { ...validBody, attachments: [{ filename: "a.pdf", content: "%%%" }] },
+      ["attachments[0].content"],
+    ],
+    ["a bad sendAt", { ...validBody, sendAt: "next tuesday" }, ["sendAt"]],
+    ["no body at all", { from: validBody.from, to: validBody.to, subject: "s" }, ["text"]],
+  ];
+
+  for (const [name, body, paths] of badBodies) {
+    it(`answers 400 with field details for ${name}, storing nothing`, async () => {
+      const app = await setup();
+      const response = await app.send(body);
+      expect(response.status).toBe(400);
+      const error = (
+        (await response.json()) as {
+          error: { code: string; details: { path: string }[]; requestId: string };
+        }
+      ).error;
+      expect(error.code).toBe("VALIDATION_ERROR");
+      expect(error.requestId).toMatch(/^req_/);
+      expect(error.details.map((detail) => detail.path)).toEqual(expect.arrayContaining(paths));
+      expect(await snapshot(app)).toEqual({ messages: 0, jobs: 0 });
+    });
+  }
+
+  it("answers 400 INVALID_JSON for malformed JSON", async () => {
+    const app = await setup();
+    const response = await app.app.request("/v1/messages", {
+      method: "POST",
+      headers: app.headers,
+      body: '{"from": ',
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+      "INVALID_JSON",
+    );
+    expect(await snapshot(app)).toEqual({ messages: 0, jobs: 0 });
+  });
+
+  it("answers 415 for a body that is not JSON", async () => {
+    const app = await setup();
+    const response = await app.app.request("/v1/messages", {
+      method: "POST",
+      headers: { authorization: app.headers.authorization, "content-type": "text/plain" },
+      body: "hello",
+    });
+    expect(response.status).toBe(415);
+  });
+
+  it("answers 413 above the body limit, storing nothing", async () => {
+    const app = await setup({ providers: [createFakeProvider("primary")], bodyLimitBytes: 4096 });
+    const response = await app.send({ ...validBody, text: "x".repeat(5000) });
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+      "PAYLOAD_TOO_LARGE",
+    );
+    expect(await snapshot(app)).toEqual({ messages: 0, jobs: 0 });
+  });
+
+  it("answers 422 for a stored template, which this version cannot render", async () => {
+    const app = await setup();
+    const response = await app.send({
+      from: validBody.from,
+      to: validBody.to,
+      template: { id: "welcome" },
+    });
+    expect(response.status).toBe(422);
+    expect(await snapshot(app)).toEqual({ messages: 0, jobs: 0 });
+  });
+});
+
+describe("POST /v1/messages with Idempotency-Key", () => {
+  it("replays the first response for the same key and body", async () => {
+    const app = await setup();
+    const first = await app.send(validBody, { "idempotency-key": "order-42" });
+    const second = await app.send(validBody, { "idempotency-key": "order-42" });
+    expect(second.status).toBe(202);
+    expect(second.headers.get("idempotent-replayed")).toBe("true");
+    expect(await second.json()).toEqual(await first.json());
+    expect(await snapshot(app)).toEqual({ messages: 1, jobs: 1 });
+  });
+
+  it("answers 422 when the key comes back with another body", async () => {
+    const app = await setup();
+    await app.send(validBody, { "idempotency-key": "order-42" });
+    const response = await app.send(
+      { ...validBody, subject: "different" },
+      { "idempotency-key": "order-42" },
+    );
+    expect(response.status).toBe(422);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+      "IDEMPOTENCY_KEY_REUSED",
+    );
+    expect(await snapshot(app)).toEqual({ messages: 1, jobs: 1 });
+  });
+
+  it("answers 409 to a concurrent request with the same key", async () => {
+    const { createTestStore } = await import("@mailroute/store/testing");
+    const store = createTestStore();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slowStore = {
+      ...store,
+      acceptMessage: async (input: Parameters<typeof store.acceptMessage>[0]) => {
+        await gate;
+        return store.acceptMessage(input);
+      },
+    };
+    const app = await setup({ providers: [createFakeProvider("primary")], store: slowStore });
+    const first = app.send(validBody, { "idempotency-key": "k" });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const second = await app.send(validBody, { "idempotency-key": "k" });
+    expect(second.status).toBe(409);
+    release();
+    expect((await first).status).toBe(202);
+    expect(await snapshot(app)).toEqual({ messages: 1, jobs: 1 });
+  });
+
+  it("refuses a key longer than 256 characters", async () => {
+    const app = await setup();
+    const response = await app.send(validBody, { "idempotency-key": "k".repeat(257) });
+    expect(response.status).toBe(400);
+    expect(await snapshot(app)).toEqual({ messages: 0, jobs: 0 });
+  });
+});

@@ -1,0 +1,251 @@
+import { createFakeProvider } from "@mailroute/core/testing";
+import { createCaptureProvider } from "@mailroute/provider-capture";
+import { createTestStore } from "@mailroute/store/testing";
+import { afterEach, describe, expect, it } from "vitest";
+import { createTestApp, validBody } from "../test-support";
+
+const apps: Awaited<ReturnType<typeof createTestApp>>[] = [];
+afterEach(async () => {
+  for (const app of apps.splice(0)) {
+    await app.close();
+  }
+});
+
+async function setup(options: Parameters<typeof createTestApp>[0]) {
+  const app = await createTestApp(options);
+  apps.push(app);
+  return app;
+}
+
+async function sendAndDrain(
+  app: Awaited<ReturnType<typeof createTestApp>>,
+  body: unknown = validBody,
+) {
+  const { id } = (await (await app.send(body)).json()) as { id: string };
+  await app.dispatcher.drain();
+  return (await app.store.getMessage(id))!;
+}
+
+describe("dispatcher", () => {
+  it("sends through the first provider and records the attempt with the provider's id", async () => {
+    const primary = createFakeProvider("primary");
+    const app = await setup({ providers: [primary, createFakeProvider("backup")] });
+    const message = await sendAndDrain(app);
+    expect(message.status).toBe("sent");
+    expect(message.provider).toBe("primary");
+    expect(message.attempts).toMatchObject([
+      { provider: "primary", outcome: "accepted", providerMessageId: "primary-1" },
+    ]);
+    expect(message.routing).toEqual({ route: "default", plan: ["primary", "backup"], skipped: [] });
+    expect(primary.calls[0]?.options.idempotencyKey).toBe(message.id);
+    expect(await app.store.countPendingJobs()).toBe(0);
+  });
+
+  it("fails over on a retryable error, sending exactly once", async () => {
+    const primary = createFakeProvider("primary");
+    const backup = createFakeProvider("backup");
+    primary.script({
+      outcome: "retryable",
+      reason: "provider_unavailable",
+      message: "503 Service Unavailable",
+      statusCode: 503,
+    });
+    const app = await setup({ providers: [primary, backup] });
+    const message = await sendAndDrain(app);
+    expect(message).toMatchObject({ status: "sent", provider: "backup", possibleDuplicate: false });
+    expect(message.attempts.map((attempt) => [attempt.provider, attempt.outcome])).toEqual([
+      ["primary", "retryable"],
+      ["backup", "accepted"],
+    ]);
+    expect(message.attempts[0]?.error).toMatchObject({
+      class: "retryable",
+      message: "503 Service Unavailable",
+      statusCode: 503,
+    });
+    expect(backup.calls).toHaveLength(1);
+  });
+
+  it("fails the message with the provider's reason on a permanent error, without failover", async () => {
+    const primary = createFakeProvider("primary");
+    const backup = createFakeProvider("backup");
+    primary.script({
+      outcome: "permanent",
+      reason: "invalid_request",
+      message: "The to address is invalid",
+      providerCode: "300",
+    });
+    const app = await setup({ providers: [primary, backup] });
+    const message = await sendAndDrain(app);
+    expect(message.status).toBe("failed");
+    expect(message.error).toMatchObject({
+      class: "permanent",
+      message: "The to address is invalid",
+      code: "300",
+    });
+    expect(message.recipients.every((recipient) => recipient.status === "failed")).toBe(true);
+    expect(message.events.map((event) => event.type)).toEqual(["queued", "failed"]);
+    expect(backup.calls).toHaveLength(0);
+  });
+
+  it("flags a possible duplicate after an ambiguous failure", async () => {
+    const primary = createFakeProvider("primary");
+    primary.script({ outcome: "ambiguous", reason: "timeout", message: "no answer" });
+    const app = await setup({ providers: [primary, createFakeProvider("backup")] });
+    const message = await sendAndDrain(app);
+    expect(message).toMatchObject({ status: "sent", provider: "backup", possibleDuplicate: true });
+  });
+
+  it("keeps the message queued for a later round when no provider takes it, then fails it after the last round", async () => {
+    const primary = createFakeProvider("primary");
+    primary.fallback = {
+      outcome: "retryable",
+      reason: "network",
+      message: "connection refused",
+      providerCode: "ECONNREFUSED",
+    };
+    const app = await setup({ providers: [primary] });
+    const { id } = (await (await app.send(validBody)).json()) as { id: string };
+    await app.dispatcher.drain();
+    expect(await app.store.getMessage(id)).toMatchObject({
+      status: "queued",
+      error: { code: "ECONNREFUSED" },
+    });
+    await app.dispatcher.drain();
+    await app.dispatcher.drain();
+    const message = (await app.store.getMessage(id))!;
+    expect(message.status).toBe("failed");
+    expect(message.error?.message).toMatch(/after 3 rounds: connection refused/);
+    expect(message.attempts).toHaveLength(3);
+  });
+
+  it("waits as long as Retry-After asks before the next round", async () => {
+    const primary = createFakeProvider("primary");
+    primary.script({
+      outcome: "retryable",
+      reason: "rate_limited",
+      message: "429",
+      retryAfterMs: 60_000,
+    });
+    const app = await setup({ providers: [primary] });
+    const { id } = (await (await app.send(validBody)).json()) as { id: string };
+    await app.dispatcher.drain();
+    expect(await app.dispatcher.drain()).toBe(0);
+    expect((await app.store.getMessage(id))?.status).toBe("queued");
+  });
+
+  it("skips a provider that cannot carry the message and says why", async () => {
+    const small = createFakeProvider("small", { attachments: false });
+    const app = await setup({ providers: [small, createFakeProvider("big")] });
+    const message = await sendAndDrain(app, {
+      ...validBody,
+      attachments: [{ filename: "a.txt", content: "aGVsbG8=" }],
+    });
+    expect(message.provider).toBe("big");
+    expect(message.routing?.skipped).toEqual([
+      { provider: "small", reason: "capability", detail: "attachments are not supported" },
+    ]);
+    expect(small.calls).toHaveLength(0);
+  });
+
+  it("routes by tag to the route's providers", async () => {
+    const app = await setup({
+      providers: [createFakeProvider("bulk"), createFakeProvider("critical")],
+      routes: [
+        { name: "security", match: { tags: ["security"] }, providers: ["critical"] },
+        { name: "default", providers: ["bulk"] },
+      ],
+    });
+    expect((await sendAndDrain(app, { ...validBody, tags: ["security"] })).provider).toBe(
+      "critical",
+    );
+    expect((await sendAndDrain(app)).provider).toBe("bulk");
+  });
+
+  it("does not dispatch a scheduled message before its sendAt", async () => {
+    const primary = createFakeProvider("primary");
+    const app = await setup({ providers: [primary] });
+    const sendAt = new Date(Date.now() + 3_600_000).toISOString();
+    const { id } = (await (await app.send({ ...validBody, sendAt })).json()) as { id: string };
+    await app.dispatcher.drain();
+    expect(primary.calls).toHaveLength(0);
+    expect(await app.store.getMessage(id)).toMatchObject({ status: "queued", sendAt });
+  });
+
+  it("asks an idempotent provider again after a crash mid-call, without flagging a duplicate", async () => {
+    const store = createTestStore();
+    const capture = createCaptureProvider({ name: "capture" }, { mailbox: store });
+    const app = await setup({ providers: [capture], store });
+    const { id } = (await (await app.send(validBody)).json()) as { id: string };
+    // A worker that claimed the job, started the attempt and the provider call, then died.
+    const [job] = await store.claimJobs({ owner: "dead", limit: 1, leaseMs: 1, now: new Date() });
+    const message = job!.message;
+    await store.startAttempt({
+      messageId: id,
+      jobId: job!.jobId,
+      owner: "dead",
+      provider: "capture",
+      startedAt: new Date(),
+      leaseUntil: new Date(Date.now() - 1),
+    });
+    await capture.send(message, { signal: AbortSignal.timeout(1000), idempotencyKey: id });
+    await app.dispatcher.drain();
+    const detail = (await store.getMessage(id))!;
+    expect(detail).toMatchObject({ status: "sent", possibleDuplicate: false });
+    expect(detail.attempts.map((attempt) => attempt.outcome)).toEqual(["ambiguous", "accepted"]);
+    const captures = await store.listCaptures({ messageId: id, limit: 10 });
+    expect(captures.data).toHaveLength(1);
+    expect(captures.data[0]?.requests).toBe(2);
+  });
+
+  it("flags the message after a crash mid-call to a provider that cannot dedupe", async () => {
+    const primary = createFakeProvider("primary");
+    const app = await setup({ providers: [primary] });
+    const { id } = (await (await app.send(validBody)).json()) as { id: string };
+    const [job] = await app.store.claimJobs({
+      owner: "dead",
+      limit: 1,
+      leaseMs: 1,
+      now: new Date(),
+    });
+    await app.store.startAttempt({
+      messageId: id,
+      jobId: job!.jobId,
+      owner: "dead",
+      provider: "primary",
+      startedAt: new Date(),
+      leaseUntil: new Date(Date.now() - 1),
+    });
+    await app.dispatcher.drain();
+    expect(await app.store.getMessage(id)).toMatchObject({
+      status: "sent",
+      possibleDuplicate: true,
+    });
+  });
+
+  it("fails a message interrupted mid-call when the policy is fail", async () => {
+    const primary = createFakeProvider("primary");
+    const app = await setup({ providers: [primary], settings: { onAmbiguous: "fail" } });
+    const { id } = (await (await app.send(validBody)).json()) as { id: string };
+    const [job] = await app.store.claimJobs({
+      owner: "dead",
+      limit: 1,
+      leaseMs: 1,
+      now: new Date(),
+    });
+    await app.store.startAttempt({
+      messageId: id,
+      jobId: job!.jobId,
+      owner: "dead",
+      provider: "primary",
+      startedAt: new Date(),
+      leaseUntil: new Date(Date.now() - 1),
+    });
+    await app.dispatcher.drain();
+    expect(await app.store.getMessage(id)).toMatchObject({
+      status: "failed",
+      possibleDuplicate: true,
+      error: { reason: "interrupted" },
+    });
+    expect(primary.calls).toHaveLength(0);
+  });
+});

@@ -1,0 +1,91 @@
+import {
+  breakerSettingsSchema,
+  type EmailProvider,
+  type MailStore,
+  ProviderBreakers,
+  type RouteConfig,
+  retryPolicySchema,
+  routeSchema,
+} from "@mailroute/core";
+import { createTestStore } from "@mailroute/store/testing";
+import { pino } from "pino";
+import { createApp } from "./app";
+import { createApiKey } from "./services/api-keys";
+import { createDispatcher, type DispatchSettings } from "./services/dispatcher";
+
+/** An app on an in-memory store with the given providers; the dispatcher is driven by `drain()`. */
+export async function createTestApp(options: {
+  providers: EmailProvider[];
+  routes?: unknown[];
+  settings?: Partial<DispatchSettings>;
+  store?: MailStore;
+  adminKey?: string;
+  bodyLimitBytes?: number;
+}) {
+  const store = options.store ?? createTestStore();
+  const providers = new Map(options.providers.map((provider) => [provider.name, provider]));
+  const breakers = new ProviderBreakers(
+    [...providers.keys()],
+    breakerSettingsSchema.parse({ volumeThreshold: 5 }),
+  );
+  const routes: RouteConfig[] = (
+    options.routes ?? [{ name: "default", providers: [...providers.keys()] }]
+  ).map((route) => routeSchema.parse(route));
+  const logger = pino({ level: "silent" });
+  const dispatcher = createDispatcher({
+    store,
+    providers,
+    breakers,
+    routes: () => routes,
+    logger,
+    random: () => 0.5,
+    settings: {
+      concurrency: 8,
+      pollIntervalMs: 20,
+      attemptTimeoutMs: 2000,
+      leaseMarginMs: 1000,
+      retry: retryPolicySchema.parse({ initialDelayMs: 0, maxAttempts: 3 }),
+      onAmbiguous: "failover",
+      ...options.settings,
+    },
+  });
+  const app = createApp({
+    store,
+    providers,
+    breakers,
+    routes: () => routes,
+    dispatcher,
+    logger,
+    adminKey: options.adminKey,
+    bodyLimitBytes: options.bodyLimitBytes ?? 10 * 1024 * 1024,
+  });
+  const { key } = await createApiKey(store, "test");
+  const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+  return {
+    app,
+    store,
+    dispatcher,
+    breakers,
+    key,
+    headers,
+    send: (body: unknown, extra: Record<string, string> = {}) =>
+      app.request("/v1/messages", {
+        method: "POST",
+        headers: { ...headers, ...extra },
+        body: JSON.stringify(body),
+      }),
+    get: (path: string) => app.request(path, { headers }),
+    close: async () => {
+      breakers.shutdown();
+      await store.close();
+    },
+  };
+}
+
+/** A minimal valid send body. */
+export const validBody = {
+  from: "Acme <noreply@acme.test>",
+  to: "user@example.com",
+  subject: "Reset your password",
+  text: "Your code is 123456",
+};

@@ -1,0 +1,231 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { EmailMessage } from "../message/message-schema";
+import { createFakeProvider, type FakeProvider } from "../testing/fake-provider";
+import { breakerSettingsSchema } from "./breaker-settings";
+import { computeBackoff } from "./compute-backoff";
+import { ProviderBreakers } from "./provider-breakers";
+import { type AttemptResult, type RunPlanInput, runPlan } from "./run-plan";
+
+const message: EmailMessage = {
+  id: "msg_1",
+  from: { email: "a@acme.test" },
+  to: [{ email: "u@example.com" }],
+  cc: [],
+  bcc: [],
+  replyTo: [],
+  subject: "s",
+  text: "t",
+  attachments: [],
+  headers: {},
+  tags: [],
+  metadata: {},
+};
+
+const breakerSets: ProviderBreakers[] = [];
+
+function setup(names: string[], overrides: Partial<RunPlanInput> = {}) {
+  const providers = new Map<string, FakeProvider>(
+    names.map((name) => [name, createFakeProvider(name)]),
+  );
+  const breakers = new ProviderBreakers(
+    names,
+    breakerSettingsSchema.parse({ volumeThreshold: 3, resetTimeoutMs: 60_000 }),
+  );
+  breakerSets.push(breakers);
+  const log: { event: string; provider?: string; result?: AttemptResult }[] = [];
+  let count = 0;
+  const input: RunPlanInput = {
+    message,
+    plan: names,
+    providers,
+    breakers,
+    onAmbiguous: "failover",
+    attemptTimeoutMs: 1000,
+    recorder: {
+      async start(provider) {
+        count += 1;
+        log.push({ event: "start", provider });
+        return `att_${count}`;
+      },
+      async finish(_id, result) {
+        log.push({ event: "finish", result });
+      },
+    },
+    ...overrides,
+  };
+  return { providers, breakers, log, input, get: (name: string) => providers.get(name)! };
+}
+
+afterEach(() => {
+  for (const breakers of breakerSets.splice(0)) {
+    breakers.shutdown();
+  }
+});
+
+describe("runPlan", () => {
+  it("sends through the first provider and records the attempt before and after", async () => {
+    const { input, log, get } = setup(["a", "b"]);
+    const result = await runPlan(input);
+    expect(result).toMatchObject({
+      kind: "sent",
+      provider: "a",
+      providerMessageId: "a-1",
+      possibleDuplicate: false,
+    });
+    expect(get("b").calls).toHaveLength(0);
+    expect(log.map((entry) => entry.event)).toEqual(["start", "finish"]);
+    expect(log[1]?.result?.outcome).toBe("accepted");
+  });
+
+  it("falls back to the next provider when the first fails with a retryable error", async () => {
+    const { input, get, log } = setup(["a", "b"]);
+    get("a").script({
+      outcome: "retryable",
+      reason: "network",
+      message: "refused",
+      providerCode: "ECONNREFUSED",
+    });
+    const result = await runPlan(input);
+    expect(result).toMatchObject({ kind: "sent", provider: "b", possibleDuplicate: false });
+    expect(
+      log.filter((entry) => entry.event === "finish").map((entry) => entry.result?.outcome),
+    ).toEqual(["retryable", "accepted"]);
+    expect(log[1]?.result?.error).toMatchObject({
+      class: "retryable",
+      reason: "network",
+      code: "ECONNREFUSED",
+    });
+  });
+
+  it("stops at a permanent error without trying other providers", async () => {
+    const { input, get } = setup(["a", "b"]);
+    get("a").script({
+      outcome: "permanent",
+      reason: "invalid_request",
+      message: "bad address",
+      statusCode: 400,
+    });
+    const result = await runPlan(input);
+    expect(result.kind).toBe("failed");
+    expect(get("b").calls).toHaveLength(0);
+  });
+
+  it("fails over after an ambiguous error and flags a possible duplicate", async () => {
+    const { input, get } = setup(["a", "b"]);
+    get("a").script({
+      outcome: "ambiguous",
+      reason: "network",
+      message: "reset",
+      providerCode: "ECONNRESET",
+    });
+    const result = await runPlan(input);
+    expect(result).toMatchObject({ kind: "sent", provider: "b", possibleDuplicate: true });
+  });
+
+  it("stops after an ambiguous error when the policy is fail", async () => {
+    const { input, get } = setup(["a", "b"], { onAmbiguous: "fail" });
+    get("a").script({ outcome: "ambiguous", reason: "network", message: "reset" });
+    const result = await runPlan(input);
+    expect(result).toMatchObject({ kind: "failed", possibleDuplicate: true });
+    expect(get("b").calls).toHaveLength(0);
+  });
+
+  it("asks for a retry when every provider is unavailable, honouring the shortest Retry-After", async () => {
+    const { input, get } = setup(["a", "b"]);
+    get("a").script({
+      outcome: "retryable",
+      reason: "rate_limited",
+      message: "slow down",
+      retryAfterMs: 30_000,
+    });
+    get("b").script({
+      outcome: "retryable",
+      reason: "rate_limited",
+      message: "slow down",
+      retryAfterMs: 5_000,
+    });
+    const result = await runPlan(input);
+    expect(result).toMatchObject({ kind: "retry", retryAfterMs: 5_000 });
+  });
+
+  it("abandons a hanging provider at the deadline as ambiguous and moves on", async () => {
+    const { input, get } = setup(["a", "b"], { attemptTimeoutMs: 50 });
+    get("a").script("hang");
+    const result = await runPlan(input);
+    expect(result).toMatchObject({ kind: "sent", provider: "b", possibleDuplicate: true });
+  });
+
+  it("skips a provider whose breaker is open, without an attempt", async () => {
+    const { input, get, log } = setup(["a", "b"]);
+    get("a").fallback = { outcome: "retryable", reason: "provider_unavailable", message: "503" };
+    for (let index = 0; index < 3; index += 1) {
+      await runPlan({ ...input, plan: ["a"] });
+    }
+    expect(input.breakers.state("a")).toBe("open");
+    log.length = 0;
+    const result = await runPlan(input);
+    expect(result).toMatchObject({
+      kind: "sent",
+      provider: "b",
+      skipped: [{ provider: "a", reason: "breaker_open" }],
+    });
+    expect(log.filter((entry) => entry.event === "start").map((entry) => entry.provider)).toEqual([
+      "b",
+    ]);
+  });
+
+  it("treats a thrown non-provider error as ambiguous", async () => {
+    const { input, get } = setup(["a"]);
+    get("a").send = async () => {
+      throw new TypeError("adapter bug");
+    };
+    const result = await runPlan(input);
+    expect(result).toMatchObject({
+      kind: "retry",
+      possibleDuplicate: true,
+      lastError: { outcome: "ambiguous" },
+    });
+  });
+});
+
+describe("ProviderBreakers", () => {
+  it("does not count permanent errors or rate limits as provider failures", async () => {
+    const { input, get } = setup(["a"]);
+    get("a").fallback = { outcome: "permanent", reason: "invalid_request", message: "bad" };
+    for (let index = 0; index < 5; index += 1) {
+      await runPlan(input);
+    }
+    get("a").fallback = { outcome: "retryable", reason: "rate_limited", message: "429" };
+    for (let index = 0; index < 5; index += 1) {
+      await runPlan(input);
+    }
+    expect(input.breakers.state("a")).toBe("closed");
+  });
+
+  it("reports transitions", async () => {
+    const transitions: string[] = [];
+    const breakers = new ProviderBreakers(
+      ["a"],
+      breakerSettingsSchema.parse({ volumeThreshold: 1 }),
+      (transition) => transitions.push(`${transition.from}->${transition.to}`),
+    );
+    breakerSets.push(breakers);
+    await breakers.fire("a", () => Promise.reject(new Error("down"))).catch(() => {});
+    expect(transitions).toEqual(["closed->open"]);
+  });
+});
+
+describe("computeBackoff", () => {
+  const policy = { initialDelayMs: 1000, maxDelayMs: 60_000 };
+
+  it("grows exponentially with jitter between half and the full delay", () => {
+    expect(computeBackoff(1, policy, { random: () => 0 })).toBe(500);
+    expect(computeBackoff(1, policy, { random: () => 1 })).toBe(1000);
+    expect(computeBackoff(4, policy, { random: () => 1 })).toBe(8000);
+  });
+
+  it("is capped and never shorter than Retry-After", () => {
+    expect(computeBackoff(30, policy, { random: () => 1 })).toBe(60_000);
+    expect(computeBackoff(1, policy, { random: () => 0, retryAfterMs: 45_000 })).toBe(45_000);
+  });
+});

@@ -1,0 +1,349 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type AcceptMessageInput, type EmailMessage, newId } from "@mailroute/core";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { createSqliteStore, type SqliteStore } from "./sqlite-store";
+import { createTestStore } from "./testing";
+
+const stores: SqliteStore[] = [];
+afterEach(async () => {
+  for (const store of stores.splice(0)) {
+    await store.close();
+  }
+});
+
+function open(): SqliteStore {
+  const store = createTestStore();
+  stores.push(store);
+  return store;
+}
+
+function message(overrides: Partial<EmailMessage> = {}, at = Date.now()): EmailMessage {
+  return {
+    id: newId("msg", at),
+    from: { email: "Sender@Acme.test", name: "Acme" },
+    to: [{ email: "User@Example.com" }],
+    cc: [{ email: "cc@example.com" }],
+    bcc: [{ email: "user@example.com" }],
+    replyTo: [],
+    subject: "Hello",
+    text: "Hi",
+    attachments: [{ filename: "a.txt", content: "aGVsbG8=" }],
+    headers: {},
+    tags: ["welcome"],
+    metadata: { tenant: "acme" },
+    ...overrides,
+  };
+}
+
+function accept(store: SqliteStore, value: EmailMessage, extra: Partial<AcceptMessageInput> = {}) {
+  const at = new Date();
+  return store.acceptMessage({
+    message: value,
+    acceptedAt: at,
+    runAt: at,
+    response: { status: 202, body: { id: value.id, status: "queued" } },
+    ...extra,
+  });
+}
+
+describe("SQLite store: accept", () => {
+  it("stores the message, de-duplicated recipients, queued events and a job in one go", async () => {
+    const store = open();
+    const value = message();
+    expect(await accept(store, value)).toEqual({ kind: "accepted" });
+    const detail = await store.getMessage(value.id);
+    expect(detail?.status).toBe("queued");
+    expect(detail?.recipients).toEqual([
+      { email: "user@example.com", status: "queued" },
+      { email: "cc@example.com", status: "queued" },
+    ]);
+    expect(detail?.events.map((event) => [event.type, event.recipient])).toEqual([
+      ["queued", "user@example.com"],
+      ["queued", "cc@example.com"],
+    ]);
+    expect(detail?.attachments).toEqual([
+      { filename: "a.txt", contentType: null, contentId: null, size: 5 },
+    ]);
+    expect(await store.countPendingJobs()).toBe(1);
+  });
+
+  it("replays the first response for the same key and body, and refuses another body", async () => {
+    const store = open();
+    const idempotency = {
+      scope: "key_1",
+      key: "k-1",
+      requestHash: "h1",
+      expiresAt: new Date(Date.now() + 60_000),
+    };
+    const first = message();
+    expect(await accept(store, first, { idempotency })).toEqual({ kind: "accepted" });
+    expect(await accept(store, message(), { idempotency })).toEqual({
+      kind: "replay",
+      response: { status: 202, body: { id: first.id, status: "queued" } },
+    });
+    expect(
+      await accept(store, message(), { idempotency: { ...idempotency, requestHash: "h2" } }),
+    ).toEqual({ kind: "key_reused" });
+    expect(
+      await accept(store, message(), { idempotency: { ...idempotency, scope: "key_2" } }),
+    ).toEqual({ kind: "accepted" });
+    expect((await store.listMessages({ limit: 10 })).data).toHaveLength(2);
+  });
+
+  it("treats an expired key as new", async () => {
+    const store = open();
+    const idempotency = {
+      scope: "s",
+      key: "k",
+      requestHash: "h",
+      expiresAt: new Date(Date.now() - 1),
+    };
+    await accept(store, message(), { idempotency });
+    expect(
+      await accept(store, message(), { idempotency: { ...idempotency, requestHash: "other" } }),
+    ).toEqual({ kind: "accepted" });
+  });
+
+  it("writes nothing when the transaction fails half-way", async () => {
+    const store = open();
+    const value = message();
+    await accept(store, value);
+    // Same id again: the message insert fails, and nothing of the second accept may remain.
+    await expect(accept(store, { ...value, tags: ["other"] })).rejects.toThrow();
+    expect(await store.countPendingJobs()).toBe(1);
+    expect((await store.listMessages({ limit: 10, tag: "other" })).data).toEqual([]);
+  });
+});
+
+describe("SQLite store: dispatch", () => {
+  it("leases a job to one worker until the lease expires", async () => {
+    const store = open();
+    await accept(store, message());
+    const now = new Date();
+    expect(await store.claimJobs({ owner: "w1", limit: 10, leaseMs: 1000, now })).toHaveLength(1);
+    expect(await store.claimJobs({ owner: "w2", limit: 10, leaseMs: 1000, now })).toHaveLength(0);
+    const later = new Date(now.getTime() + 1001);
+    expect(
+      await store.claimJobs({ owner: "w2", limit: 10, leaseMs: 1000, now: later }),
+    ).toHaveLength(1);
+  });
+
+  it("does not claim a job before its run time", async () => {
+    const store = open();
+    const value = message();
+    const at = new Date();
+    await store.acceptMessage({
+      message: value,
+      acceptedAt: at,
+      runAt: new Date(at.getTime() + 60_000),
+      response: { status: 202, body: {} },
+    });
+    expect(await store.claimJobs({ owner: "w", limit: 10, leaseMs: 1000, now: at })).toHaveLength(
+      0,
+    );
+  });
+
+  it("marks attempts a dead worker left in flight as interrupted when the job is claimed again", async () => {
+    const store = open();
+    const value = message();
+    await accept(store, value);
+    const now = new Date();
+    const [job] = await store.claimJobs({ owner: "w1", limit: 1, leaseMs: 1000, now });
+    const attemptId = await store.startAttempt({
+      messageId: value.id,
+      jobId: job!.jobId,
+      owner: "w1",
+      provider: "capture",
+      startedAt: now,
+      leaseUntil: new Date(now.getTime() + 1000),
+    });
+    expect((await store.getMessage(value.id))?.status).toBe("sending");
+    const [again] = await store.claimJobs({
+      owner: "w2",
+      limit: 1,
+      leaseMs: 1000,
+      now: new Date(now.getTime() + 2000),
+    });
+    expect(again?.interruptedAttempts).toEqual([{ id: attemptId, provider: "capture" }]);
+    const attempt = (await store.getMessage(value.id))?.attempts[0];
+    expect(attempt).toMatchObject({
+      outcome: "ambiguous",
+      error: { reason: "interrupted", code: "INTERRUPTED" },
+    });
+    // The first worker lost its lease: it may not start another attempt.
+    await expect(
+      store.startAttempt({
+        messageId: value.id,
+        jobId: job!.jobId,
+        owner: "w1",
+        provider: "capture",
+        startedAt: now,
+        leaseUntil: now,
+      }),
+    ).rejects.toThrow(/lease/);
+  });
+
+  it("completes a message: status, recipients, sent events, job removed", async () => {
+    const store = open();
+    const value = message();
+    await accept(store, value);
+    const [job] = await store.claimJobs({ owner: "w", limit: 1, leaseMs: 1000, now: new Date() });
+    await store.completeMessage({
+      jobId: job!.jobId,
+      messageId: value.id,
+      status: "sent",
+      provider: "primary",
+      providerType: "sendgrid",
+      providerMessageId: "sg-1",
+      possibleDuplicate: false,
+      at: new Date(),
+    });
+    const detail = await store.getMessage(value.id);
+    expect(detail).toMatchObject({
+      status: "sent",
+      provider: "primary",
+      providerMessageId: "sg-1",
+    });
+    expect(detail?.recipients.every((recipient) => recipient.status === "sent")).toBe(true);
+    expect(
+      detail?.events.filter((event) => event.type === "sent").map((event) => event.providerType),
+    ).toEqual(["sendgrid", "sendgrid"]);
+    expect(await store.countPendingJobs()).toBe(0);
+  });
+
+  it("puts a message back in the queue with its error and duplicate flag", async () => {
+    const store = open();
+    const value = message();
+    await accept(store, value);
+    const now = new Date();
+    const [job] = await store.claimJobs({ owner: "w", limit: 1, leaseMs: 1000, now });
+    const error = { class: "retryable" as const, reason: "network", message: "refused" };
+    await store.retryLater({
+      jobId: job!.jobId,
+      messageId: value.id,
+      runAt: new Date(now.getTime() + 5000),
+      possibleDuplicate: true,
+      error,
+    });
+    expect(await store.getMessage(value.id)).toMatchObject({
+      status: "queued",
+      possibleDuplicate: true,
+      error,
+    });
+    expect(await store.claimJobs({ owner: "w", limit: 1, leaseMs: 1000, now })).toHaveLength(0);
+    const [again] = await store.claimJobs({
+      owner: "w",
+      limit: 1,
+      leaseMs: 1000,
+      now: new Date(now.getTime() + 5001),
+    });
+    expect(again).toMatchObject({ rounds: 1, possibleDuplicate: true });
+  });
+});
+
+describe("SQLite store: the log", () => {
+  it("filters and pages without skipping or repeating", async () => {
+    const store = open();
+    const base = Date.parse("2026-01-01T00:00:00Z");
+    const ids: string[] = [];
+    for (let index = 0; index < 25; index += 1) {
+      const value = message(
+        {
+          tags: index % 2 === 0 ? ["even"] : ["odd"],
+          to: [{ email: `u${index}@example.com` }],
+          cc: [],
+          bcc: [],
+        },
+        base + index * 1000,
+      );
+      ids.push(value.id);
+      await store.acceptMessage({
+        message: value,
+        acceptedAt: new Date(base + index * 1000),
+        runAt: new Date(),
+        response: { status: 202, body: {} },
+      });
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.listMessages({ limit: 7, cursor });
+      seen.push(...page.data.map((item) => item.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual([...ids].reverse());
+    expect((await store.listMessages({ limit: 50, tag: "even" })).data).toHaveLength(13);
+    expect(
+      (await store.listMessages({ limit: 50, to: "U3@example.com" })).data.map((item) => item.id),
+    ).toEqual([ids[3]]);
+    expect((await store.listMessages({ limit: 50, from: "sender@acme.test" })).data).toHaveLength(
+      25,
+    );
+    const window = await store.listMessages({
+      limit: 50,
+      since: new Date(base + 5000),
+      until: new Date(base + 8000),
+    });
+    expect(window.data.map((item) => item.id)).toEqual([ids[7], ids[6], ids[5]]);
+    expect((await store.listMessages({ limit: 50, ids: [ids[1]!, ids[2]!] })).data).toHaveLength(2);
+    expect((await store.listMessages({ limit: 50, status: ["sent"] })).data).toHaveLength(0);
+    await expect(store.listMessages({ limit: 5, cursor: "garbage" })).rejects.toThrow(/cursor/);
+  });
+});
+
+describe("SQLite store: captures and keys", () => {
+  it("keeps one capture per message and counts repeated requests", async () => {
+    const store = open();
+    const value = message();
+    const first = await store.saveCapture({
+      messageId: value.id,
+      provider: "capture",
+      message: value,
+      at: new Date(),
+    });
+    const second = await store.saveCapture({
+      messageId: value.id,
+      provider: "capture",
+      message: value,
+      at: new Date(),
+    });
+    expect(first.replayed).toBe(false);
+    expect(second).toEqual({ id: first.id, replayed: true });
+    const page = await store.listCaptures({ limit: 10 });
+    expect(page.data).toHaveLength(1);
+    expect(page.data[0]).toMatchObject({ messageId: value.id, requests: 2 });
+  });
+
+  it("finds keys by hash only", async () => {
+    const store = open();
+    await store.insertApiKey({
+      id: "key_1",
+      name: "n",
+      prefix: "mr_abc",
+      hash: "h".repeat(64),
+      createdAt: new Date(),
+    });
+    expect(await store.countApiKeys()).toBe(1);
+    expect((await store.findApiKeyByHash("h".repeat(64)))?.id).toBe("key_1");
+    expect(await store.findApiKeyByHash("x".repeat(64))).toBeNull();
+  });
+});
+
+describe("SQLite store: the file", () => {
+  it("runs in WAL mode with synchronous=FULL and keeps data across reopen", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "mailroute-")), "nested", "m.db");
+    const store = createSqliteStore({ path });
+    const value = message();
+    await accept(store, value);
+    await store.close();
+    const raw = new Database(path);
+    expect(raw.pragma("journal_mode", { simple: true })).toBe("wal");
+    raw.close();
+    const reopened = createSqliteStore({ path });
+    stores.push(reopened);
+    expect((await reopened.getMessage(value.id))?.id).toBe(value.id);
+  });
+});
