@@ -1,0 +1,47 @@
+import { ConfigError, type EmailProvider, type ProviderCapabilities } from "@mailroute/core";
+import { createSendGridAgents } from "./sendgrid-client";
+import { sendWithSendGrid } from "./sendgrid-send";
+import { type SendGridSettings, sendGridSettingsSchema } from "./sendgrid-settings";
+
+/**
+ * What one Mail Send call can carry (https://www.twilio.com/docs/sendgrid/api-reference/mail-send/limitations):
+ * 1000 recipients across to, cc and bcc, 30 MB in all, 10 categories, send_at up to 72 hours
+ * ahead. The API takes no idempotency key.
+ */
+export const sendGridCapabilities: ProviderCapabilities = {
+  maxRecipients: 1000,
+  maxMessageBytes: 30 * 1024 * 1024,
+  maxTags: 10,
+  attachments: true,
+  inlineImages: true,
+  customHeaders: true,
+  metadata: true,
+  maxScheduleAheadMs: 72 * 60 * 60 * 1000,
+  idempotency: false,
+};
+
+/** Creates the provider for one SendGrid account; several accounts can live side by side. */
+export function createSendGridProvider(settings: SendGridSettings): EmailProvider {
+  const parsed = sendGridSettingsSchema.safeParse(settings);
+  if (!parsed.success) {
+    const name = typeof settings?.name === "string" ? settings.name : "(unnamed)";
+    throw new ConfigError(
+      `provider "${name}": invalid SendGrid settings`,
+      parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
+    );
+  }
+  const resolved = parsed.data;
+  // Each account gets its own SDK client per send and its own pools: the SDK's default exports
+  // are process-wide singletons whose key and base URL every importer would share.
+  const agents = createSendGridAgents();
+  return {
+    name: resolved.name,
+    type: "sendgrid",
+    capabilities: sendGridCapabilities,
+    send: (message, options) => sendWithSendGrid({ settings: resolved, agents }, message, options),
+    async close() {
+      agents.http.destroy();
+      agents.https.destroy();
+    },
+  };
+}

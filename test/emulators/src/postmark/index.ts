@@ -1,0 +1,13 @@
+export {
+  defaultPostmarkServerToken,
+  type PostmarkEmulator,
+  type PostmarkEmulatorOptions,
+  startPostmarkEmulator,
+} from "./postmark-emulator";
+export { splitAddressList, toLedgerEntry } from "./postmark-ledger-entry";
+export {
+  type PostmarkApiError,
+  postmarkLimits,
+  postmarkMessages,
+  validatePostmarkEmail,
+} from "./postmark-validate-email";

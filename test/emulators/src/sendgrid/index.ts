@@ -1,0 +1,19 @@
+export { mapSendGridLedgerEntries } from "./map-sendgrid-ledger-entries";
+export {
+  type SendGridEmulatorOptions,
+  sendGridMaxBodyBytes,
+  sendGridTestApiKey,
+  startSendGridEmulator,
+} from "./sendgrid-emulator";
+export type {
+  SendGridAddress,
+  SendGridAttachment,
+  SendGridErrorItem,
+  SendGridMail,
+  SendGridPersonalization,
+} from "./sendgrid-mail";
+export {
+  sendGridMaxRecipients,
+  sendGridMaxScheduleAheadMs,
+  validateSendGridMail,
+} from "./validate-sendgrid-mail";
