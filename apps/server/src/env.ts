@@ -4,7 +4,10 @@ const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default("0.0.0.0"),
   /** Path of the configuration file; default `./mailroute.config.json` when it exists. */
-  MAILROUTE_CONFIG: z.string().optional(),
+  MAILROUTE_CONFIG: z
+    .string()
+    .optional()
+    .transform((value) => value || undefined),
   /** Overrides the configuration's `database` path. */
   MAILROUTE_DATABASE: z.string().optional(),
   /** Accepted as an admin API key, for automation and first start. */

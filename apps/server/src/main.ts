@@ -36,24 +36,19 @@ async function main(): Promise<void> {
       const providers = config.providers
         .map((provider) => `${provider.name} (${provider.type})`)
         .join(", ");
+      const keyHint = mailroute.firstKey
+        ? `\n  Your first API key (shown once, store it now):\n    ${mailroute.firstKey}\n  Make more with: npm run mailroute -- keys create --name <name>`
+        : environment.MAILROUTE_API_KEY
+          ? "\n  API key    MAILROUTE_API_KEY from the environment is accepted as an admin key"
+          : "\n  API keys   make one with: npm run mailroute -- keys create --name <name>";
+      // One write, so whoever reads the banner gets the key with it.
       console.log(`mailroute is running
   API        ${base}/v1   (OpenAPI: ${base}/openapi.json)
   Dashboard  ${base}/     (not built yet: use the API)
   Config     ${source ?? "none: the local capture provider keeps every message instead of sending it"}
   Providers  ${providers}
-  Database   ${mailroute.databasePath}`);
-      if (mailroute.firstKey) {
-        console.log(`
-  Your first API key (shown once, store it now):
-    ${mailroute.firstKey}
-  Make more with: npm run mailroute -- keys create --name <name>`);
-      } else if (environment.MAILROUTE_API_KEY) {
-        console.log(
-          "  API key    MAILROUTE_API_KEY from the environment is accepted as an admin key",
-        );
-      } else {
-        console.log("  API keys   make one with: npm run mailroute -- keys create --name <name>");
-      }
+  Database   ${mailroute.databasePath}
+${keyHint}`);
     },
   );
   let stopping = false;
