@@ -53,19 +53,31 @@ describe("kill -9 during dispatch", () => {
       text: "Thanks",
     }));
     const answers = await mapConcurrently(bodies, 20, (body) => api.send(body));
-    const acknowledged = answers.filter((answer) => answer.status === 202).map((answer) => answer.id as string);
+    const acknowledged = answers
+      .filter((answer) => answer.status === 202)
+      .map((answer) => answer.id as string);
     expect(acknowledged).toHaveLength(total);
 
-    const reachedThird = await waitUntil(async () => (await api.all<Capture>("/v1/captures")).length >= total / 3, 20_000, 20);
+    const reachedThird = await waitUntil(
+      async () => (await api.all<Capture>("/v1/captures")).length >= total / 3,
+      20_000,
+      20,
+    );
     expect(reachedThird).toBe(true);
     await server.kill();
-    const sentAtKill = (await (async () => {
-      server = await startServer(environment);
-      return api.all<Summary>("/v1/messages?status=sent");
-    })()).length;
+    const sentAtKill = (
+      await (async () => {
+        server = await startServer(environment);
+        return api.all<Summary>("/v1/messages?status=sent");
+      })()
+    ).length;
     expect(sentAtKill).toBeLessThan(total);
 
-    const allSent = await waitUntil(async () => (await api.all<Summary>("/v1/messages?status=sent")).length >= total, 60_000, 200);
+    const allSent = await waitUntil(
+      async () => (await api.all<Summary>("/v1/messages?status=sent")).length >= total,
+      60_000,
+      200,
+    );
     const messages = await api.all<Summary>("/v1/messages");
     const captures = await api.all<Capture>("/v1/captures");
     const byId = new Map(messages.map((message) => [message.id, message]));
@@ -77,7 +89,9 @@ describe("kill -9 during dispatch", () => {
     }
     const duplicates = [...copies.values()].reduce((sum, count) => sum + count - 1, 0);
     const replayed = captures.reduce((sum, capture) => sum + capture.requests - 1, 0);
-    const details = await mapConcurrently(acknowledged, 10, (id) => api.get<Detail>(`/v1/messages/${id}`));
+    const details = await mapConcurrently(acknowledged, 10, (id) =>
+      api.get<Detail>(`/v1/messages/${id}`),
+    );
     const interrupted = details
       .flatMap((detail) => detail.attempts)
       .filter((attempt) => attempt.error?.code === "INTERRUPTED").length;

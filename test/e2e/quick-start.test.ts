@@ -13,7 +13,10 @@ describe("quick start: no configuration at all", () => {
 
   it("prints a first API key that sends the README's example through capture", async () => {
     const folder = mkdtempSync(join(tmpdir(), "mailroute-quick-"));
-    server = await startServer({ MAILROUTE_DATABASE: join(folder, "mailroute.db"), MAILROUTE_CONFIG: "" });
+    server = await startServer({
+      MAILROUTE_DATABASE: join(folder, "mailroute.db"),
+      MAILROUTE_CONFIG: "",
+    });
     const output = server.output();
     expect(output).toMatch(/Config\s+none: the local capture provider/);
     const key = /\n\s+(mr_[A-Za-z0-9]{40})\n/.exec(output)?.[1];
@@ -32,8 +35,16 @@ describe("quick start: no configuration at all", () => {
       message = await api.get(`/v1/messages/${answer.id}`);
       return message?.status === "sent";
     }, 10_000);
-    expect(message).toMatchObject({ status: "sent", attempts: [{ provider: "capture", outcome: "accepted" }] });
-    const captures = await api.get<{ data: { messageId: string; message: { subject: string } }[] }>("/v1/captures");
-    expect(captures.data[0]).toMatchObject({ messageId: answer.id, message: { subject: "Reset your password" } });
+    expect(message).toMatchObject({
+      status: "sent",
+      attempts: [{ provider: "capture", outcome: "accepted" }],
+    });
+    const captures = await api.get<{ data: { messageId: string; message: { subject: string } }[] }>(
+      "/v1/captures",
+    );
+    expect(captures.data[0]).toMatchObject({
+      messageId: answer.id,
+      message: { subject: "Reset your password" },
+    });
   });
 });

@@ -3,6 +3,7 @@ import {
   ambiguousPolicies,
   breakerSettingsSchema,
   ConfigError,
+  canSend,
   findUnknownProviders,
   providerTypes,
   retryPolicySchema,
@@ -111,6 +112,10 @@ export function parseConfig(
     config.providers = [{ name: "capture", type: "capture" }];
   }
   const names = config.providers.map((provider) => provider.name);
+  // Webhook-only providers (ses, resend…) receive events but cannot be routed to.
+  const senders = config.providers
+    .filter((provider) => canSend(provider.type))
+    .map((provider) => provider.name);
   const duplicate = names.find((name, index) => names.indexOf(name) !== index);
   if (duplicate) {
     throw new ConfigError("configuration is invalid", [
@@ -118,9 +123,9 @@ export function parseConfig(
     ]);
   }
   if (config.routes.length === 0) {
-    config.routes = [{ name: "default", strategy: "priority", providers: names }];
+    config.routes = [{ name: "default", strategy: "priority", providers: senders }];
   }
-  const unknown = findUnknownProviders(config.routes, names);
+  const unknown = findUnknownProviders(config.routes, senders);
   if (unknown.length > 0) {
     throw new ConfigError(
       "configuration is invalid",

@@ -1,10 +1,9 @@
-import {
-  ConfigError,
-  type EmailProvider,
-  type MailStore,
-  type ProviderType,
-} from "@mailroute/core";
+import type { EmailProvider, MailStore, ProviderType } from "@mailroute/core";
 import { type CaptureSettings, createCaptureProvider } from "@mailroute/provider-capture";
+import { createMailgunProvider, type MailgunSettings } from "@mailroute/provider-mailgun";
+import { createPostmarkProvider, type PostmarkSettings } from "@mailroute/provider-postmark";
+import { createSendGridProvider, type SendGridSettings } from "@mailroute/provider-sendgrid";
+import { createSmtpProvider, type SmtpSettings } from "@mailroute/provider-smtp";
 
 /** What a factory may use besides its own settings. */
 export interface ProviderContext {
@@ -16,32 +15,37 @@ type ProviderFactory = (
   context: ProviderContext,
 ) => EmailProvider;
 
-function notAvailable(type: ProviderType): ProviderFactory {
-  return (settings) => {
-    throw new ConfigError(
-      `provider "${settings.name}": type ${type} is not available in this build`,
-    );
-  };
-}
-
-/** Every provider type's factory; adding a type to core's `providerTypes` makes this fail to compile. */
-export const providerFactories: Record<ProviderType, ProviderFactory> = {
+/**
+ * Every provider type's send factory, or null for types that only receive webhooks; adding a
+ * type to core's `providerTypes` makes this fail to compile until it is listed here.
+ */
+export const providerFactories: Record<ProviderType, ProviderFactory | null> = {
   capture: (settings, context) =>
     createCaptureProvider(settings as CaptureSettings, { mailbox: context.store }),
-  sendgrid: notAvailable("sendgrid"),
-  mailgun: notAvailable("mailgun"),
-  postmark: notAvailable("postmark"),
-  smtp: notAvailable("smtp"),
+  sendgrid: (settings) => createSendGridProvider(settings as SendGridSettings),
+  mailgun: (settings) => createMailgunProvider(settings as MailgunSettings),
+  postmark: (settings) => createPostmarkProvider(settings as PostmarkSettings),
+  smtp: (settings) => createSmtpProvider(settings as SmtpSettings),
+  ses: null,
+  resend: null,
+  brevo: null,
+  mailjet: null,
+  sparkpost: null,
 };
 
-/** Builds every configured provider, keyed by its configured name. */
+/** Builds every configured provider that can send, keyed by its configured name. */
 export function createProviders(
   entries: readonly (Record<string, unknown> & { name: string; type: ProviderType })[],
   context: ProviderContext,
 ): Map<string, EmailProvider> {
   const providers = new Map<string, EmailProvider>();
   for (const entry of entries) {
-    providers.set(entry.name, providerFactories[entry.type](entry, context));
+    const { type, ...settings } = entry;
+    const factory = providerFactories[type];
+    if (factory) {
+      // Each adapter's settings schema is strict: `type` is the registry's key, not a setting.
+      providers.set(entry.name, factory(settings, context));
+    }
   }
   return providers;
 }

@@ -28,6 +28,7 @@ export { ConfigError } from "./errors/config-error";
 export { type ErrorCode, errorCodes } from "./errors/error-codes";
 export { type ErrorDetail, MailrouteError } from "./errors/mailroute-error";
 export { isProviderError, ProviderError, type ProviderErrorInit } from "./errors/provider-error";
+export { WebhookPayloadError, WebhookVerificationError } from "./errors/webhook-errors";
 export {
   type BounceClass,
   bounceClasses,
@@ -66,7 +67,12 @@ export {
   type ProviderCapabilities,
 } from "./provider/capabilities";
 export type { EmailProvider, SendOptions, SendResult } from "./provider/email-provider";
-export { type ProviderType, providerTypes } from "./provider/provider-types";
+export {
+  canSend,
+  type ProviderType,
+  providerTypes,
+  sendingProviderTypes,
+} from "./provider/provider-types";
 export { matchesRoute } from "./routing/match-route";
 export { orderTargets } from "./routing/order-targets";
 export {
@@ -114,3 +120,10 @@ export type {
   StoredResponse,
 } from "./store/mail-store";
 export { LeaseLostError } from "./store/mail-store";
+export type {
+  ProviderEvent,
+  ProviderWebhook,
+  WebhookContext,
+  WebhookPayload,
+  WebhookRequest,
+} from "./webhooks/provider-webhook";

@@ -3,7 +3,11 @@ export function createApiClient(baseUrl: () => string, key: string) {
   const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
   return {
     async send(body: unknown): Promise<{ status: number; id?: string }> {
-      const response = await fetch(`${baseUrl()}/v1/messages`, { method: "POST", headers, body: JSON.stringify(body) });
+      const response = await fetch(`${baseUrl()}/v1/messages`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify(body),
+      });
       const json = (await response.json()) as { id?: string };
       return { status: response.status, id: json.id };
     },
@@ -20,7 +24,9 @@ export function createApiClient(baseUrl: () => string, key: string) {
       let cursor: string | null = null;
       do {
         const separator = path.includes("?") ? "&" : "?";
-        const suffix: string = cursor ? `${separator}limit=100&cursor=${cursor}` : `${separator}limit=100`;
+        const suffix: string = cursor
+          ? `${separator}limit=100&cursor=${cursor}`
+          : `${separator}limit=100`;
         const page: { data: T[]; nextCursor: string | null } = await this.get(`${path}${suffix}`);
         items.push(...page.data);
         cursor = page.nextCursor;
@@ -31,7 +37,11 @@ export function createApiClient(baseUrl: () => string, key: string) {
 }
 
 /** Runs `work` over `items` with at most `limit` in flight. */
-export async function mapConcurrently<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapConcurrently<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(
@@ -47,7 +57,11 @@ export async function mapConcurrently<T, R>(items: T[], limit: number, work: (it
 }
 
 /** Polls `check` until it returns true or `timeoutMs` passes. */
-export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, intervalMs = 100): Promise<boolean> {
+export async function waitUntil(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 100,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) {

@@ -11,3 +11,14 @@ export {
   runProviderContract,
   tinyPng,
 } from "./provider-contract";
+export {
+  expectedEvent,
+  fixtureRequest,
+  type ManifestCase,
+  type ManifestEvent,
+  readManifest,
+  readSignatureVectors,
+  runWebhookFixtures,
+  type WebhookFixtureSetup,
+  webhookFixturesFolder,
+} from "./webhook-fixtures";

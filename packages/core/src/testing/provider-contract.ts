@@ -48,6 +48,11 @@ export interface ProviderContractSetup {
    * `it` titles below.
    */
   skip?: Record<string, string>;
+  /**
+   * True when the provider names an inline part after its Content-ID (Mailgun): the happy path
+   * then expects the inline attachment's filename to be its contentId.
+   */
+  inlineFilenameIsContentId?: boolean;
   /** Status codes whose class this provider reads differently from the default table. */
   expectedClasses?: Record<number, ProviderError["outcome"]>;
 }
@@ -144,7 +149,12 @@ export function runProviderContract(setup: ProviderContractSetup): void {
             contentId: null,
             content: message.attachments[0]!.content,
           },
-          { filename: "logo.png", contentType: "image/png", contentId: "logo", content: tinyPng },
+          {
+            filename: setup.inlineFilenameIsContentId ? "logo" : "logo.png",
+            contentType: "image/png",
+            contentId: "logo",
+            content: tinyPng,
+          },
         ]);
         expect(entry.headers).toMatchObject(message.headers);
         expect(entry.tags).toEqual(message.tags);

@@ -1,0 +1,12 @@
+/** Builds a Mailgun account's provider from its settings. */
+
+/** Turns a mailgun.js failure into a classified ProviderError. */
+export { mapMailgunError } from "./mailgun-error";
+export { createMailgunProvider, mailgunCapabilities } from "./mailgun-provider";
+/** The settings of one Mailgun account, and their schema. */
+export {
+  defaultMailgunBaseUrl,
+  type MailgunSettings,
+  mailgunSettingsSchema,
+  type ResolvedMailgunSettings,
+} from "./mailgun-settings";

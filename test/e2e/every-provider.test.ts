@@ -1,0 +1,144 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { EmulatorControl } from "@mailroute/core/testing";
+import { mailgunEmulatorDefaults, startMailgunEmulator } from "@mailroute/emulators/mailgun";
+import { defaultPostmarkServerToken, startPostmarkEmulator } from "@mailroute/emulators/postmark";
+import { sendGridTestApiKey, startSendGridEmulator } from "@mailroute/emulators/sendgrid";
+import { type SmtpEmulator, startSmtpEmulator } from "@mailroute/emulators/smtp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiClient, waitUntil } from "./support/api-client";
+import { type ServerProcess, startServer } from "./support/server-process";
+
+const apiKey = "e2e-admin-key-0123456789";
+const png =
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+const receipt = Buffer.from("Order o-42: 1 × coffee, 3.20 EUR").toString("base64");
+
+const providerNames = ["sendgrid", "mailgun", "postmark", "smtp"] as const;
+
+function body(via: string) {
+  return {
+    from: "Acme Billing <billing@acme.test>",
+    to: ["First To <to1@example.net>", "to2@example.net"],
+    cc: "Carbon Copy <cc@example.net>",
+    bcc: "bcc@example.net",
+    replyTo: "Reply Desk <reply@acme.test>",
+    subject: `Your receipt via ${via}`,
+    text: "Thanks for your order.",
+    html: '<p>Thanks for your order.</p><img src="cid:logo">',
+    attachments: [
+      { filename: "receipt.txt", content: receipt, contentType: "text/plain" },
+      { filename: "logo.png", content: png, contentType: "image/png", contentId: "logo" },
+    ],
+    headers: { "X-Campaign": "spring" },
+    tags: ["receipt"],
+    metadata: { orderId: "o-42", via },
+  };
+}
+
+describe("one message through each provider, via mailroute's API", () => {
+  const folder = mkdtempSync(join(tmpdir(), "mailroute-providers-"));
+  const emulators = {} as Record<(typeof providerNames)[number], EmulatorControl>;
+  let server: ServerProcess | undefined;
+  const api = createApiClient(() => server?.url ?? "", apiKey);
+
+  beforeAll(async () => {
+    emulators.sendgrid = await startSendGridEmulator();
+    emulators.mailgun = await startMailgunEmulator();
+    emulators.postmark = await startPostmarkEmulator();
+    const smtp: SmtpEmulator = await startSmtpEmulator();
+    emulators.smtp = smtp;
+    const config = {
+      providers: [
+        {
+          name: "sendgrid",
+          type: "sendgrid",
+          apiKey: "env:TEST_SENDGRID_KEY",
+          baseUrl: emulators.sendgrid.baseUrl,
+        },
+        {
+          name: "mailgun",
+          type: "mailgun",
+          apiKey: mailgunEmulatorDefaults.apiKey,
+          domain: mailgunEmulatorDefaults.domain,
+          baseUrl: emulators.mailgun.baseUrl,
+        },
+        {
+          name: "postmark",
+          type: "postmark",
+          serverToken: defaultPostmarkServerToken,
+          baseUrl: emulators.postmark.baseUrl,
+        },
+        { name: "smtp", type: "smtp", host: smtp.host, port: smtp.port, secure: false },
+      ],
+      routes: providerNames.map((name) => ({
+        name,
+        match: { metadata: { via: name } },
+        providers: [name],
+      })),
+    };
+    writeFileSync(join(folder, "mailroute.config.json"), JSON.stringify(config));
+    server = await startServer({
+      MAILROUTE_CONFIG: join(folder, "mailroute.config.json"),
+      MAILROUTE_DATABASE: join(folder, "mailroute.db"),
+      MAILROUTE_API_KEY: apiKey,
+      TEST_SENDGRID_KEY: sendGridTestApiKey,
+    });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await Promise.all(Object.values(emulators).map((emulator) => emulator.close()));
+  });
+
+  for (const via of providerNames) {
+    it(`carries every field through ${via} in exactly one request`, async () => {
+      const answer = await api.send(body(via));
+      expect(answer.status).toBe(202);
+      let message:
+        | { status: string; provider: string; providerMessageId: string; attempts: unknown[] }
+        | undefined;
+      await waitUntil(async () => {
+        message = await api.get(`/v1/messages/${answer.id}`);
+        return message?.status !== "queued" && message?.status !== "sending";
+      }, 15_000);
+      expect(message).toMatchObject({ status: "sent", provider: via });
+      expect(message?.attempts).toHaveLength(1);
+
+      const ledger = emulators[via].ledger();
+      expect(ledger).toHaveLength(1);
+      const entry = ledger[0]!;
+      expect(entry.mailrouteId).toBe(answer.id);
+      expect(entry.providerMessageId).toBe(message?.providerMessageId);
+      expect(entry.from).toEqual({ email: "billing@acme.test", name: "Acme Billing" });
+      expect(entry.to).toEqual([
+        { email: "to1@example.net", name: "First To" },
+        { email: "to2@example.net" },
+      ]);
+      expect(entry.cc).toEqual([{ email: "cc@example.net", name: "Carbon Copy" }]);
+      expect(entry.bcc).toEqual([{ email: "bcc@example.net" }]);
+      expect(entry.replyTo).toEqual([{ email: "reply@acme.test", name: "Reply Desk" }]);
+      expect(entry.subject).toBe(`Your receipt via ${via}`);
+      expect(entry.text).toBe("Thanks for your order.");
+      expect(entry.html).toBe('<p>Thanks for your order.</p><img src="cid:logo">');
+      expect(entry.attachments).toEqual([
+        { filename: "receipt.txt", contentType: "text/plain", contentId: null, content: receipt },
+        {
+          filename: via === "mailgun" ? "logo" : "logo.png",
+          contentType: "image/png",
+          contentId: "logo",
+          content: png,
+        },
+      ]);
+      expect(entry.headers).toMatchObject({ "X-Campaign": "spring" });
+      expect(entry.tags).toEqual(["receipt"]);
+      expect(entry.metadata).toMatchObject({ orderId: "o-42", via });
+      for (const other of providerNames.filter((name) => name !== via)) {
+        expect(emulators[other].ledger().some((item) => item.mailrouteId === answer.id)).toBe(
+          false,
+        );
+      }
+    });
+  }
+});
