@@ -27,7 +27,10 @@ describe("capture provider", () => {
     const { mailbox, saved } = memoryMailbox();
     const provider = createCaptureProvider({ name: "capture" }, { mailbox });
     const message = fullMessage("msg_1");
-    expect(await provider.send(message, options())).toEqual({ providerMessageId: "cap_1", replayed: false });
+    expect(await provider.send(message, options())).toEqual({
+      providerMessageId: "cap_1",
+      replayed: false,
+    });
     expect(saved.get("msg_1")?.message).toEqual(message);
   });
 
@@ -35,7 +38,10 @@ describe("capture provider", () => {
     const { mailbox, saved } = memoryMailbox();
     const provider = createCaptureProvider({ name: "capture" }, { mailbox });
     await provider.send(fullMessage("msg_1"), options());
-    expect(await provider.send(fullMessage("msg_1"), options())).toEqual({ providerMessageId: "cap_1", replayed: true });
+    expect(await provider.send(fullMessage("msg_1"), options())).toEqual({
+      providerMessageId: "cap_1",
+      replayed: true,
+    });
     expect(saved.size).toBe(1);
     expect(saved.get("msg_1")?.requests).toBe(2);
   });
@@ -43,21 +49,41 @@ describe("capture provider", () => {
   it("fails as configured, only for the chosen recipients, without keeping the message", async () => {
     const { mailbox, saved } = memoryMailbox();
     const provider = createCaptureProvider(
-      { name: "flaky", failure: { outcome: "retryable", recipients: ["@example.net"], code: "503", message: "down" } },
+      {
+        name: "flaky",
+        failure: {
+          outcome: "retryable",
+          recipients: ["@example.net"],
+          code: "503",
+          message: "down",
+        },
+      },
       { mailbox },
     );
     const error = await provider.send(fullMessage(), options()).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ outcome: "retryable", providerCode: "503", message: "down", provider: "flaky" });
+    expect(error).toMatchObject({
+      outcome: "retryable",
+      providerCode: "503",
+      message: "down",
+      provider: "flaky",
+    });
     expect(saved.size).toBe(0);
     const other = { ...fullMessage("msg_2"), to: [{ email: "a@elsewhere.org" }], cc: [], bcc: [] };
-    await expect(provider.send(other, options("msg_2"))).resolves.toMatchObject({ replayed: false });
+    await expect(provider.send(other, options("msg_2"))).resolves.toMatchObject({
+      replayed: false,
+    });
   });
 
   it("keeps the message and then fails when told to be ambiguous", async () => {
     const { mailbox, saved } = memoryMailbox();
-    const provider = createCaptureProvider({ name: "c", failure: { outcome: "ambiguous" } }, { mailbox });
-    await expect(provider.send(fullMessage(), options())).rejects.toMatchObject({ outcome: "ambiguous" });
+    const provider = createCaptureProvider(
+      { name: "c", failure: { outcome: "ambiguous" } },
+      { mailbox },
+    );
+    await expect(provider.send(fullMessage(), options())).rejects.toMatchObject({
+      outcome: "ambiguous",
+    });
     expect(saved.size).toBe(1);
   });
 
@@ -68,7 +94,9 @@ describe("capture provider", () => {
       { name: "c", failure: { outcome: "permanent", rate: 0.5 } },
       { mailbox, random: () => draws.shift() ?? 0 },
     );
-    await expect(provider.send(fullMessage("msg_a"), options("msg_a"))).rejects.toMatchObject({ outcome: "permanent" });
+    await expect(provider.send(fullMessage("msg_a"), options("msg_a"))).rejects.toMatchObject({
+      outcome: "permanent",
+    });
     await expect(provider.send(fullMessage("msg_b"), options("msg_b"))).resolves.toBeTruthy();
   });
 
@@ -82,7 +110,9 @@ describe("capture provider", () => {
 
   it("refuses invalid settings with a ConfigError naming the provider", () => {
     const { mailbox } = memoryMailbox();
-    expect(() => createCaptureProvider({ name: "c", latencyMs: -1 }, { mailbox })).toThrow(ConfigError);
+    expect(() => createCaptureProvider({ name: "c", latencyMs: -1 }, { mailbox })).toThrow(
+      ConfigError,
+    );
     expect(() => createCaptureProvider({ name: "c", latencyMs: -1 }, { mailbox })).toThrow(/"c"/);
   });
 });
