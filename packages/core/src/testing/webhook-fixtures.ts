@@ -116,7 +116,8 @@ export function expectedEvent(event: ManifestEvent): Partial<ProviderEvent> {
   }
   const providerMessageId = event.send_api_message_id ?? event.message_id;
   if (providerMessageId !== undefined) {
-    expected.providerMessageId = providerMessageId;
+    // Message-ID style ids are compared without their angle brackets, as the adapters store them.
+    expected.providerMessageId = providerMessageId.replace(/^<(.*)>$/, "$1");
   }
   if (event.event_id !== undefined) {
     expected.providerEventId = event.event_id;
