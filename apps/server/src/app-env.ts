@@ -3,7 +3,9 @@ import type { EmailProvider, MailStore, ProviderBreakers, RouteConfig } from "@m
 import type { Logger } from "pino";
 import type { Principal } from "./services/api-keys";
 import type { Dispatcher } from "./services/dispatcher";
+import type { WebhookService } from "./services/receive-webhook";
 import type { SendMessageService } from "./services/send-message";
+import type { WebhookEndpoint } from "./webhooks";
 
 /** What `createApp` is built from; tests pass their own. */
 export interface AppDependencies {
@@ -15,11 +17,16 @@ export interface AppDependencies {
   logger: Logger;
   adminKey?: string | undefined;
   bodyLimitBytes: number;
+  /** Providers that receive webhooks, by configured name. */
+  webhookEndpoints: ReadonlyMap<string, WebhookEndpoint>;
+  /** Used to fetch SNS signing certificates and confirm subscriptions; tests inject their own. */
+  fetch?: typeof fetch;
 }
 
 /** The services routes call, built once per app. */
 export interface Services extends AppDependencies {
   sendMessage: SendMessageService;
+  receiveWebhook: WebhookService;
 }
 
 /** Hono's environment for every route: typed context variables. */

@@ -8,10 +8,14 @@ import { formatIssues } from "./format-issues";
 import { requireApiKey } from "./middleware/auth";
 import { requestLog } from "./middleware/request-log";
 import { registerCaptureRoutes } from "./routes/captures/list";
+import { registerEventRoutes } from "./routes/events/list";
 import { registerHealthRoutes } from "./routes/health/index";
 import { registerMessageRoutes } from "./routes/messages/index";
 import { registerProviderRoutes } from "./routes/providers/list";
+import { registerSuppressionRoutes } from "./routes/suppressions/index";
+import { registerReceiveWebhook } from "./routes/webhooks/receive";
 import { createKeyVerifier } from "./services/api-keys";
+import { createWebhookService } from "./services/receive-webhook";
 import { createSendMessageService } from "./services/send-message";
 
 /** Builds the HTTP app from explicit dependencies; nothing here reads the environment. */
@@ -20,6 +24,12 @@ export function createApp(dependencies: AppDependencies): App {
   const services: Services = {
     ...dependencies,
     sendMessage: createSendMessageService(store, () => dispatcher.notify()),
+    receiveWebhook: createWebhookService({
+      store,
+      endpoints: dependencies.webhookEndpoints,
+      logger,
+      fetch: dependencies.fetch ?? fetch,
+    }),
   };
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
@@ -38,23 +48,25 @@ export function createApp(dependencies: AppDependencies): App {
     await next();
   });
   app.use(requestLog(logger));
-  app.use(
-    "/v1/*",
-    bodyLimit({
-      maxSize: dependencies.bodyLimitBytes,
-      onError: () => {
-        throw new MailrouteError(
-          "PAYLOAD_TOO_LARGE",
-          `request body is larger than ${dependencies.bodyLimitBytes} bytes`,
-        );
-      },
-    }),
-  );
+  const limit = bodyLimit({
+    maxSize: dependencies.bodyLimitBytes,
+    onError: () => {
+      throw new MailrouteError(
+        "PAYLOAD_TOO_LARGE",
+        `request body is larger than ${dependencies.bodyLimitBytes} bytes`,
+      );
+    },
+  });
+  app.use("/v1/*", limit);
+  app.use("/webhooks/*", limit);
   app.use("/v1/*", requireApiKey(createKeyVerifier(store, dependencies.adminKey)));
   registerHealthRoutes(app);
   registerMessageRoutes(app);
   registerProviderRoutes(app);
   registerCaptureRoutes(app);
+  registerEventRoutes(app);
+  registerSuppressionRoutes(app);
+  registerReceiveWebhook(app);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {

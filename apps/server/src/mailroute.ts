@@ -7,6 +7,7 @@ import type { MailrouteConfig } from "./config";
 import { createProviders } from "./providers";
 import { createApiKey } from "./services/api-keys";
 import { createDispatcher, type Dispatcher } from "./services/dispatcher";
+import { createWebhookEndpoints } from "./webhooks";
 
 /** A wired mailroute: the app, its worker and how to stop them. */
 export interface Mailroute {
@@ -58,6 +59,7 @@ export async function createMailroute(options: {
       logger,
       adminKey: options.adminKey,
       bodyLimitBytes: config.server.bodyLimitBytes,
+      webhookEndpoints: createWebhookEndpoints(config.providers),
     });
     return {
       app,

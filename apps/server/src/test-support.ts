@@ -12,6 +12,7 @@ import { pino } from "pino";
 import { createApp } from "./app";
 import { createApiKey } from "./services/api-keys";
 import { createDispatcher, type DispatchSettings } from "./services/dispatcher";
+import type { WebhookEndpoint } from "./webhooks";
 
 /** An app on an in-memory store with the given providers; the dispatcher is driven by `drain()`. */
 export async function createTestApp(options: {
@@ -21,6 +22,7 @@ export async function createTestApp(options: {
   store?: MailStore;
   adminKey?: string;
   bodyLimitBytes?: number;
+  webhookEndpoints?: Map<string, WebhookEndpoint>;
 }) {
   const store = options.store ?? createTestStore();
   const providers = new Map(options.providers.map((provider) => [provider.name, provider]));
@@ -58,6 +60,7 @@ export async function createTestApp(options: {
     logger,
     adminKey: options.adminKey,
     bodyLimitBytes: options.bodyLimitBytes ?? 10 * 1024 * 1024,
+    webhookEndpoints: options.webhookEndpoints ?? new Map(),
   });
   const { key } = await createApiKey(store, "test");
   const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };

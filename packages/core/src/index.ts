@@ -96,6 +96,15 @@ export {
   routeTargetSchema,
 } from "./routing/route-schema";
 export {
+  advanceRecipientStatus,
+  aggregateMessageStatus,
+  recipientStatusRank,
+  type SuppressionReason,
+  statusOfEvent,
+  suppressionReasonOf,
+  suppressionReasons,
+} from "./status/advance-status";
+export {
   canDispatchMove,
   isDispatchFinal,
   type MessageStatus,
@@ -111,13 +120,17 @@ export type {
   CapturedMessage,
   ClaimedJob,
   CompleteMessageInput,
+  EventQuery,
+  IncomingEvent,
   MailStore,
   MessageDetail,
   MessageQuery,
   MessageSummary,
   Page,
   ProviderStats,
+  RecordEventsResult,
   StoredResponse,
+  Suppression,
 } from "./store/mail-store";
 export { LeaseLostError } from "./store/mail-store";
 export type {

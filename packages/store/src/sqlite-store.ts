@@ -8,11 +8,20 @@ import {
   completeMessage,
   countPendingJobs,
   finishAttempt,
+  rejectRecipients,
   retryLater,
   saveRouting,
   startAttempt,
 } from "./repositories/dispatch-jobs";
+import { listEvents } from "./repositories/event-feed";
+import { recordProviderEvents } from "./repositories/provider-events";
 import { getMessage, listMessages, providerStats } from "./repositories/read-messages";
+import {
+  addSuppression,
+  findSuppressions,
+  listSuppressions,
+  removeSuppression,
+} from "./repositories/suppressions";
 
 /** The SQLite store: better-sqlite3 is synchronous, so each method resolves at once. */
 export interface SqliteStore extends MailStore {
@@ -48,6 +57,13 @@ export function createSqliteStore(options: SqliteOptions): SqliteStore {
     findApiKeyByHash: (hash) => run(() => findApiKeyByHash(db, hash)),
     saveCapture: (input) => run(() => saveCapture(db, input)),
     listCaptures: (query) => run(() => listCaptures(db, query)),
+    recordProviderEvents: (input) => run(() => recordProviderEvents(db, input)),
+    listEvents: (query) => run(() => listEvents(db, query)),
+    findSuppressions: (emails) => run(() => findSuppressions(db, emails)),
+    addSuppression: (input) => run(() => addSuppression(db, input)),
+    removeSuppression: (email) => run(() => removeSuppression(db, email)),
+    listSuppressions: (query) => run(() => listSuppressions(db, query)),
+    rejectRecipients: (input) => run(() => rejectRecipients(db, input)),
     close: () =>
       run(() => {
         if (sqlite.open) {

@@ -14,6 +14,7 @@ import {
   type RetryPolicy,
   type RouteConfig,
   type RoutePlan,
+  recipientsOf,
   runPlan,
   type SkippedProvider,
 } from "@mailroute/core";
@@ -107,6 +108,21 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
     }
     if (result.kind === "failed") {
       const { error } = result;
+      if (error.reason === "recipient_suppressed") {
+        // The provider refuses these addresses for good (Postmark's inactive recipients):
+        // every provider skips them from now on.
+        for (const email of error.rejectedRecipients) {
+          await store.addSuppression({
+            email,
+            reason: "provider_rejected",
+            provider: error.provider,
+            eventId: null,
+            messageId: job.message.id,
+            note: error.message,
+            at: new Date(),
+          });
+        }
+      }
       await fail(
         job,
         {
@@ -157,7 +173,55 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
     });
   }
 
-  async function dispatch(job: ClaimedJob): Promise<void> {
+  /**
+   * Drops suppressed recipients before routing: each gets a `rejected` event and no provider
+   * call. Returns the message to send, or null when nothing is left to send.
+   */
+  async function withoutSuppressed(job: ClaimedJob): Promise<ClaimedJob["message"] | null> {
+    const { message } = job;
+    const all = recipientsOf(message);
+    const suppressed = new Set((await store.findSuppressions(all)).map((entry) => entry.email));
+    if (suppressed.size === 0) {
+      return message;
+    }
+    const keep = (address: { email: string }) => !suppressed.has(address.email.toLowerCase());
+    const to = message.to.filter(keep);
+    const at = new Date();
+    await store.rejectRecipients({
+      messageId: message.id,
+      jobId: job.jobId,
+      recipients: [...suppressed],
+      reason: "suppressed",
+      final: to.length === 0 && all.length === suppressed.size,
+      at,
+    });
+    if (to.length === 0) {
+      const others = all.filter((email) => !suppressed.has(email));
+      if (others.length > 0) {
+        await store.rejectRecipients({
+          messageId: message.id,
+          jobId: job.jobId,
+          recipients: others,
+          reason: "every to recipient is suppressed",
+          final: true,
+          at,
+        });
+      }
+      logger.info(
+        { messageId: message.id, suppressed: suppressed.size },
+        "rejected: every to recipient is suppressed",
+      );
+      return null;
+    }
+    return { ...message, to, cc: message.cc.filter(keep), bcc: message.bcc.filter(keep) };
+  }
+
+  async function dispatch(claimed: ClaimedJob): Promise<void> {
+    const message = await withoutSuppressed(claimed);
+    if (!message) {
+      return;
+    }
+    const job = { ...claimed, message };
     const routes = dependencies.routes();
     const chosen = planRoute(job.message, [...routes], { check, random: dependencies.random });
     const route = routes.find((candidate) => candidate.name === chosen?.route);

@@ -1,10 +1,12 @@
 import type { AttemptError, AttemptResult } from "../dispatch/run-plan";
 import type { AttemptOutcome } from "../errors/attempt-outcomes";
-import type { EmailEvent } from "../events/email-event";
+import type { EmailEvent, EmailEventType } from "../events/email-event";
 import type { EmailAddress } from "../message/address";
 import type { EmailMessage } from "../message/message-schema";
 import type { RoutePlan } from "../routing/plan-route";
+import type { SuppressionReason } from "../status/advance-status";
 import type { MessageStatus, RecipientStatus } from "../status/message-status";
+import type { ProviderEvent } from "../webhooks/provider-webhook";
 
 /** A response stored under an idempotency key and replayed for the same key and body. */
 export interface StoredResponse {
@@ -152,6 +154,44 @@ export interface CapturedMessage {
   message: EmailMessage;
 }
 
+/** A provider event ready to store, its dedupe key decided. */
+export interface IncomingEvent extends ProviderEvent {
+  dedupeKey: string;
+}
+
+/** What recording a webhook's events came to. */
+export interface RecordEventsResult {
+  stored: number;
+  /** Redeliveries of events already stored, dropped. */
+  duplicates: number;
+  /** Stored events that matched no message mailroute knows. */
+  orphans: number;
+  /** Addresses added to the suppression list. */
+  suppressed: string[];
+}
+
+/** Filters of the event feed. */
+export interface EventQuery {
+  /** Only events after this cursor (from a previous page's `nextCursor`). */
+  after?: string | undefined;
+  types?: EmailEventType[] | undefined;
+  messageId?: string | undefined;
+  limit: number;
+}
+
+/** An address no provider may be asked to send to. */
+export interface Suppression {
+  email: string;
+  reason: SuppressionReason;
+  /** The provider whose event or answer suppressed it; null for manual entries. */
+  provider: string | null;
+  /** The stored event (`evt_…`) that caused it, when one did. */
+  eventId: string | null;
+  messageId: string | null;
+  note: string | null;
+  createdAt: string;
+}
+
 /**
  * Everything mailroute persists, behind one interface so SQLite and PostgreSQL implementations
  * are interchangeable. Every method that changes more than one row does so in one transaction.
@@ -210,6 +250,42 @@ export interface MailStore {
     limit: number;
     cursor?: string | undefined;
   }): Promise<Page<CapturedMessage>>;
+  /**
+   * Stores a provider's events in one transaction: correlates each to a message (our id from
+   * the metadata, else the provider message id of an attempt), drops redeliveries by dedupe
+   * key, advances recipient and message status, and suppresses hard bounces, complaints and
+   * unsubscribes.
+   */
+  recordProviderEvents(input: {
+    provider: string;
+    providerType: string;
+    receivedAt: Date;
+    events: IncomingEvent[];
+  }): Promise<RecordEventsResult>;
+  /** The event feed, oldest first from the cursor: never skips or repeats an event. */
+  listEvents(query: EventQuery): Promise<Page<EmailEvent>>;
+  /** The suppressed addresses among `emails` (lowercased). */
+  findSuppressions(emails: string[]): Promise<Suppression[]>;
+  /** Adds an address; an address already listed keeps its first entry. Returns whether it was added. */
+  addSuppression(input: Omit<Suppression, "createdAt"> & { at: Date }): Promise<boolean>;
+  removeSuppression(email: string): Promise<boolean>;
+  listSuppressions(query: {
+    email?: string | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  }): Promise<Page<Suppression>>;
+  /**
+   * Marks recipients rejected (with a `rejected` event each) before any provider call; with
+   * `final`, the whole message is rejected and its job removed.
+   */
+  rejectRecipients(input: {
+    messageId: string;
+    jobId: string;
+    recipients: string[];
+    reason: string;
+    final: boolean;
+    at: Date;
+  }): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -25,6 +25,11 @@ export const captureSettingsSchema = z
     /** Wait this long before answering, to imitate a provider's latency. */
     latencyMs: z.number().int().min(0).default(0),
     failure: captureFailureSchema.optional(),
+    /** Enables `POST /webhooks/<name>` with this bearer secret, to post events by hand. */
+    webhook: z
+      .object({ secret: z.string().min(16) })
+      .strict()
+      .optional(),
   })
   .strict();
 

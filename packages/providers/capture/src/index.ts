@@ -8,3 +8,10 @@ export {
   type CaptureSettings,
   captureSettingsSchema,
 } from "./capture-settings";
+export {
+  type CaptureWebhookPayload,
+  type CaptureWebhookSettings,
+  captureWebhookSettingsSchema,
+  createCaptureWebhook,
+  mapCaptureEvents,
+} from "./capture-webhook";

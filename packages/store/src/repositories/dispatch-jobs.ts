@@ -1,6 +1,7 @@
 import {
   type AttemptError,
   type AttemptResult,
+  aggregateMessageStatus,
   type ClaimedJob,
   type CompleteMessageInput,
   type EmailMessage,
@@ -158,7 +159,11 @@ export function saveRouting(db: SqliteDatabase, messageId: string, routing: Rout
     .run();
 }
 
-/** Moves a message to `sent` or `failed`: message, recipients, events and job in one transaction. */
+/**
+ * Moves a message to `sent` or `failed`: message, recipients, events and job in one transaction.
+ * Only recipients still `queued` move (a suppressed one stays `rejected`, and one a fast webhook
+ * already advanced keeps its status); the message then shows the aggregate.
+ */
 export function completeMessage(db: SqliteDatabase, input: CompleteMessageInput): void {
   const at = input.at.getTime();
   db.transaction(
@@ -175,9 +180,21 @@ export function completeMessage(db: SqliteDatabase, input: CompleteMessageInput)
         tags: string[];
         metadata: Record<string, string>;
       };
+      const updated = tx
+        .update(recipients)
+        .set({ status: input.status, updatedAt: at })
+        .where(and(eq(recipients.messageId, input.messageId), eq(recipients.status, "queued")))
+        .returning({ email: recipients.email })
+        .all();
+      const statuses = tx
+        .select({ status: recipients.status })
+        .from(recipients)
+        .where(eq(recipients.messageId, input.messageId))
+        .all()
+        .map((recipient) => recipient.status);
       tx.update(messages)
         .set({
-          status: input.status,
+          status: input.status === "failed" ? "failed" : aggregateMessageStatus(statuses),
           provider: input.provider ?? null,
           providerMessageId: input.providerMessageId ?? null,
           possibleDuplicate: input.possibleDuplicate,
@@ -186,29 +203,100 @@ export function completeMessage(db: SqliteDatabase, input: CompleteMessageInput)
         })
         .where(eq(messages.id, input.messageId))
         .run();
+      if (updated.length > 0) {
+        tx.insert(deliveryEvents)
+          .values(
+            dispatchEventRows({
+              messageId: input.messageId,
+              recipients: updated.map((recipient) => recipient.email),
+              type: input.status,
+              at: input.at,
+              provider: input.provider,
+              providerType: input.providerType,
+              providerMessageId: input.providerMessageId,
+              reason: input.error?.message,
+              tags: envelope.tags,
+              metadata: envelope.metadata,
+            }),
+          )
+          .run();
+      }
+      tx.delete(jobs).where(eq(jobs.id, input.jobId)).run();
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Rejects recipients before any provider call (suppressed addresses), or the whole message. */
+export function rejectRecipients(
+  db: SqliteDatabase,
+  input: {
+    messageId: string;
+    jobId: string;
+    recipients: string[];
+    reason: string;
+    final: boolean;
+    at: Date;
+  },
+): void {
+  const at = input.at.getTime();
+  db.transaction(
+    (tx) => {
+      const row = tx
+        .select({ envelope: messages.envelope })
+        .from(messages)
+        .where(eq(messages.id, input.messageId))
+        .get();
+      if (!row || input.recipients.length === 0) {
+        return;
+      }
+      const envelope = JSON.parse(row.envelope) as {
+        tags: string[];
+        metadata: Record<string, string>;
+      };
       const updated = tx
         .update(recipients)
-        .set({ status: input.status, updatedAt: at })
-        .where(eq(recipients.messageId, input.messageId))
+        .set({ status: "rejected", updatedAt: at })
+        .where(
+          and(
+            eq(recipients.messageId, input.messageId),
+            inArray(recipients.email, input.recipients),
+            eq(recipients.status, "queued"),
+          ),
+        )
         .returning({ email: recipients.email })
         .all();
-      tx.insert(deliveryEvents)
-        .values(
-          dispatchEventRows({
-            messageId: input.messageId,
-            recipients: updated.map((recipient) => recipient.email),
-            type: input.status,
-            at: input.at,
-            provider: input.provider,
-            providerType: input.providerType,
-            providerMessageId: input.providerMessageId,
-            reason: input.error?.message,
-            tags: envelope.tags,
-            metadata: envelope.metadata,
-          }),
-        )
-        .run();
-      tx.delete(jobs).where(eq(jobs.id, input.jobId)).run();
+      if (updated.length > 0) {
+        tx.insert(deliveryEvents)
+          .values(
+            dispatchEventRows({
+              messageId: input.messageId,
+              recipients: updated.map((recipient) => recipient.email),
+              type: "rejected",
+              at: input.at,
+              reason: input.reason,
+              tags: envelope.tags,
+              metadata: envelope.metadata,
+            }),
+          )
+          .run();
+      }
+      if (input.final) {
+        tx.update(messages)
+          .set({
+            status: "rejected",
+            error: JSON.stringify({
+              class: "permanent",
+              reason: "recipient_suppressed",
+              code: "SUPPRESSED",
+              message: input.reason,
+            }),
+            updatedAt: at,
+          })
+          .where(eq(messages.id, input.messageId))
+          .run();
+        tx.delete(jobs).where(eq(jobs.id, input.jobId)).run();
+      }
     },
     { behavior: "immediate" },
   );

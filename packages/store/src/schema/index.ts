@@ -7,3 +7,4 @@ export { messageTags } from "./message-tags";
 export { messages } from "./messages";
 export { recipients } from "./recipients";
 export { sendAttempts } from "./send-attempts";
+export { suppressions } from "./suppressions";

@@ -149,9 +149,13 @@ describe("GET /v1/providers, health and the OpenAPI document", () => {
         "/healthz",
         "/readyz",
         "/v1/captures",
+        "/v1/events",
         "/v1/messages",
         "/v1/messages/{id}",
         "/v1/providers",
+        "/v1/suppressions",
+        "/v1/suppressions/{email}",
+        "/webhooks/{providerName}",
       ].sort(),
     );
   });

@@ -1,0 +1,83 @@
+import { createHash } from "node:crypto";
+import {
+  type IncomingEvent,
+  MailrouteError,
+  type MailStore,
+  type ProviderEvent,
+  type WebhookRequest,
+} from "@mailroute/core";
+import type { Logger } from "pino";
+import type { WebhookEndpoint } from "../webhooks";
+
+/** What the webhook endpoint answers. */
+export interface WebhookReceipt {
+  received: number;
+  stored: number;
+  duplicates: number;
+  orphans: number;
+  note?: string;
+}
+
+// Providers without a per-event id: the same item posted again hashes the same.
+function dedupeKeyOf(event: ProviderEvent): string {
+  return createHash("sha256")
+    .update(JSON.stringify([event.type, event.recipient, event.occurredAt, event.raw]))
+    .digest("hex");
+}
+
+/** Receives provider webhooks: verify, parse, normalize, store in one transaction. */
+export function createWebhookService(dependencies: {
+  store: MailStore;
+  endpoints: ReadonlyMap<string, WebhookEndpoint>;
+  logger: Logger;
+  fetch: typeof fetch;
+}) {
+  const { store, endpoints, logger } = dependencies;
+  return async function receiveWebhook(
+    name: string,
+    request: WebhookRequest,
+  ): Promise<WebhookReceipt> {
+    const endpoint = endpoints.get(name);
+    if (!endpoint) {
+      throw new MailrouteError("NOT_FOUND", `no provider named "${name}" receives webhooks here`);
+    }
+    // Verification comes first and sees the raw bytes; nothing is parsed or stored before it.
+    await endpoint.webhook.verify(request, { now: new Date(), fetch: dependencies.fetch });
+    const payload = endpoint.webhook.parse(request);
+    if (payload.kind === "subscribe") {
+      const response = await dependencies.fetch(payload.confirmUrl, { redirect: "error" });
+      if (!response.ok) {
+        throw new MailrouteError(
+          "PROVIDER_ERROR",
+          `confirming the subscription answered ${response.status}`,
+        );
+      }
+      logger.info({ provider: name }, "webhook subscription confirmed");
+      return { received: 0, stored: 0, duplicates: 0, orphans: 0, note: "subscription confirmed" };
+    }
+    if (payload.kind === "ignore") {
+      return { received: 0, stored: 0, duplicates: 0, orphans: 0, note: payload.reason };
+    }
+    const events: IncomingEvent[] = endpoint.webhook
+      .toEvents(payload.payload)
+      .map((event) => ({ ...event, dedupeKey: event.dedupeKey ?? dedupeKeyOf(event) }));
+    const result = await store.recordProviderEvents({
+      provider: endpoint.name,
+      providerType: endpoint.type,
+      receivedAt: new Date(),
+      events,
+    });
+    if (result.suppressed.length > 0) {
+      logger.info({ provider: name, count: result.suppressed.length }, "addresses suppressed");
+    }
+    return {
+      received: events.length,
+      stored: result.stored,
+      duplicates: result.duplicates,
+      orphans: result.orphans,
+    };
+  };
+}
+
+/** The webhook service's signature. */
+export type WebhookService = ReturnType<typeof createWebhookService>;

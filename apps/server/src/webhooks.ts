@@ -1,0 +1,47 @@
+import type { ProviderType, ProviderWebhook } from "@mailroute/core";
+import { type CaptureWebhookSettings, createCaptureWebhook } from "@mailroute/provider-capture";
+
+type WebhookFactory = (settings: Record<string, unknown>, name: string) => ProviderWebhook;
+
+/**
+ * Every provider type's webhook factory, or null where mailroute has no handler for its
+ * webhooks; adding a type to core's `providerTypes` makes this fail to compile.
+ */
+export const webhookFactories: Record<ProviderType, WebhookFactory | null> = {
+  capture: (settings) => createCaptureWebhook(settings as CaptureWebhookSettings),
+  sendgrid: null,
+  mailgun: null,
+  postmark: null,
+  smtp: null,
+  ses: null,
+  resend: null,
+  brevo: null,
+  mailjet: null,
+  sparkpost: null,
+};
+
+/** A configured provider's webhook endpoint. */
+export interface WebhookEndpoint {
+  name: string;
+  type: ProviderType;
+  webhook: ProviderWebhook;
+}
+
+/** Builds a handler for every configured provider that has `webhook` settings. */
+export function createWebhookEndpoints(
+  entries: readonly (Record<string, unknown> & { name: string; type: ProviderType })[],
+): Map<string, WebhookEndpoint> {
+  const endpoints = new Map<string, WebhookEndpoint>();
+  for (const entry of entries) {
+    const factory = webhookFactories[entry.type];
+    const settings = entry.webhook;
+    if (factory && settings && typeof settings === "object") {
+      endpoints.set(entry.name, {
+        name: entry.name,
+        type: entry.type,
+        webhook: factory(settings as Record<string, unknown>, entry.name),
+      });
+    }
+  }
+  return endpoints;
+}

@@ -1,0 +1,70 @@
+import {
+  WebhookPayloadError,
+  type WebhookRequest,
+  WebhookVerificationError,
+} from "@mailroute/core";
+import { describe, expect, it } from "vitest";
+import { createCaptureWebhook } from "./capture-webhook";
+
+const secret = "capture-secret-0123456789";
+const webhook = createCaptureWebhook({ secret });
+
+function request(body: unknown, authorization = `Bearer ${secret}`): WebhookRequest {
+  return {
+    method: "POST",
+    url: "http://localhost/webhooks/capture",
+    headers: { authorization, "content-type": "application/json" },
+    rawBody: new TextEncoder().encode(typeof body === "string" ? body : JSON.stringify(body)),
+  };
+}
+
+const context = { now: new Date() };
+
+describe("capture webhook", () => {
+  it("accepts the shared secret and refuses anything else", async () => {
+    await expect(webhook.verify(request({}), context)).resolves.toBeUndefined();
+    await expect(
+      webhook.verify(request({}, "Bearer wrong-secret-0123456789"), context),
+    ).rejects.toThrow(WebhookVerificationError);
+    await expect(webhook.verify(request({}, ""), context)).rejects.toThrow(
+      WebhookVerificationError,
+    );
+  });
+
+  it("maps events onto our message id", () => {
+    const parsed = webhook.parse(
+      request({
+        events: [
+          {
+            id: "e1",
+            messageId: "msg_1",
+            recipient: "User@Example.com",
+            type: "bounced",
+            bounce: "hard",
+            occurredAt: "2026-11-22T10:00:00Z",
+            smtpCode: 550,
+          },
+        ],
+      }),
+    );
+    expect(parsed.kind).toBe("events");
+    const events = webhook.toEvents(parsed.kind === "events" ? parsed.payload : null);
+    expect(events).toMatchObject([
+      {
+        mailrouteId: "msg_1",
+        recipient: "user@example.com",
+        type: "bounced",
+        bounce: "hard",
+        smtpCode: 550,
+        dedupeKey: "e1",
+      },
+    ]);
+  });
+
+  it("refuses a body that is not a capture event list", () => {
+    expect(() => webhook.parse(request("not json"))).toThrow(WebhookPayloadError);
+    expect(() =>
+      webhook.parse(request({ events: [{ messageId: "m", type: "exploded" }] })),
+    ).toThrow(WebhookPayloadError);
+  });
+});

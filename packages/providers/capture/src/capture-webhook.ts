@@ -1,0 +1,103 @@
+import {
+  bounceClasses,
+  emailEventTypes,
+  type ProviderEvent,
+  type ProviderWebhook,
+  WebhookPayloadError,
+  WebhookVerificationError,
+} from "@mailroute/core";
+import { z } from "zod";
+
+/** Settings of the capture provider's webhook: a shared secret sent as a bearer token. */
+export const captureWebhookSettingsSchema = z.object({ secret: z.string().min(16) }).strict();
+
+/** Capture webhook settings. */
+export type CaptureWebhookSettings = z.input<typeof captureWebhookSettingsSchema>;
+
+const captureEventSchema = z
+  .object({
+    /** A stable id for this event; a repeat with the same id is stored once. */
+    id: z.string().min(1).optional(),
+    messageId: z.string().min(1),
+    recipient: z.email(),
+    type: z.enum(emailEventTypes),
+    bounce: z.enum(bounceClasses).optional(),
+    occurredAt: z.iso.datetime({ offset: true }),
+    reason: z.string().optional(),
+    smtpCode: z.number().int().optional(),
+    enhancedStatus: z.string().optional(),
+    url: z.string().optional(),
+    userAgent: z.string().optional(),
+  })
+  .strict();
+
+const capturePayloadSchema = z
+  .object({ events: z.array(captureEventSchema).min(1).max(1000) })
+  .strict();
+
+/** The body the capture webhook takes: normalized events about captured messages. */
+export type CaptureWebhookPayload = z.output<typeof capturePayloadSchema>;
+
+function constantTimeEqual(left: string, right: string): boolean {
+  const a = new TextEncoder().encode(left);
+  const b = new TextEncoder().encode(right);
+  let difference = a.length ^ b.length;
+  for (let index = 0; index < Math.max(a.length, b.length); index += 1) {
+    difference |= (a[index % a.length] ?? 0) ^ (b[index % b.length] ?? 0);
+  }
+  return difference === 0;
+}
+
+/** Maps capture's events; they are already normalized, so this only fills the gaps. */
+export function mapCaptureEvents(payload: CaptureWebhookPayload): ProviderEvent[] {
+  return payload.events.map((event) => ({
+    type: event.type,
+    bounce: event.type === "bounced" ? (event.bounce ?? "undetermined") : null,
+    recipient: event.recipient.toLowerCase(),
+    occurredAt: new Date(event.occurredAt).toISOString(),
+    providerMessageId: null,
+    providerEventId: event.id ?? null,
+    mailrouteId: event.messageId,
+    reason: event.reason ?? null,
+    smtpCode: event.smtpCode ?? null,
+    enhancedStatus: event.enhancedStatus ?? null,
+    url: event.url ?? null,
+    userAgent: event.userAgent ?? null,
+    tags: [],
+    metadata: {},
+    dedupeKey: event.id ?? null,
+    raw: event,
+  }));
+}
+
+/**
+ * The capture provider's webhook, for demos and tests: POST normalized events with
+ * `Authorization: Bearer <secret>` to see them on a captured message's timeline.
+ */
+export function createCaptureWebhook(settings: CaptureWebhookSettings): ProviderWebhook {
+  const { secret } = captureWebhookSettingsSchema.parse(settings);
+  return {
+    async verify(request) {
+      const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? "");
+      if (!match?.[1] || !constantTimeEqual(match[1], secret)) {
+        throw new WebhookVerificationError("missing or wrong bearer secret");
+      }
+    },
+    parse(request) {
+      let body: unknown;
+      try {
+        body = JSON.parse(new TextDecoder().decode(request.rawBody));
+      } catch (error) {
+        throw new WebhookPayloadError("body is not JSON", { cause: error });
+      }
+      const parsed = capturePayloadSchema.safeParse(body);
+      if (!parsed.success) {
+        throw new WebhookPayloadError(
+          `body is not a capture event list: ${parsed.error.issues[0]?.message ?? ""}`,
+        );
+      }
+      return { kind: "events", payload: parsed.data };
+    },
+    toEvents: (payload) => mapCaptureEvents(payload as CaptureWebhookPayload),
+  };
+}

@@ -1,0 +1,101 @@
+import { MailrouteError, type Page, type Suppression } from "@mailroute/core";
+import { and, desc, eq, inArray, lt, or, type SQL } from "drizzle-orm";
+import { decodeCursor, encodeCursor } from "../json";
+import type { SqliteDatabase } from "../open-database";
+import { suppressions } from "../schema/index";
+
+type SuppressionRow = typeof suppressions.$inferSelect;
+
+function toSuppression(row: SuppressionRow): Suppression {
+  return {
+    email: row.email,
+    reason: row.reason,
+    provider: row.provider,
+    eventId: row.eventId,
+    messageId: row.messageId,
+    note: row.note,
+    createdAt: new Date(row.createdAt).toISOString(),
+  };
+}
+
+/** The suppressed addresses among `emails`. */
+export function findSuppressions(db: SqliteDatabase, emails: string[]): Suppression[] {
+  if (emails.length === 0) {
+    return [];
+  }
+  const lower = emails.map((email) => email.toLowerCase());
+  return db
+    .select()
+    .from(suppressions)
+    .where(inArray(suppressions.email, lower))
+    .all()
+    .map(toSuppression);
+}
+
+/** Adds an address unless it is already listed. */
+export function addSuppression(
+  db: SqliteDatabase,
+  input: Omit<Suppression, "createdAt"> & { at: Date },
+): boolean {
+  const result = db
+    .insert(suppressions)
+    .values({
+      email: input.email.toLowerCase(),
+      reason: input.reason,
+      provider: input.provider,
+      eventId: input.eventId,
+      messageId: input.messageId,
+      note: input.note,
+      createdAt: input.at.getTime(),
+    })
+    .onConflictDoNothing()
+    .run();
+  return result.changes > 0;
+}
+
+/** Removes an address; false when it was not listed. */
+export function removeSuppression(db: SqliteDatabase, email: string): boolean {
+  return (
+    db.delete(suppressions).where(eq(suppressions.email, email.toLowerCase())).run().changes > 0
+  );
+}
+
+/** The list, newest first. */
+export function listSuppressions(
+  db: SqliteDatabase,
+  query: { email?: string | undefined; limit: number; cursor?: string | undefined },
+): Page<Suppression> {
+  const conditions: SQL[] = [];
+  if (query.email) {
+    conditions.push(eq(suppressions.email, query.email.toLowerCase()));
+  }
+  if (query.cursor) {
+    const [createdAt, email] = decodeCursor(query.cursor) ?? [];
+    if (typeof createdAt !== "number" || typeof email !== "string") {
+      throw new MailrouteError("VALIDATION_ERROR", "cursor is not one this API returned", {
+        details: [{ path: "cursor", message: "is invalid" }],
+      });
+    }
+    const before = or(
+      lt(suppressions.createdAt, createdAt),
+      and(eq(suppressions.createdAt, createdAt), lt(suppressions.email, email)),
+    );
+    if (before) {
+      conditions.push(before);
+    }
+  }
+  const rows = db
+    .select()
+    .from(suppressions)
+    .where(and(...conditions))
+    .orderBy(desc(suppressions.createdAt), desc(suppressions.email))
+    .limit(query.limit + 1)
+    .all();
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    data: page.map(toSuppression),
+    nextCursor:
+      rows.length > query.limit && last ? encodeCursor([last.createdAt, last.email]) : null,
+  };
+}
