@@ -1,5 +1,12 @@
 import type { ProviderType, ProviderWebhook } from "@mailroute/core";
+import { type BrevoWebhookSettings, createBrevoWebhook } from "@mailroute/provider-brevo";
 import { type CaptureWebhookSettings, createCaptureWebhook } from "@mailroute/provider-capture";
+import { createMailjetWebhook, type MailjetWebhookSettings } from "@mailroute/provider-mailjet";
+import { createResendWebhook, type ResendWebhookSettings } from "@mailroute/provider-resend";
+import {
+  createSparkPostWebhook,
+  type SparkPostWebhookSettings,
+} from "@mailroute/provider-sparkpost";
 
 type WebhookFactory = (settings: Record<string, unknown>, name: string) => ProviderWebhook;
 
@@ -14,10 +21,10 @@ export const webhookFactories: Record<ProviderType, WebhookFactory | null> = {
   postmark: null,
   smtp: null,
   ses: null,
-  resend: null,
-  brevo: null,
-  mailjet: null,
-  sparkpost: null,
+  resend: (settings) => createResendWebhook(settings as ResendWebhookSettings),
+  brevo: (settings) => createBrevoWebhook(settings as BrevoWebhookSettings),
+  mailjet: (settings) => createMailjetWebhook(settings as MailjetWebhookSettings),
+  sparkpost: (settings) => createSparkPostWebhook(settings as SparkPostWebhookSettings),
 };
 
 /** A configured provider's webhook endpoint. */

@@ -27,8 +27,8 @@ export interface ProviderEvent {
   bounce: BounceClass | null;
   /** Bare address, lowercased. */
   recipient: string | null;
-  /** ISO 8601, millisecond precision at least. */
-  occurredAt: string;
+  /** ISO 8601, millisecond precision at least; null when the provider gives no time (the server then uses when it received the event). */
+  occurredAt: string | null;
   /** The id the provider's send API returned, so the event correlates to our attempt. */
   providerMessageId: string | null;
   /** The provider's own id for this event, when it has one. */

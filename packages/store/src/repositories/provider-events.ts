@@ -110,7 +110,7 @@ export function recordProviderEvents(
             type: event.type,
             bounce: event.bounce,
             recipient: event.recipient,
-            occurredAt: Date.parse(event.occurredAt),
+            occurredAt: event.occurredAt === null ? receivedAt : Date.parse(event.occurredAt),
             receivedAt,
             reason: event.reason,
             smtpCode: event.smtpCode,

@@ -17,3 +17,8 @@ export {
   sendGridMaxScheduleAheadMs,
   validateSendGridMail,
 } from "./validate-sendgrid-mail";
+export {
+  createSendGridEventWebhook,
+  type SendGridEventKind,
+  type SendGridEventWebhook,
+} from "./sendgrid-event-webhook";

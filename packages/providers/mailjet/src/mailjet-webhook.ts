@@ -1,0 +1,61 @@
+import {
+  ConfigError,
+  type ProviderWebhook,
+  type WebhookPayload,
+  WebhookPayloadError,
+  type WebhookRequest,
+} from "@mailroute/core";
+import { createBasicAuthCheck } from "./mailjet-basic-auth";
+import { parseMailjetJson } from "./mailjet-json";
+import {
+  type MailjetWebhookSettings,
+  mailjetWebhookSettingsSchema,
+} from "./mailjet-webhook-settings";
+import { mailjetEventSchema, mapMailjetEvents } from "./map-mailjet-event";
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+/** Turns a verified Mailjet callback body into its event items. */
+function parseMailjetBody(request: WebhookRequest): WebhookPayload {
+  let body: unknown;
+  try {
+    body = parseMailjetJson(decoder.decode(request.rawBody));
+  } catch (error) {
+    throw new WebhookPayloadError("Mailjet webhook body is not UTF-8 JSON", { cause: error });
+  }
+  // Grouped callbacks post an array; ungrouped ones a single bare event object.
+  const items: unknown[] = Array.isArray(body) ? body : [body];
+  items.forEach((item, index) => {
+    const parsed = mailjetEventSchema.safeParse(item);
+    if (!parsed.success) {
+      throw new WebhookPayloadError(`Mailjet event ${index} is not an event callback item`, {
+        cause: parsed.error,
+      });
+    }
+  });
+  if (items.length === 0) {
+    return { kind: "ignore", reason: "empty Mailjet event batch" };
+  }
+  return { kind: "events", payload: items };
+}
+
+/**
+ * Creates the handler for Mailjet's event callbacks. Mailjet signs nothing: the callback URL
+ * carries Basic-auth credentials, which `verify` checks in constant time. There is no signed
+ * timestamp or nonce to check, and retried callbacks legitimately arrive hours late.
+ */
+export function createMailjetWebhook(settings: MailjetWebhookSettings): ProviderWebhook {
+  const parsed = mailjetWebhookSettingsSchema.safeParse(settings);
+  if (!parsed.success) {
+    throw new ConfigError(
+      "Invalid Mailjet webhook settings",
+      parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
+    );
+  }
+  const checkCredentials = createBasicAuthCheck(parsed.data.username, parsed.data.password);
+  return {
+    verify: (request) => checkCredentials(request.headers.authorization),
+    parse: parseMailjetBody,
+    toEvents: mapMailjetEvents,
+  };
+}

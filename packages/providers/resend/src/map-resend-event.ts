@@ -1,0 +1,189 @@
+import {
+  type BounceClass,
+  type EmailEventType,
+  type ProviderEvent,
+  parseAddress,
+  WebhookPayloadError,
+} from "@mailroute/core";
+import {
+  type ResendEmailEvent,
+  resendEmailEventSchema,
+  resendWebhookPayloadSchema,
+} from "./resend-webhook-payload";
+
+/** Resend event type → normalized type (https://resend.com/docs/webhooks/event-types). */
+const resendEventTypes = new Map<string, EmailEventType>([
+  ["email.sent", "sent"],
+  // A send with `scheduled_at`: accepted, not handed to a mail server yet.
+  ["email.scheduled", "queued"],
+  ["email.delivered", "delivered"],
+  ["email.delivery_delayed", "deferred"],
+  ["email.bounced", "bounced"],
+  ["email.complained", "complained"],
+  ["email.opened", "opened"],
+  ["email.clicked", "clicked"],
+  // Never sent: invalid recipient, API key, domain or quota problem
+  // (https://resend.com/docs/webhooks/emails/failed).
+  ["email.failed", "failed"],
+  // Not sent because the address is on the suppression list
+  // (https://resend.com/changelog/email-suppression-visibility).
+  ["email.suppressed", "rejected"],
+  // `email.received` (inbound mail) is not about a message we sent: it falls back to unknown,
+  // as anymail's inbound events do in the corpus.
+]);
+
+/** `data.bounce.type` → bounce class; Resend passes Amazon SES's bounce types through. */
+const resendBounceTypes = new Map<string, BounceClass>([
+  ["Permanent", "hard"],
+  ["Transient", "soft"],
+  ["Undetermined", "undetermined"],
+]);
+
+// Resend refused to try (the address is suppressed): no mail server answered, so the bounce is
+// undetermined, as the corpus classes anymail's `suppressed`.
+const suppressedSubTypes = new Set(["Suppressed", "OnAccountSuppressionList"]);
+
+/**
+ * The bounce class of an `email.bounced` event. Older payloads carry only a human-readable
+ * message; anymail reads the same phrases (anymail/webhooks/resend.py).
+ */
+function classifyBounce(bounce: ResendEmailEvent["data"]["bounce"]): BounceClass {
+  if (bounce?.subType && suppressedSubTypes.has(bounce.subType)) {
+    return "undetermined";
+  }
+  const byType = bounce?.type ? resendBounceTypes.get(bounce.type) : undefined;
+  if (byType) {
+    return byType;
+  }
+  const message = bounce?.message ?? "";
+  if (message.includes("suppressed sending")) {
+    return "undetermined";
+  }
+  if (message.includes("hard bounce")) {
+    return "hard";
+  }
+  if (message.includes("inbox was full")) {
+    return "soft";
+  }
+  return "undetermined";
+}
+
+const smtpStatusPattern = /(?:^|[\s;:])([245]\d\d)[\s-]+([245]\.\d{1,3}\.\d{1,3})(?=\s|$)/;
+const smtpCodePattern = /(?:^|[\s;:])([245]\d\d)(?=[\s-]|$)/;
+
+/** The SMTP reply code and enhanced status found in a diagnostic such as `smtp; 550 5.1.1 …`. */
+function parseSmtpStatus(text: string | null): { code: number | null; enhanced: string | null } {
+  const status = text ? smtpStatusPattern.exec(text) : null;
+  if (status) {
+    return { code: Number(status[1]), enhanced: status[2] ?? null };
+  }
+  const code = text ? smtpCodePattern.exec(text) : null;
+  return { code: code ? Number(code[1]) : null, enhanced: null };
+}
+
+/** A JSON value out of a header, or undefined when it is not JSON. */
+function parseJsonHeader(value: string | undefined): unknown {
+  if (value === undefined) {
+    return undefined;
+  }
+  try {
+    return JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The value of a custom header as Resend echoes it in `data.headers` (names are case-insensitive). */
+function headerValue(data: ResendEmailEvent["data"], name: string): string | undefined {
+  return data.headers?.find((header) => header.name.toLowerCase() === name)?.value;
+}
+
+/** Metadata values are strings in mailroute; other JSON values keep their JSON text. */
+function toMetadata(value: unknown): Record<string, string> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return {};
+  }
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [
+      key,
+      typeof item === "string" ? item : JSON.stringify(item),
+    ]),
+  );
+}
+
+/** Resend's own `tags` (name/value pairs), as an object. */
+function nativeTags(data: ResendEmailEvent["data"]): Record<string, string> {
+  const tags = data.tags ?? {};
+  return Array.isArray(tags) ? Object.fromEntries(tags.map((tag) => [tag.name, tag.value])) : tags;
+}
+
+/**
+ * Sender tags and metadata. Resend's native tags only allow ASCII letters, digits, `_` and `-`,
+ * so senders (anymail, and mailroute) pass them as `X-Tags` / `X-Metadata` JSON headers, which
+ * Resend echoes in `data.headers`; `data.tags` are provider tags, not the sender's tag list.
+ */
+function senderTagsAndMetadata(data: ResendEmailEvent["data"]) {
+  const tags = parseJsonHeader(headerValue(data, "x-tags"));
+  const { mailroute_id: metadataId, ...metadata } = toMetadata(
+    parseJsonHeader(headerValue(data, "x-metadata")),
+  );
+  return {
+    tags: Array.isArray(tags) ? tags.filter((tag) => typeof tag === "string") : [],
+    metadata,
+    // Resend echoes its native tags on every event, so `mailroute_id` may travel there instead.
+    mailrouteId: metadataId ?? nativeTags(data).mailroute_id ?? null,
+  };
+}
+
+/**
+ * The one recipient of the event. Resend posts one event per recipient but does not say which:
+ * like anymail, report the first `to` address.
+ */
+function firstRecipient(data: ResendEmailEvent["data"]): string | null {
+  const first = data.to?.[0];
+  const address = first ? parseAddress(first) : null;
+  return address ? address.email.toLowerCase() : null;
+}
+
+/** The receiving server's diagnostic of a bounce (`smtp; 550 5.1.1 …`), when Resend has one. */
+function diagnosticOf(data: ResendEmailEvent["data"]): string | null {
+  const diagnostic = data.bounce?.diagnosticCode;
+  return (Array.isArray(diagnostic) ? diagnostic.join("\n") : diagnostic) || null;
+}
+
+/** Maps what `parse` returned for one Resend webhook to normalized events (pure). */
+export function mapResendEvent(payload: unknown): ProviderEvent[] {
+  const wrapper = resendWebhookPayloadSchema.safeParse(payload);
+  const event = wrapper.success ? resendEmailEventSchema.safeParse(wrapper.data.body) : null;
+  if (!wrapper.success || !event?.success) {
+    throw new WebhookPayloadError("Resend webhook payload is not an email event", {
+      cause: event?.error ?? wrapper.error,
+    });
+  }
+  const { type: resendType, created_at: createdAt, data } = event.data;
+  const type = resendEventTypes.get(resendType) ?? "unknown";
+  const diagnostic = diagnosticOf(data);
+  const smtp = parseSmtpStatus(diagnostic);
+  const { webhookId } = wrapper.data;
+  return [
+    {
+      type,
+      bounce: type === "bounced" ? classifyBounce(data.bounce) : null,
+      recipient: firstRecipient(data),
+      occurredAt: new Date(createdAt).toISOString(),
+      providerMessageId: data.email_id,
+      providerEventId: webhookId,
+      // The diagnostic, else Resend's own words: the bounce text or the failure reason.
+      reason: diagnostic ?? data.bounce?.message ?? data.failed?.reason ?? null,
+      smtpCode: smtp.code,
+      enhancedStatus: smtp.enhanced,
+      url: data.click?.link ?? null,
+      userAgent: data.click?.userAgent ?? null,
+      ...senderTagsAndMetadata(data),
+      // Svix keeps `svix-id` across retries of one event, and Resend posts one event per
+      // recipient, so the id alone identifies a redelivery.
+      dedupeKey: webhookId,
+      raw: wrapper.data.body,
+    },
+  ];
+}

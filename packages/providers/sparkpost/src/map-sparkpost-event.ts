@@ -1,0 +1,222 @@
+import {
+  type BounceClass,
+  type EmailEventType,
+  type ProviderEvent,
+  WebhookPayloadError,
+} from "@mailroute/core";
+import { z } from "zod";
+
+const textOrNumber = z.union([z.string(), z.number()]);
+
+/** One batch item: `msys` holds one event class (`message_event`, `track_event`…), or none. */
+export const sparkPostItemSchema = z.object({
+  msys: z
+    .record(z.string(), z.record(z.string(), z.unknown()))
+    .refine((msys) => Object.keys(msys).length <= 1, "holds more than one event class"),
+});
+
+/** The fields of one SparkPost event that mailroute reads. */
+export const sparkPostEventSchema = z.object({
+  type: z.string().nullish(),
+  /** Unix seconds as text, or (generation events) an ISO 8601 string. */
+  timestamp: textOrNumber.nullish(),
+  transmission_id: textOrNumber.nullish(),
+  event_id: textOrNumber.nullish(),
+  rcpt_to: z.string().nullish(),
+  raw_rcpt_to: z.string().nullish(),
+  bounce_class: textOrNumber.nullish(),
+  error_code: textOrNumber.nullish(),
+  raw_reason: z.string().nullish(),
+  reason: z.string().nullish(),
+  rcpt_meta: z.record(z.string(), z.unknown()).nullish(),
+  campaign_id: z.string().nullish(),
+  target_link_url: z.string().nullish(),
+  user_agent: z.string().nullish(),
+});
+
+/** One SparkPost event, as far as mailroute reads it. */
+export type SparkPostEvent = z.infer<typeof sparkPostEventSchema>;
+
+// https://developers.sparkpost.com/api/webhooks/#header-event-types; relay_* (inbound relay),
+// ingest_*, ab_test_* and sms_* types fall through to unknown.
+const eventTypes = new Map<string, EmailEventType>([
+  // Accepted by SparkPost, not yet delivered.
+  ["injection", "queued"],
+  ["delivery", "delivered"],
+  ["bounce", "bounced"],
+  // A bounce reported after the receiver had accepted the message (anymail: BOUNCED).
+  ["out_of_band", "bounced"],
+  ["delay", "deferred"],
+  // SparkPost's own policy refused the recipient before sending (anymail: REJECTED).
+  ["policy_rejection", "rejected"],
+  ["spam_complaint", "complained"],
+  ["open", "opened"],
+  ["amp_open", "opened"],
+  // SparkPost also sends `open` for the first open; anymail reports initial opens only when
+  // SPARKPOST_TRACK_INITIAL_OPEN_AS_OPENED is set, so they would otherwise count twice.
+  ["initial_open", "unknown"],
+  ["amp_initial_open", "unknown"],
+  ["click", "clicked"],
+  ["amp_click", "clicked"],
+  // Template rendering failed (anymail: FAILED).
+  ["generation_failure", "failed"],
+  // Refused at generation, e.g. a suppressed recipient (anymail: REJECTED).
+  ["generation_rejection", "rejected"],
+  ["list_unsubscribe", "unsubscribed"],
+  ["link_unsubscribe", "unsubscribed"],
+]);
+
+// https://support.sparkpost.com/docs/deliverability/bounce-classification-codes: the doc's
+// category (Hard, Soft, Block, Admin, Undetermined) gives the class; `type` overrides the event
+// type where anymail's table does.
+const bounceClassTable = new Map<string, { bounce: BounceClass; type?: EmailEventType }>([
+  ["1", { bounce: "undetermined" }],
+  ["10", { bounce: "hard" }], // Invalid Recipient
+  ["20", { bounce: "soft" }],
+  ["21", { bounce: "soft" }], // DNS Failure
+  ["22", { bounce: "soft" }], // Mailbox Full
+  ["23", { bounce: "soft" }], // Too Large
+  ["24", { bounce: "soft" }], // Timeout
+  // Admin: failed by SparkPost's configured policies (anymail: BLOCKED).
+  ["25", { bounce: "block" }],
+  ["26", { bounce: "block" }], // Smart Send Suppression (Admin)
+  ["30", { bounce: "hard" }], // Generic Bounce: No RCPT
+  ["40", { bounce: "soft" }], // Generic Bounce
+  ["50", { bounce: "block" }], // Mail Block
+  ["51", { bounce: "block" }], // Spam Block
+  ["52", { bounce: "block" }], // Spam Content
+  ["53", { bounce: "block" }], // Prohibited Attachment
+  ["54", { bounce: "block" }], // Relaying Denied
+  // An auto-reply or vacation message, not a failure (anymail: AUTORESPONDED).
+  ["60", { bounce: "soft", type: "autoresponded" }],
+  ["70", { bounce: "soft" }], // Transient Failure
+  // A subscribe request (anymail: SUBSCRIBED, which mailroute has no type for).
+  ["80", { bounce: "undetermined", type: "unknown" }],
+  // An unsubscribe request sent as a reply (anymail: UNSUBSCRIBED).
+  ["90", { bounce: "hard", type: "unsubscribed" }],
+  // A challenge-response probe (anymail: AUTORESPONDED).
+  ["100", { bounce: "soft", type: "autoresponded" }],
+]);
+
+/** When the provider gives no usable time: null, and the server records when it received the event. */
+const unknownOccurredAt = null;
+
+const smtpReplyPattern = /^([245]\d\d)(?:[ -]([245]\.\d{1,3}\.\d{1,3}))?/;
+
+function classify(event: SparkPostEvent): { type: EmailEventType; bounce: BounceClass | null } {
+  const type = eventTypes.get(event.type ?? "") ?? "unknown";
+  if (type !== "bounced") {
+    return { type, bounce: null };
+  }
+  const row = bounceClassTable.get(String(event.bounce_class ?? ""));
+  const finalType = row?.type ?? type;
+  return {
+    type: finalType,
+    bounce: finalType === "bounced" ? (row?.bounce ?? "undetermined") : null,
+  };
+}
+
+function occurredAtOf(timestamp: SparkPostEvent["timestamp"]): string | null {
+  let milliseconds = Number.NaN;
+  if (typeof timestamp === "number") {
+    milliseconds = timestamp * 1000;
+  } else if (typeof timestamp === "string") {
+    milliseconds = /^\d+(\.\d+)?$/.test(timestamp)
+      ? Number(timestamp) * 1000
+      : Date.parse(timestamp);
+  }
+  const date = new Date(milliseconds);
+  return Number.isNaN(date.getTime()) ? unknownOccurredAt : date.toISOString();
+}
+
+function bareAddress(value: string | null | undefined): string | null {
+  if (!value) {
+    return null;
+  }
+  const angled = /<([^<>]+)>/.exec(value);
+  return (angled?.[1] ?? value).trim().toLowerCase();
+}
+
+function textOf(value: string | number | null | undefined): string | null {
+  return value == null || value === "" ? null : String(value);
+}
+
+/** `rcpt_meta` (message and recipient metadata merged); values are strings in mailroute. */
+function metadataOf(event: SparkPostEvent): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(event.rcpt_meta ?? {}).map(([key, value]) => [
+      key,
+      typeof value === "string" ? value : JSON.stringify(value),
+    ]),
+  );
+}
+
+function smtpOf(event: SparkPostEvent, reason: string | null) {
+  const reply = reason === null ? null : smtpReplyPattern.exec(reason);
+  const code = Number(textOf(event.error_code) ?? reply?.[1] ?? Number.NaN);
+  return { smtpCode: Number.isInteger(code) ? code : null, enhancedStatus: reply?.[2] ?? null };
+}
+
+function mapSparkPostEvent(event: SparkPostEvent, raw: unknown): ProviderEvent {
+  // `raw_reason` is the receiver's text; `reason` is SparkPost's redacted copy of it.
+  const reason = event.raw_reason || event.reason || null;
+  const { mailroute_id: mailrouteId, ...metadata } = metadataOf(event);
+  const eventId = textOf(event.event_id);
+  return {
+    ...classify(event),
+    // `rcpt_to` is lowercased by SparkPost; engagement events carry only `raw_rcpt_to`.
+    recipient: bareAddress(event.rcpt_to ?? event.raw_rcpt_to),
+    occurredAt: occurredAtOf(event.timestamp),
+    // The transmission id is what the send API returns; `message_id` is SparkPost-internal.
+    providerMessageId: textOf(event.transmission_id),
+    providerEventId: eventId,
+    mailrouteId: mailrouteId ?? null,
+    reason,
+    ...smtpOf(event, reason),
+    url: event.target_link_url || null,
+    userAgent: event.user_agent || null,
+    // The transmission's campaign_id is the sender's label; rcpt_tags come from recipient lists.
+    tags: event.campaign_id ? [event.campaign_id] : [],
+    metadata,
+    // One SparkPost event covers one recipient, so its event_id alone identifies it.
+    dedupeKey: eventId,
+    raw,
+  };
+}
+
+/** The event inside one batch item, or null for an empty `msys` (SparkPost's ping). */
+function unwrap(item: unknown, index: number): SparkPostEvent | null {
+  const parsedItem = sparkPostItemSchema.safeParse(item);
+  if (!parsedItem.success) {
+    throw new WebhookPayloadError(`SparkPost item ${index} is not an event`, {
+      cause: parsedItem.error,
+    });
+  }
+  const [event] = Object.values(parsedItem.data.msys);
+  if (event === undefined) {
+    return null;
+  }
+  const parsedEvent = sparkPostEventSchema.safeParse(event);
+  if (!parsedEvent.success) {
+    throw new WebhookPayloadError(`SparkPost item ${index} has a field of an unexpected type`, {
+      cause: parsedEvent.error,
+    });
+  }
+  return parsedEvent.data;
+}
+
+/** The events of a batch, each with its untouched item, pings skipped; throws on another shape. */
+export function readSparkPostBatch(payload: unknown): { item: unknown; event: SparkPostEvent }[] {
+  if (!Array.isArray(payload)) {
+    throw new WebhookPayloadError("SparkPost events must be an array");
+  }
+  return payload.flatMap((item: unknown, index) => {
+    const event = unwrap(item, index);
+    return event === null ? [] : [{ item, event }];
+  });
+}
+
+/** Maps a SparkPost batch (one event per recipient, pings skipped) to normalized events. */
+export function mapSparkPostEvents(payload: unknown): ProviderEvent[] {
+  return readSparkPostBatch(payload).map(({ item, event }) => mapSparkPostEvent(event, item));
+}
