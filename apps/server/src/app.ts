@@ -28,7 +28,9 @@ export function createApp(dependencies: AppDependencies): App {
       store,
       endpoints: dependencies.webhookEndpoints,
       logger,
-      fetch: dependencies.fetch ?? fetch,
+      // Certificates and subscription confirmations are fetched from pinned hosts: never follow
+      // a redirect away from them.
+      fetch: dependencies.fetch ?? ((input, init) => fetch(input, { ...init, redirect: "error" })),
     }),
   };
   const app = new OpenAPIHono<AppEnv>({

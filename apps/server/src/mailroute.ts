@@ -46,6 +46,17 @@ export async function createMailroute(options: {
       logger,
       settings: { ...config.dispatch, retry: config.retry, onAmbiguous: config.onAmbiguous },
     });
+    const webhookEndpoints = createWebhookEndpoints(config.providers);
+    for (const entry of config.providers) {
+      const webhook = entry.webhook as { topicArns?: unknown } | undefined;
+      if (entry.type === "ses" && webhook && !webhook.topicArns) {
+        // Any AWS account could otherwise subscribe its own topic and post signed events.
+        logger.warn(
+          { provider: entry.name },
+          "SES webhook without webhook.topicArns accepts any SNS topic",
+        );
+      }
+    }
     let firstKey: string | null = null;
     if ((await store.countApiKeys()) === 0 && !options.adminKey) {
       firstKey = (await createApiKey(store, "first key")).key;
@@ -59,7 +70,7 @@ export async function createMailroute(options: {
       logger,
       adminKey: options.adminKey,
       bodyLimitBytes: config.server.bodyLimitBytes,
-      webhookEndpoints: createWebhookEndpoints(config.providers),
+      webhookEndpoints,
     });
     return {
       app,

@@ -2,7 +2,9 @@ import type { ProviderType, ProviderWebhook } from "@mailroute/core";
 import { type BrevoWebhookSettings, createBrevoWebhook } from "@mailroute/provider-brevo";
 import { type CaptureWebhookSettings, createCaptureWebhook } from "@mailroute/provider-capture";
 import { createMailjetWebhook, type MailjetWebhookSettings } from "@mailroute/provider-mailjet";
+import { createPostmarkWebhook, type PostmarkWebhookSettings } from "@mailroute/provider-postmark";
 import { createResendWebhook, type ResendWebhookSettings } from "@mailroute/provider-resend";
+import { createSesWebhook, type SesWebhookSettings } from "@mailroute/provider-ses";
 import {
   createSparkPostWebhook,
   type SparkPostWebhookSettings,
@@ -18,9 +20,9 @@ export const webhookFactories: Record<ProviderType, WebhookFactory | null> = {
   capture: (settings) => createCaptureWebhook(settings as CaptureWebhookSettings),
   sendgrid: null,
   mailgun: null,
-  postmark: null,
+  postmark: (settings) => createPostmarkWebhook(settings as PostmarkWebhookSettings),
   smtp: null,
-  ses: null,
+  ses: (settings) => createSesWebhook(settings as SesWebhookSettings),
   resend: (settings) => createResendWebhook(settings as ResendWebhookSettings),
   brevo: (settings) => createBrevoWebhook(settings as BrevoWebhookSettings),
   mailjet: (settings) => createMailjetWebhook(settings as MailjetWebhookSettings),

@@ -6,3 +6,10 @@ export {
   type PostmarkSettings,
   postmarkSettingsSchema,
 } from "./postmark-settings";
+/** Builds the handler that verifies Postmark's webhook requests and normalizes their records. */
+export { createPostmarkWebhook } from "./postmark-webhook";
+/** The webhook's Basic auth credentials and optional address allow-list, and their schema. */
+export {
+  type PostmarkWebhookSettings,
+  postmarkWebhookSettingsSchema,
+} from "./postmark-webhook-settings";
