@@ -1,9 +1,11 @@
 import type { ProviderType, ProviderWebhook } from "@mailroute/core";
 import { type BrevoWebhookSettings, createBrevoWebhook } from "@mailroute/provider-brevo";
 import { type CaptureWebhookSettings, createCaptureWebhook } from "@mailroute/provider-capture";
+import { createMailgunWebhook, type MailgunWebhookSettings } from "@mailroute/provider-mailgun";
 import { createMailjetWebhook, type MailjetWebhookSettings } from "@mailroute/provider-mailjet";
 import { createPostmarkWebhook, type PostmarkWebhookSettings } from "@mailroute/provider-postmark";
 import { createResendWebhook, type ResendWebhookSettings } from "@mailroute/provider-resend";
+import { createSendGridWebhook, type SendGridWebhookSettings } from "@mailroute/provider-sendgrid";
 import { createSesWebhook, type SesWebhookSettings } from "@mailroute/provider-ses";
 import {
   createSparkPostWebhook,
@@ -18,8 +20,8 @@ type WebhookFactory = (settings: Record<string, unknown>, name: string) => Provi
  */
 export const webhookFactories: Record<ProviderType, WebhookFactory | null> = {
   capture: (settings) => createCaptureWebhook(settings as CaptureWebhookSettings),
-  sendgrid: null,
-  mailgun: null,
+  sendgrid: (settings) => createSendGridWebhook(settings as SendGridWebhookSettings),
+  mailgun: (settings) => createMailgunWebhook(settings as MailgunWebhookSettings),
   postmark: (settings) => createPostmarkWebhook(settings as PostmarkWebhookSettings),
   smtp: null,
   ses: (settings) => createSesWebhook(settings as SesWebhookSettings),

@@ -7,6 +7,11 @@ export {
   ProviderBreakers,
 } from "./dispatch/provider-breakers";
 export {
+  ProviderLimiter,
+  type ProviderLimits,
+  providerLimitsSchema,
+} from "./dispatch/provider-limits";
+export {
   type AttemptError,
   type AttemptRecorder,
   type AttemptResult,

@@ -6,7 +6,13 @@ import type { RouteConfig } from "./route-schema";
 /** A provider left out of a plan, and why (for the routing trace). */
 export interface SkippedProvider {
   provider: string;
-  reason: "capability" | "breaker_open" | "unknown_provider";
+  reason:
+    | "capability"
+    | "breaker_open"
+    | "unknown_provider"
+    | "rate_limited"
+    | "quota_exhausted"
+    | "misconfigured";
   detail: string;
 }
 

@@ -7,6 +7,11 @@ export const routeStrategies = ["priority", "weighted"] as const;
 export const ambiguousPolicies = [
   /** Try the next provider now and flag the message as a possible duplicate (loss-averse). */
   "failover",
+  /**
+   * Retry the same provider in the next round (it may report the first try as a duplicate, or
+   * accept now); if that is ambiguous too, hold the message, flagged, for someone to decide.
+   */
+  "retryThenHold",
   /** Stop: fail the message, flagged, and never send it again (duplicate-averse). */
   "fail",
 ] as const;

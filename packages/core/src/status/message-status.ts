@@ -9,6 +9,8 @@ export const messageStatuses = [
   "complained",
   "rejected",
   "failed",
+  /** Stopped after repeated ambiguous tries, waiting for someone to release or cancel it. */
+  "held",
 ] as const;
 
 /** One of {@link messageStatuses}. */
@@ -36,7 +38,7 @@ export type RecipientStatus = (typeof recipientStatuses)[number];
 // to provider events.
 const dispatchMoves: Record<MessageStatus, readonly MessageStatus[]> = {
   queued: ["sending", "failed", "rejected"],
-  sending: ["queued", "sent", "failed"],
+  sending: ["queued", "sent", "failed", "held"],
   sent: [],
   deferred: [],
   delivered: [],
@@ -44,6 +46,7 @@ const dispatchMoves: Record<MessageStatus, readonly MessageStatus[]> = {
   complained: [],
   rejected: [],
   failed: [],
+  held: ["queued", "failed"],
 };
 
 /** True when dispatch may move a message from `from` to `to`. */

@@ -10,3 +10,10 @@ export {
   mailgunSettingsSchema,
   type ResolvedMailgunSettings,
 } from "./mailgun-settings";
+/** Creates the webhook handler (verify, parse, map) for one Mailgun signing key. */
+export { createMailgunWebhook } from "./mailgun-webhook";
+/** What verifying one Mailgun domain's webhooks needs, and its schema. */
+export {
+  type MailgunWebhookSettings,
+  mailgunWebhookSettingsSchema,
+} from "./mailgun-webhook-settings";

@@ -23,7 +23,7 @@ describe("mailgunSettingsSchema", () => {
       webhook: { signingKey: "signing" },
     });
     expect(parsed.baseUrl).toBe("http://127.0.0.1:4011/compat/mailgun");
-    expect(parsed.webhook).toEqual({ signingKey: "signing" });
+    expect(parsed.webhook).toMatchObject({ signingKey: "signing" });
   });
 
   it.each([

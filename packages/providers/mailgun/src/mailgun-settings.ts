@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { mailgunWebhookSettingsSchema } from "./mailgun-webhook-settings";
 
 /** Mailgun's US API host; EU domains use `https://api.eu.mailgun.net`. */
 export const defaultMailgunBaseUrl = "https://api.mailgun.net";
@@ -23,7 +24,7 @@ export const mailgunSettingsSchema = z.object({
   /** The most one send may take, in ms, whatever deadline the dispatcher gives. */
   timeoutMs: z.number().int().positive().default(15_000),
   /** Webhook verification settings; read by the webhook handler, not by send. */
-  webhook: z.object({ signingKey: z.string().min(1).optional() }).optional(),
+  webhook: mailgunWebhookSettingsSchema.optional(),
 });
 
 /** What a caller passes to `createMailgunProvider`. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { postmarkWebhookSettingsSchema } from "./postmark-webhook-settings";
 
 /** A `fetch` the SDK calls instead of the global one (tests, proxies, custom dispatchers). */
 export type PostmarkFetch = (
@@ -26,9 +27,7 @@ export const postmarkSettingsSchema = z
     /** The adapter's own ceiling for one call, in ms; the caller's signal may end it sooner. */
     timeoutMs: z.number().int().positive().default(15_000),
     /** Basic-auth credentials Postmark's webhooks will carry (not used by sending). */
-    webhook: z
-      .object({ username: z.string().optional(), password: z.string().optional() })
-      .optional(),
+    webhook: postmarkWebhookSettingsSchema.optional(),
     /** Replaces the global `fetch` under the SDK. */
     fetch: z
       .custom<PostmarkFetch>((value) => typeof value === "function", "must be a function")

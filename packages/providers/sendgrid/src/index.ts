@@ -6,3 +6,10 @@ export {
   type SendGridSettings,
   sendGridSettingsSchema,
 } from "./sendgrid-settings";
+/** Creates the Signed Event Webhook handler (verify, parse, map) for one SendGrid account. */
+export { createSendGridWebhook } from "./sendgrid-webhook";
+/** What verifying one account's Signed Event Webhook needs, and its schema. */
+export {
+  type SendGridWebhookSettings,
+  sendGridWebhookSettingsSchema,
+} from "./sendgrid-webhook-settings";

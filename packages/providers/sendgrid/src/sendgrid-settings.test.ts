@@ -2,6 +2,10 @@ import { describe, expect, it } from "vitest";
 import { sendGridSettingsSchema } from "./sendgrid-settings";
 
 describe("sendGridSettingsSchema", () => {
+  // SendGrid's published test key (sendgrid-nodejs eventwebhook tests).
+  const publicKey =
+    "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE83T4O/n84iotIvIW4mdBgQ/7dAfSmpqIM8kF9mN1flpVKS3GRqe62gw+2fNNRaINXvVpiglSI8eNEc6wEA3F+g==";
+
   it("applies the default ceiling and keeps the optional parts", () => {
     expect(
       sendGridSettingsSchema.parse({
@@ -9,7 +13,7 @@ describe("sendGridSettingsSchema", () => {
         name: "sendgrid-eu",
         apiKey: "SG.key",
         baseUrl: "https://api.eu.sendgrid.com",
-        webhook: { publicKey: "MFkw…" },
+        webhook: { publicKey },
       }),
     ).toEqual({
       type: "sendgrid",
@@ -17,7 +21,7 @@ describe("sendGridSettingsSchema", () => {
       apiKey: "SG.key",
       baseUrl: "https://api.eu.sendgrid.com",
       timeoutMs: 15_000,
-      webhook: { publicKey: "MFkw…" },
+      webhook: { publicKey, toleranceSeconds: 300 },
     });
   });
 

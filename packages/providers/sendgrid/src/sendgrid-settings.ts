@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { sendGridWebhookSettingsSchema } from "./sendgrid-webhook-settings";
 
 /**
  * One SendGrid account. Unknown keys are refused so that a misspelt `baseUrl` cannot silently
@@ -17,10 +18,7 @@ export const sendGridSettingsSchema = z
     /** The adapter's own ceiling for one send, on top of the dispatcher's deadline. */
     timeoutMs: z.number().int().positive().default(15_000),
     /** Event Webhook verification; read by the webhook step, not by send. */
-    webhook: z
-      .object({ publicKey: z.string().min(1).optional() })
-      .strict()
-      .optional(),
+    webhook: sendGridWebhookSettingsSchema.optional(),
   })
   .strict();
 

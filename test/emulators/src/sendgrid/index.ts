@@ -5,6 +5,11 @@ export {
   sendGridTestApiKey,
   startSendGridEmulator,
 } from "./sendgrid-emulator";
+export {
+  createSendGridEventWebhook,
+  type SendGridEventKind,
+  type SendGridEventWebhook,
+} from "./sendgrid-event-webhook";
 export type {
   SendGridAddress,
   SendGridAttachment,
@@ -17,8 +22,3 @@ export {
   sendGridMaxScheduleAheadMs,
   validateSendGridMail,
 } from "./validate-sendgrid-mail";
-export {
-  createSendGridEventWebhook,
-  type SendGridEventKind,
-  type SendGridEventWebhook,
-} from "./sendgrid-event-webhook";

@@ -2,18 +2,34 @@ import { createSign, generateKeyPairSync, type KeyObject } from "node:crypto";
 import type { LedgerEntry } from "@mailroute/core/testing";
 
 /** One event the emulator can report about a message it accepted. */
-export type SendGridEventKind = "processed" | "delivered" | "open" | "click" | "bounce" | "dropped" | "spamreport";
+export type SendGridEventKind =
+  | "processed"
+  | "delivered"
+  | "open"
+  | "click"
+  | "bounce"
+  | "dropped"
+  | "spamreport";
 
 /** Signs and posts Event Webhook batches the way SendGrid does (ECDSA P-256 over timestamp + body). */
 export interface SendGridEventWebhook {
   /** The verification key as SendGrid's dashboard shows it: base64 of the DER public key. */
   readonly publicKey: string;
   /** Builds the events SendGrid would report for one recipient of an accepted message. */
-  eventsFor(entry: LedgerEntry, recipient: string, kinds: SendGridEventKind[], startSeconds: number): Record<string, unknown>[];
+  eventsFor(
+    entry: LedgerEntry,
+    recipient: string,
+    kinds: SendGridEventKind[],
+    startSeconds: number,
+  ): Record<string, unknown>[];
   /** Signs a body with this key; `timestamp` is in seconds. */
   sign(body: string, timestamp: number): { signature: string; timestamp: string };
   /** Posts one signed batch; returns the response. */
-  post(url: string, events: Record<string, unknown>[], options?: { forge?: boolean }): Promise<Response>;
+  post(
+    url: string,
+    events: Record<string, unknown>[],
+    options?: { forge?: boolean },
+  ): Promise<Response>;
 }
 
 let sequence = 0;
@@ -21,7 +37,11 @@ let sequence = 0;
 function eventFields(kind: SendGridEventKind): Record<string, unknown> {
   switch (kind) {
     case "bounce":
-      return { type: "bounce", reason: "550 5.1.1 The email account that you tried to reach does not exist.", status: "5.1.1" };
+      return {
+        type: "bounce",
+        reason: "550 5.1.1 The email account that you tried to reach does not exist.",
+        status: "5.1.1",
+      };
     case "click":
       return { url: "https://acme.test/receipt", useragent: "Mozilla/5.0", ip: "192.0.2.1" };
     case "open":
@@ -36,7 +56,9 @@ function eventFields(kind: SendGridEventKind): Record<string, unknown> {
 /** Creates a signer with a fresh P-256 key pair. */
 export function createSendGridEventWebhook(): SendGridEventWebhook {
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
-  const publicKeyBase64 = (publicKey as KeyObject).export({ type: "spki", format: "der" }).toString("base64");
+  const publicKeyBase64 = (publicKey as KeyObject)
+    .export({ type: "spki", format: "der" })
+    .toString("base64");
   const sign = (body: string, timestamp: number) => {
     const signer = createSign("SHA256");
     signer.update(`${timestamp}${body}`);

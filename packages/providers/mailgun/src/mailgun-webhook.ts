@@ -1,0 +1,115 @@
+import {
+  ConfigError,
+  type ProviderWebhook,
+  type WebhookContext,
+  type WebhookRequest,
+  WebhookVerificationError,
+} from "@mailroute/core";
+import { createMailgunTokenCache } from "./mailgun-token-cache";
+import {
+  decodeMailgunPayload,
+  type MailgunSignature,
+  readMailgunPayload,
+  readMailgunSignature,
+} from "./mailgun-webhook-payload";
+import {
+  type MailgunWebhookSettings,
+  mailgunWebhookSettingsSchema,
+  type ResolvedMailgunWebhookSettings,
+} from "./mailgun-webhook-settings";
+import { mapMailgunPayload } from "./map-mailgun-event";
+
+/** A key imported by Web Crypto (the DOM `CryptoKey`, which Node's typings leave out of scope). */
+type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+
+function resolveSettings(settings: MailgunWebhookSettings): ResolvedMailgunWebhookSettings {
+  const parsed = mailgunWebhookSettingsSchema.safeParse(settings);
+  if (!parsed.success) {
+    throw new ConfigError(
+      "invalid Mailgun webhook settings",
+      parsed.error.issues.map((issue) => ({
+        path: issue.path.map(String).join("."),
+        message: issue.message,
+      })),
+    );
+  }
+  return parsed.data;
+}
+
+/** Lowercase or uppercase hex of a SHA-256 HMAC → its 32 bytes; null for anything else. */
+function decodeHexDigest(text: string): Uint8Array | null {
+  if (!/^[0-9a-f]{64}$/i.test(text)) {
+    return null;
+  }
+  return Uint8Array.from(text.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
+}
+
+function checkTimestamp(signature: MailgunSignature, now: Date, toleranceSeconds: number): void {
+  // Mailgun advises a freshness check but warns against a tight one: posts can be delayed.
+  const skewSeconds = Math.abs(now.getTime() / 1000 - Number(signature.timestamp));
+  if (skewSeconds > toleranceSeconds) {
+    throw new WebhookVerificationError("Mailgun webhook timestamp is outside the tolerance");
+  }
+}
+
+/**
+ * Creates the webhook handler for one Mailgun signing key. `verify` checks
+ * `hex(HMAC-SHA256(signingKey, timestamp + token))`
+ * (https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/securing-webhooks),
+ * the timestamp's freshness, and that the token was not used before; JSON webhooks and legacy
+ * form posts are both accepted.
+ */
+export function createMailgunWebhook(settings: MailgunWebhookSettings): ProviderWebhook {
+  const { signingKey, toleranceSeconds, replayCacheSize } = resolveSettings(settings);
+  const tokens = createMailgunTokenCache(replayCacheSize);
+  const encoder = new TextEncoder();
+  let key: Promise<HmacKey> | undefined;
+  const loadKey = (): Promise<HmacKey> => {
+    key ??= crypto.subtle.importKey(
+      "raw",
+      encoder.encode(signingKey),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["verify"],
+    );
+    return key;
+  };
+
+  return {
+    async verify(request: WebhookRequest, context: WebhookContext): Promise<void> {
+      const signature = readMailgunSignature(request);
+      if (!signature) {
+        throw new WebhookVerificationError(
+          "Mailgun webhook carries no timestamp, token, signature",
+        );
+      }
+      checkTimestamp(signature, context.now, toleranceSeconds);
+      const bodyDigest = Array.from(
+        new Uint8Array(await crypto.subtle.digest("SHA-256", request.rawBody)),
+        (byte) => byte.toString(16).padStart(2, "0"),
+      ).join("");
+      const digest = decodeHexDigest(signature.signature);
+      const signed = encoder.encode(`${signature.timestamp}${signature.token}`);
+      // Web Crypto's HMAC verify compares in constant time.
+      if (!digest || !(await crypto.subtle.verify("HMAC", await loadKey(), digest, signed))) {
+        throw new WebhookVerificationError("Mailgun webhook signature does not verify");
+      }
+      // Recorded only once authentic, after the last await, so a forgery cannot burn a token and
+      // two concurrent deliveries of one token cannot both pass.
+      const expiresAtMs = (Number(signature.timestamp) + toleranceSeconds) * 1000;
+      if (!tokens.claim(signature.token, bodyDigest, expiresAtMs, context.now.getTime())) {
+        throw new WebhookVerificationError(
+          "Mailgun webhook token was already used with other event data",
+        );
+      }
+    },
+
+    parse(request: WebhookRequest) {
+      return { kind: "events", payload: decodeMailgunPayload(request) };
+    },
+
+    toEvents(payload: unknown) {
+      return mapMailgunPayload(readMailgunPayload(payload));
+    },
+  };
+}

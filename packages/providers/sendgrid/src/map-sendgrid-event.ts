@@ -1,0 +1,193 @@
+import type { BounceClass, EmailEventType, ProviderEvent } from "@mailroute/core";
+import type { SendGridEvent } from "./sendgrid-event-schema";
+import { mailrouteIdArgument } from "./sendgrid-mail-body";
+
+// The tables follow django-anymail's SendGrid mapping (anymail/webhooks/sendgrid.py), in
+// mailroute's vocabulary; SendGrid's event list:
+// https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/event
+
+/** SendGrid `event` → mailroute event type; anything else is `unknown`. */
+export const sendGridEventTypes: Readonly<Record<string, EmailEventType>> = {
+  processed: "queued",
+  deferred: "deferred",
+  delivered: "delivered",
+  bounce: "bounced",
+  // Dropped before sending (suppressed, invalid, unsubscribed): anymail's `rejected`.
+  dropped: "rejected",
+  open: "opened",
+  click: "clicked",
+  spamreport: "complained",
+  unsubscribe: "unsubscribed",
+  // An unsubscribe from one suppression group (ASM) is still an unsubscribe for this sender.
+  group_unsubscribe: "unsubscribed",
+  // anymail's `subscribed`, which mailroute's vocabulary does not have.
+  group_resubscribe: "unknown",
+};
+
+/** A `bounce` event's `type` → bounce class; an unlisted type is `undetermined`. */
+export const sendGridBounceClasses: Readonly<Record<string, BounceClass>> = {
+  // "Hard bounce (type=bounce) or block (type=blocked)", per the Event Webhook reference above.
+  bounce: "hard",
+  blocked: "block",
+  // Gave up after retrying; anymail reads it as `timed_out`, a temporary cause.
+  expired: "soft",
+};
+
+/**
+ * SendGrid's own event fields. Custom args arrive as top-level keys beside them, so whatever is
+ * not listed here is the sender's metadata (anymail's `sendgrid_event_keys`, plus fields SendGrid
+ * added since: bounce_classification, sg_machine_open, sg_content_type, sg_template_*).
+ */
+export const sendGridEventFields: ReadonlySet<string> = new Set([
+  "asm_group_id",
+  "attempt",
+  "bounce_classification",
+  "category",
+  "cert_err",
+  "email",
+  "event",
+  "ip",
+  "marketing_campaign_id",
+  "marketing_campaign_name",
+  "marketing_campaign_split_id",
+  "marketing_campaign_version",
+  "newsletter",
+  "nlvx_campaign_id",
+  "nlvx_campaign_split_id",
+  "nlvx_user_id",
+  "pool",
+  "post_type",
+  "reason",
+  "response",
+  "send_at",
+  "sg_content_type",
+  "sg_event_id",
+  "sg_machine_open",
+  "sg_message_id",
+  "sg_template_id",
+  "sg_template_name",
+  "smtp-id",
+  "status",
+  "timestamp",
+  "tls",
+  "type",
+  "url",
+  "url_offset",
+  "useragent",
+]);
+
+function lookup<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  // Own keys only: an event named `constructor` must not find Object.prototype's.
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+function textOf(value: unknown): string | null {
+  return typeof value === "string" ? value : null;
+}
+
+/** `a@b.com` from `a@b.com` or `Name <a@b.com>`, lowercased; null when empty. */
+function bareAddress(value: unknown): string | null {
+  const text = textOf(value);
+  const address = (text?.match(/<([^<>]*)>\s*$/)?.[1] ?? text)?.trim().toLowerCase();
+  return address ? address : null;
+}
+
+/** Unix seconds (with a fraction or not) → ISO 8601 with milliseconds, the fraction truncated. */
+function secondsToIso(value: number | string): string {
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(String(value));
+  const milliseconds = match
+    ? Number(match[1]) * 1000 + Number((match[2] ?? "").padEnd(3, "0").slice(0, 3))
+    : Math.floor(Number(value) * 1000);
+  return new Date(milliseconds).toISOString();
+}
+
+/** The basic code and RFC 3463 status at the start of an SMTP reply (`550 5.1.1 …`). */
+function parseSmtpReply(text: string | null): { code: number | null; enhanced: string | null } {
+  const match = /^(?:([2-5]\d{2})(?:[ -]|$))?\s*(?:([245]\.\d{1,3}\.\d{1,3})\b)?/.exec(text ?? "");
+  return {
+    code: match?.[1] ? Number(match[1]) : null,
+    enhanced: match?.[2] ?? null,
+  };
+}
+
+function tagsOf(category: unknown): string[] {
+  if (typeof category === "string") {
+    return [category];
+  }
+  return Array.isArray(category)
+    ? category.filter((tag): tag is string => typeof tag === "string")
+    : [];
+}
+
+/** The custom args: every key SendGrid does not own, with `mailroute_id` taken out. */
+function readCustomArguments(event: SendGridEvent): {
+  mailrouteId: string | null;
+  metadata: Record<string, string>;
+} {
+  const metadata = new Map<string, string>();
+  let mailrouteId: string | null = null;
+  for (const [key, value] of Object.entries(event)) {
+    if (sendGridEventFields.has(key) || value === null || value === undefined) {
+      continue;
+    }
+    const text = typeof value === "string" ? value : JSON.stringify(value);
+    if (key === mailrouteIdArgument) {
+      mailrouteId = text;
+    } else {
+      metadata.set(key, text);
+    }
+  }
+  return { mailrouteId, metadata: Object.fromEntries(metadata) };
+}
+
+/**
+ * `sg_message_id` is `<X-Message-Id>.<filter…>`; the part before the first dot is the id the
+ * send API returned in X-Message-Id, which is what the send adapter stored.
+ */
+function sendApiMessageId(value: unknown): string | null {
+  const id = textOf(value)?.split(".")[0];
+  return id ? id : null;
+}
+
+function bounceClassOf(event: SendGridEvent): BounceClass {
+  const type = textOf(event.type);
+  // SendGrid's own sample bounce has no `type`; the reference calls type=bounce the hard kind,
+  // and blocks are the ones it marks.
+  return type === null
+    ? "hard"
+    : (lookup(sendGridBounceClasses, type.toLowerCase()) ?? "undetermined");
+}
+
+/** One Event Webhook item → one normalized event (each item is one recipient's event). */
+export function mapSendGridEvent(event: SendGridEvent): ProviderEvent {
+  const type = lookup(sendGridEventTypes, event.event) ?? "unknown";
+  // `response` holds the MTA's reply (delivered, deferred); `reason` the bounce's MTA reply or
+  // the drop's cause.
+  const reason = textOf(event.response) ?? textOf(event.reason);
+  const reply = parseSmtpReply(reason);
+  const eventId = textOf(event.sg_event_id);
+  const { mailrouteId, metadata } = readCustomArguments(event);
+  return {
+    type,
+    bounce: type === "bounced" ? bounceClassOf(event) : null,
+    recipient: bareAddress(event.email),
+    occurredAt: secondsToIso(event.timestamp),
+    providerMessageId: sendApiMessageId(event.sg_message_id),
+    providerEventId: eventId,
+    mailrouteId,
+    reason,
+    smtpCode: reply.code,
+    enhancedStatus: textOf(event.status) ?? reply.enhanced,
+    url: textOf(event.url),
+    userAgent: textOf(event.useragent),
+    tags: tagsOf(event.category),
+    metadata,
+    dedupeKey: eventId,
+    raw: event,
+  };
+}
+
+/** A whole Event Webhook batch → normalized events, in the order SendGrid sent them. */
+export function mapSendGridEvents(events: readonly SendGridEvent[]): ProviderEvent[] {
+  return events.map(mapSendGridEvent);
+}
