@@ -1,9 +1,10 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { EmailProvider, MailStore, ProviderBreakers, RouteConfig } from "@mailroute/core";
+import type { EmailProvider, MailStore, ProviderBreakers, ProviderLimiter } from "@mailroute/core";
 import type { Logger } from "pino";
 import type { Principal } from "./services/api-keys";
 import type { Dispatcher } from "./services/dispatcher";
 import type { WebhookService } from "./services/receive-webhook";
+import type { RoutingService } from "./services/routing";
 import type { SendMessageService } from "./services/send-message";
 import type { WebhookEndpoint } from "./webhooks";
 
@@ -12,7 +13,8 @@ export interface AppDependencies {
   store: MailStore;
   providers: ReadonlyMap<string, EmailProvider>;
   breakers: ProviderBreakers;
-  routes: () => readonly RouteConfig[];
+  limiter: ProviderLimiter;
+  routing: RoutingService;
   dispatcher: Dispatcher;
   logger: Logger;
   adminKey?: string | undefined;

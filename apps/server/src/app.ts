@@ -12,6 +12,7 @@ import { registerEventRoutes } from "./routes/events/list";
 import { registerHealthRoutes } from "./routes/health/index";
 import { registerMessageRoutes } from "./routes/messages/index";
 import { registerProviderRoutes } from "./routes/providers/list";
+import { registerRouteRoutes } from "./routes/routes/index";
 import { registerSuppressionRoutes } from "./routes/suppressions/index";
 import { registerReceiveWebhook } from "./routes/webhooks/receive";
 import { createKeyVerifier } from "./services/api-keys";
@@ -65,6 +66,7 @@ export function createApp(dependencies: AppDependencies): App {
   registerHealthRoutes(app);
   registerMessageRoutes(app);
   registerProviderRoutes(app);
+  registerRouteRoutes(app);
   registerCaptureRoutes(app);
   registerEventRoutes(app);
   registerSuppressionRoutes(app);

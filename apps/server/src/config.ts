@@ -5,6 +5,7 @@ import {
   ConfigError,
   canSend,
   findUnknownProviders,
+  providerLimitsSchema,
   providerTypes,
   retryPolicySchema,
   routesSchema,
@@ -15,6 +16,8 @@ import { formatIssues, formatPath } from "./format-issues";
 const providerEntrySchema = z.looseObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "must be lowercase letters, digits, - or _"),
   type: z.enum(providerTypes),
+  /** Rate limit and daily quota; a provider past either is skipped and the next one takes over. */
+  limits: providerLimitsSchema.optional(),
 });
 
 /** The configuration file, validated; provider settings are checked again by each adapter. */

@@ -1,4 +1,4 @@
-import { type BreakerTransition, ProviderBreakers } from "@mailroute/core";
+import { type BreakerTransition, ProviderBreakers, ProviderLimiter } from "@mailroute/core";
 import { createSqliteStore } from "@mailroute/store";
 import type { Logger } from "pino";
 import { createApp } from "./app";
@@ -7,6 +7,7 @@ import type { MailrouteConfig } from "./config";
 import { createProviders } from "./providers";
 import { createApiKey } from "./services/api-keys";
 import { createDispatcher, type Dispatcher } from "./services/dispatcher";
+import { createRoutingService } from "./services/routing";
 import { createWebhookEndpoints } from "./webhooks";
 
 /** A wired mailroute: the app, its worker and how to stop them. */
@@ -37,12 +38,28 @@ export async function createMailroute(options: {
       (transition: BreakerTransition) =>
         logger.warn(transition, `breaker of ${transition.provider} is now ${transition.to}`),
     );
-    const routes = () => config.routes;
+    const limits = new Map(
+      config.providers.flatMap((entry) =>
+        entry.limits ? [[entry.name, entry.limits] as const] : [],
+      ),
+    );
+    const limiter = new ProviderLimiter(limits);
+    const today = new Date();
+    today.setUTCHours(0, 0, 0, 0);
+    for (const [provider, count] of Object.entries(await store.countAcceptedSince(today))) {
+      limiter.seedDailyCount(provider, count);
+    }
+    const routing = await createRoutingService({
+      store,
+      configured: config.routes,
+      senders: [...providers.keys()],
+    });
     const dispatcher = createDispatcher({
       store,
       providers,
       breakers,
-      routes,
+      limiter,
+      routes: () => routing.current(),
       logger,
       settings: { ...config.dispatch, retry: config.retry, onAmbiguous: config.onAmbiguous },
     });
@@ -65,7 +82,8 @@ export async function createMailroute(options: {
       store,
       providers,
       breakers,
-      routes,
+      limiter,
+      routing,
       dispatcher,
       logger,
       adminKey: options.adminKey,

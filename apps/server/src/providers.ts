@@ -40,10 +40,10 @@ export function createProviders(
 ): Map<string, EmailProvider> {
   const providers = new Map<string, EmailProvider>();
   for (const entry of entries) {
-    const { type, ...settings } = entry;
+    // `type` is the registry's key and `limits` the dispatcher's: neither is an adapter setting.
+    const { type, limits: _limits, ...settings } = entry;
     const factory = providerFactories[type];
     if (factory) {
-      // Each adapter's settings schema is strict: `type` is the registry's key, not a setting.
       providers.set(entry.name, factory(settings, context));
     }
   }

@@ -3,6 +3,8 @@ import {
   type EmailProvider,
   type MailStore,
   ProviderBreakers,
+  ProviderLimiter,
+  type ProviderLimits,
   type RouteConfig,
   retryPolicySchema,
   routeSchema,
@@ -12,6 +14,7 @@ import { pino } from "pino";
 import { createApp } from "./app";
 import { createApiKey } from "./services/api-keys";
 import { createDispatcher, type DispatchSettings } from "./services/dispatcher";
+import { createRoutingService } from "./services/routing";
 import type { WebhookEndpoint } from "./webhooks";
 
 /** An app on an in-memory store with the given providers; the dispatcher is driven by `drain()`. */
@@ -23,6 +26,7 @@ export async function createTestApp(options: {
   adminKey?: string;
   bodyLimitBytes?: number;
   webhookEndpoints?: Map<string, WebhookEndpoint>;
+  limits?: Map<string, ProviderLimits>;
 }) {
   const store = options.store ?? createTestStore();
   const providers = new Map(options.providers.map((provider) => [provider.name, provider]));
@@ -34,11 +38,18 @@ export async function createTestApp(options: {
     options.routes ?? [{ name: "default", providers: [...providers.keys()] }]
   ).map((route) => routeSchema.parse(route));
   const logger = pino({ level: "silent" });
+  const limiter = new ProviderLimiter(options.limits ?? new Map());
+  const routing = await createRoutingService({
+    store,
+    configured: routes,
+    senders: [...providers.keys()],
+  });
   const dispatcher = createDispatcher({
     store,
     providers,
     breakers,
-    routes: () => routes,
+    limiter,
+    routes: () => routing.current(),
     logger,
     random: () => 0.5,
     settings: {
@@ -55,7 +66,8 @@ export async function createTestApp(options: {
     store,
     providers,
     breakers,
-    routes: () => routes,
+    limiter,
+    routing,
     dispatcher,
     logger,
     adminKey: options.adminKey,

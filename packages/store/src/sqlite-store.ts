@@ -4,11 +4,15 @@ import { acceptMessage } from "./repositories/accept-message";
 import { countApiKeys, findApiKeyByHash, insertApiKey } from "./repositories/api-keys";
 import { listCaptures, saveCapture } from "./repositories/captures";
 import {
+  cancelMessage,
   claimJobs,
   completeMessage,
+  countAcceptedSince,
   countPendingJobs,
   finishAttempt,
+  holdMessage,
   rejectRecipients,
+  releaseMessage,
   retryLater,
   saveRouting,
   startAttempt,
@@ -16,6 +20,7 @@ import {
 import { listEvents } from "./repositories/event-feed";
 import { recordProviderEvents } from "./repositories/provider-events";
 import { getMessage, listMessages, providerStats } from "./repositories/read-messages";
+import { loadRoutes, saveRoutes } from "./repositories/routes-setting";
 import {
   addSuppression,
   findSuppressions,
@@ -64,6 +69,12 @@ export function createSqliteStore(options: SqliteOptions): SqliteStore {
     removeSuppression: (email) => run(() => removeSuppression(db, email)),
     listSuppressions: (query) => run(() => listSuppressions(db, query)),
     rejectRecipients: (input) => run(() => rejectRecipients(db, input)),
+    holdMessage: (input) => run(() => holdMessage(db, input)),
+    releaseMessage: (messageId, at) => run(() => releaseMessage(db, messageId, at)),
+    cancelMessage: (messageId, at) => run(() => cancelMessage(db, messageId, at)),
+    countAcceptedSince: (since) => run(() => countAcceptedSince(db, since)),
+    loadRoutes: () => run(() => loadRoutes(db)),
+    saveRoutes: (routes, at) => run(() => saveRoutes(db, routes, at)),
     close: () =>
       run(() => {
         if (sqlite.open) {

@@ -4,21 +4,21 @@ import {
   type ClaimedJob,
   computeBackoff,
   type EmailProvider,
-  findUnsupportedFeature,
   LeaseLostError,
   type MailStore,
   newId,
   type PlanResult,
   type ProviderBreakers,
+  type ProviderLimiter,
   planRoute,
   type RetryPolicy,
   type RouteConfig,
   type RoutePlan,
   recipientsOf,
   runPlan,
-  type SkippedProvider,
 } from "@mailroute/core";
 import type { Logger } from "pino";
+import { createPlanChecks } from "./plan-checks";
 
 /** How the dispatch worker runs. */
 export interface DispatchSettings {
@@ -35,6 +35,7 @@ export interface DispatcherDependencies {
   store: MailStore;
   providers: ReadonlyMap<string, EmailProvider>;
   breakers: ProviderBreakers;
+  limiter: ProviderLimiter;
   routes: () => readonly RouteConfig[];
   settings: DispatchSettings;
   logger: Logger;
@@ -70,17 +71,7 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
   let wake: (() => void) | null = null;
   let loop: Promise<void> | null = null;
 
-  const check = (provider: string, message: ClaimedJob["message"]): SkippedProvider | null => {
-    const adapter = providers.get(provider);
-    if (!adapter) {
-      return { provider, reason: "unknown_provider", detail: "not configured" };
-    }
-    if (breakers.isOpen(provider)) {
-      return { provider, reason: "breaker_open", detail: "circuit open after repeated failures" };
-    }
-    const unsupported = findUnsupportedFeature(message, adapter.capabilities);
-    return unsupported ? { provider, reason: "capability", detail: unsupported } : null;
-  };
+  const checks = createPlanChecks(dependencies, dependencies.random);
 
   const fail = (job: ClaimedJob, error: AttemptError, possibleDuplicate: boolean) =>
     store.completeMessage({
@@ -136,6 +127,27 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
       );
       return;
     }
+    if (result.pin && job.pinnedProvider === result.pin) {
+      // The same provider was ambiguous twice: stop and let someone decide (release or cancel).
+      const error = result.lastError;
+      await store.holdMessage({
+        jobId: job.jobId,
+        messageId: job.message.id,
+        error: {
+          class: "ambiguous",
+          reason: error?.reason ?? "unknown",
+          code: error?.providerCode,
+          message: `held after two ambiguous tries at ${result.pin}: ${error?.message ?? "no answer"}`,
+          statusCode: error?.statusCode,
+        },
+        at: new Date(),
+      });
+      logger.warn(
+        { messageId: job.message.id, provider: result.pin },
+        "message held after repeated ambiguous tries",
+      );
+      return;
+    }
     const rounds = job.rounds + 1;
     const delay = computeBackoff(rounds, retry, {
       retryAfterMs: result.retryAfterMs,
@@ -170,6 +182,7 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
       runAt: new Date(runAt),
       possibleDuplicate: result.possibleDuplicate,
       error: lastError,
+      pin: result.pin,
     });
   }
 
@@ -223,7 +236,7 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
     }
     const job = { ...claimed, message };
     const routes = dependencies.routes();
-    const chosen = planRoute(job.message, [...routes], { check, random: dependencies.random });
+    const chosen = planRoute(job.message, [...routes], checks);
     const route = routes.find((candidate) => candidate.name === chosen?.route);
     const { retry, onAmbiguous } = effectivePolicy(route, settings);
     if (!chosen) {
@@ -239,7 +252,9 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
       );
       return;
     }
-    let plan = chosen.plan;
+    // A pinned round (retryThenHold) asks the provider that answered ambiguously, and no other.
+    let plan =
+      job.pinnedProvider && providers.has(job.pinnedProvider) ? [job.pinnedProvider] : chosen.plan;
     let possibleDuplicate = job.possibleDuplicate;
     for (const interrupted of job.interruptedAttempts) {
       if (providers.get(interrupted.provider)?.capabilities.idempotency) {
@@ -283,6 +298,20 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
       onAmbiguous,
       attemptTimeoutMs: settings.attemptTimeoutMs,
       possibleDuplicate,
+      admit: (provider) => {
+        const limited = dependencies.limiter.check(provider);
+        if (limited) {
+          return {
+            provider,
+            reason: limited.reason,
+            detail: limited.detail,
+            retryAfterMs: limited.retryAfterMs,
+          };
+        }
+        dependencies.limiter.take(provider);
+        return null;
+      },
+      onAccepted: (provider) => dependencies.limiter.recordAccepted(provider),
       recorder: {
         start: (provider) => {
           const now = Date.now();

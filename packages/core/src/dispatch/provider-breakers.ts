@@ -18,6 +18,7 @@ type Thunk = () => Promise<unknown>;
 /** One opossum breaker per provider account, created once and shared by every dispatch. */
 export class ProviderBreakers {
   private readonly breakers = new Map<string, CircuitBreaker<[Thunk], unknown>>();
+  private readonly misconfigured = new Map<string, { reason: string; since: string }>();
 
   constructor(
     providerNames: readonly string[],
@@ -51,7 +52,10 @@ export class ProviderBreakers {
       };
       breaker.on("open", () => move("open"));
       breaker.on("halfOpen", () => move("halfOpen"));
-      breaker.on("close", () => move("closed"));
+      breaker.on("close", () => {
+        this.misconfigured.delete(name);
+        move("closed");
+      });
       this.breakers.set(name, breaker);
     }
   }
@@ -74,6 +78,20 @@ export class ProviderBreakers {
   fire<T>(provider: string, call: () => Promise<T>): Promise<T> {
     const breaker = this.breakers.get(provider);
     return breaker ? (breaker.fire(call) as Promise<T>) : call();
+  }
+
+  /**
+   * Opens a provider's breaker at once (it answered that this account is broken: bad
+   * credentials, unverified sender); it half-opens after the reset timeout like any other.
+   */
+  trip(provider: string, reason: string, at: Date = new Date()): void {
+    this.breakers.get(provider)?.open();
+    this.misconfigured.set(provider, { reason, since: at.toISOString() });
+  }
+
+  /** Why the provider was marked misconfigured, until its breaker closes again. */
+  misconfiguration(provider: string): { reason: string; since: string } | null {
+    return this.misconfigured.get(provider) ?? null;
   }
 
   /** Stops every breaker's timers. */

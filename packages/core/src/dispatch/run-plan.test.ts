@@ -174,6 +174,50 @@ describe("runPlan", () => {
     ]);
   });
 
+  it("force-opens the breaker of an account that answers with an authentication error", async () => {
+    const { input, get } = setup(["a", "b"]);
+    get("a").script({
+      outcome: "retryable",
+      reason: "authentication",
+      message: "401 bad key",
+      statusCode: 401,
+    });
+    const result = await runPlan(input);
+    expect(result).toMatchObject({ kind: "sent", provider: "b" });
+    expect(input.breakers.state("a")).toBe("open");
+    expect(input.breakers.misconfiguration("a")).toMatchObject({ reason: "401 bad key" });
+  });
+
+  it("with retryThenHold, stops at an ambiguous try and pins the provider for the next round", async () => {
+    const { input, get } = setup(["a", "b"], { onAmbiguous: "retryThenHold" });
+    get("a").script({ outcome: "ambiguous", reason: "timeout", message: "no answer" });
+    const result = await runPlan(input);
+    expect(result).toMatchObject({ kind: "retry", pin: "a", possibleDuplicate: true });
+    expect(get("b").calls).toHaveLength(0);
+  });
+
+  it("skips a provider its admission refuses, keeping the shortest wait", async () => {
+    const accepted: string[] = [];
+    const { input, get, log } = setup(["a", "b"], {
+      admit: (provider) =>
+        provider === "a"
+          ? { provider, reason: "rate_limited", detail: "1/s", retryAfterMs: 400 }
+          : null,
+      onAccepted: (provider) => accepted.push(provider),
+    });
+    const result = await runPlan(input);
+    expect(result).toMatchObject({
+      kind: "sent",
+      provider: "b",
+      skipped: [{ provider: "a", reason: "rate_limited" }],
+    });
+    expect(get("a").calls).toHaveLength(0);
+    expect(log.filter((entry) => entry.event === "start")).toHaveLength(1);
+    expect(accepted).toEqual(["b"]);
+    const blocked = await runPlan({ ...input, plan: ["a"] });
+    expect(blocked).toMatchObject({ kind: "retry", retryAfterMs: 400 });
+  });
+
   it("treats a thrown non-provider error as ambiguous", async () => {
     const { input, get } = setup(["a"]);
     get("a").send = async () => {

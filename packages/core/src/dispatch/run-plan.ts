@@ -43,6 +43,8 @@ export type PlanResult =
       kind: "retry";
       retryAfterMs?: number | undefined;
       lastError?: ProviderError | undefined;
+      /** Set by `retryThenHold`: the next round tries only this provider. */
+      pin?: string | undefined;
       possibleDuplicate: boolean;
       skipped: SkippedProvider[];
     };
@@ -59,6 +61,13 @@ export interface RunPlanInput {
   recorder: AttemptRecorder;
   /** True when an earlier try of this message was ambiguous (already flagged). */
   possibleDuplicate?: boolean;
+  /**
+   * Admission just before a try (rate limits, quotas): a reason to skip the provider now, or
+   * null after taking what the try uses.
+   */
+  admit?: (provider: string) => (SkippedProvider & { retryAfterMs?: number }) | null;
+  /** Told of every acceptance (daily quotas count them). */
+  onAccepted?: (provider: string) => void;
 }
 
 /** Turns whatever a send threw into a classified ProviderError. */
@@ -134,6 +143,15 @@ export async function runPlan(input: RunPlanInput): Promise<PlanResult> {
       skipped.push({ provider: name, reason: "breaker_open", detail: "circuit open" });
       continue;
     }
+    const refusal = input.admit?.(name) ?? null;
+    if (refusal) {
+      const { retryAfterMs: wait, ...skip } = refusal;
+      skipped.push(skip);
+      if (wait !== undefined) {
+        retryAfterMs = retryAfterMs === undefined ? wait : Math.min(retryAfterMs, wait);
+      }
+      continue;
+    }
     const attemptId = await input.recorder.start(name);
     const startedAt = performance.now();
     const signal = AbortSignal.timeout(input.attemptTimeoutMs);
@@ -146,6 +164,7 @@ export async function runPlan(input: RunPlanInput): Promise<PlanResult> {
           input.attemptTimeoutMs,
         ),
       );
+      input.onAccepted?.(name);
       await input.recorder.finish(attemptId, {
         outcome: "accepted",
         durationMs: Math.round(performance.now() - startedAt),
@@ -174,6 +193,10 @@ export async function runPlan(input: RunPlanInput): Promise<PlanResult> {
         error: toAttemptError(error),
       });
       lastError = error;
+      if (error.reason === "authentication" && error.outcome === "retryable") {
+        // This account is broken (bad key, unverified sender): stop sending through it at once.
+        input.breakers.trip(name, error.message);
+      }
       if (error.outcome === "permanent") {
         return { kind: "failed", error, possibleDuplicate, skipped };
       }
@@ -181,6 +204,9 @@ export async function runPlan(input: RunPlanInput): Promise<PlanResult> {
         possibleDuplicate = true;
         if (input.onAmbiguous === "fail") {
           return { kind: "failed", error, possibleDuplicate, skipped };
+        }
+        if (input.onAmbiguous === "retryThenHold") {
+          return { kind: "retry", pin: name, lastError: error, possibleDuplicate, skipped };
         }
       }
       if (error.retryAfterMs !== undefined) {

@@ -38,6 +38,8 @@ export interface ClaimedJob {
   /** Rounds through a plan already made. */
   rounds: number;
   possibleDuplicate: boolean;
+  /** Set when the previous round pinned the message to one provider (`retryThenHold`). */
+  pinnedProvider: string | null;
   /** Attempts a crashed worker left in flight; the claim marked them ambiguous. */
   interruptedAttempts: { id: string; provider: string }[];
 }
@@ -229,7 +231,25 @@ export interface MailStore {
     runAt: Date;
     possibleDuplicate: boolean;
     error?: AttemptError | undefined;
+    /** Restricts the next round to this provider. */
+    pin?: string | undefined;
   }): Promise<void>;
+  /** Stops dispatching a message (`held`) until someone releases or cancels it. */
+  holdMessage(input: {
+    jobId: string;
+    messageId: string;
+    error: AttemptError;
+    at: Date;
+  }): Promise<void>;
+  /** Queues a held message again; false when it is not held. */
+  releaseMessage(messageId: string, at: Date): Promise<boolean>;
+  /** Fails a held or still-queued message for good; false when it is neither. */
+  cancelMessage(messageId: string, at: Date): Promise<boolean>;
+  /** Accepted attempts per provider since a time (daily quotas start from it). */
+  countAcceptedSince(since: Date): Promise<Record<string, number>>;
+  /** Routes saved through the API, or null when the configuration's apply. */
+  loadRoutes(): Promise<{ routes: unknown; updatedAt: string } | null>;
+  saveRoutes(routes: unknown, at: Date): Promise<void>;
   getMessage(id: string): Promise<MessageDetail | null>;
   listMessages(query: MessageQuery): Promise<Page<MessageSummary>>;
   providerStats(since: Date): Promise<ProviderStats[]>;

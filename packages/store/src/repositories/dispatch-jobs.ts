@@ -9,7 +9,7 @@ import {
   newId,
   type RoutePlan,
 } from "@mailroute/core";
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { SqliteDatabase } from "../open-database";
 import { deliveryEvents, jobs, messages, recipients, sendAttempts } from "../schema/index";
 import { dispatchEventRows } from "./event-rows";
@@ -34,7 +34,12 @@ export function claimJobs(
   return db.transaction(
     (tx) => {
       const due = tx
-        .select({ id: jobs.id, messageId: jobs.messageId, rounds: jobs.rounds })
+        .select({
+          id: jobs.id,
+          messageId: jobs.messageId,
+          rounds: jobs.rounds,
+          pinnedProvider: jobs.pinnedProvider,
+        })
         .from(jobs)
         .where(and(lte(jobs.runAt, now), or(isNull(jobs.leaseUntil), lt(jobs.leaseUntil, now))))
         .orderBy(asc(jobs.runAt))
@@ -83,6 +88,7 @@ export function claimJobs(
             message: JSON.parse(row.payload) as EmailMessage,
             acceptedAt: new Date(row.createdAt),
             rounds: job.rounds,
+            pinnedProvider: job.pinnedProvider,
             possibleDuplicate: row.possibleDuplicate,
             interruptedAttempts: interrupted
               .filter((attempt) => attempt.messageId === job.messageId)
@@ -311,6 +317,7 @@ export function retryLater(
     runAt: Date;
     possibleDuplicate: boolean;
     error?: AttemptError | undefined;
+    pin?: string | undefined;
   },
 ): void {
   db.transaction(
@@ -321,6 +328,7 @@ export function retryLater(
           leaseOwner: null,
           leaseUntil: null,
           rounds: sql`${jobs.rounds} + 1`,
+          pinnedProvider: input.pin ?? null,
         })
         .where(eq(jobs.id, input.jobId))
         .run();
@@ -336,6 +344,107 @@ export function retryLater(
     },
     { behavior: "immediate" },
   );
+}
+
+/** Stops a message (`held`, flagged) and removes its job, until it is released or cancelled. */
+export function holdMessage(
+  db: SqliteDatabase,
+  input: { jobId: string; messageId: string; error: AttemptError; at: Date },
+): void {
+  db.transaction(
+    (tx) => {
+      tx.update(messages)
+        .set({
+          status: "held",
+          possibleDuplicate: true,
+          error: JSON.stringify(input.error),
+          updatedAt: input.at.getTime(),
+        })
+        .where(eq(messages.id, input.messageId))
+        .run();
+      tx.delete(jobs).where(eq(jobs.id, input.jobId)).run();
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Queues a held message again with a fresh job; false when it is not held. */
+export function releaseMessage(db: SqliteDatabase, messageId: string, at: Date): boolean {
+  return db.transaction(
+    (tx) => {
+      const changed = tx
+        .update(messages)
+        .set({ status: "queued", updatedAt: at.getTime() })
+        .where(and(eq(messages.id, messageId), eq(messages.status, "held")))
+        .run();
+      if (changed.changes === 0) {
+        return false;
+      }
+      tx.insert(jobs)
+        .values({
+          id: `job_${messageId.slice(4)}`,
+          messageId,
+          runAt: at.getTime(),
+          createdAt: at.getTime(),
+        })
+        .onConflictDoNothing()
+        .run();
+      return true;
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Fails a held or queued message for good: no further attempt will be made. */
+export function cancelMessage(db: SqliteDatabase, messageId: string, at: Date): boolean {
+  return db.transaction(
+    (tx) => {
+      const job = tx
+        .select({ leaseUntil: jobs.leaseUntil })
+        .from(jobs)
+        .where(eq(jobs.messageId, messageId))
+        .get();
+      // A message a worker is sending right now cannot be cancelled halfway.
+      if (job?.leaseUntil && job.leaseUntil > at.getTime()) {
+        return false;
+      }
+      const changed = tx
+        .update(messages)
+        .set({
+          status: "failed",
+          error: JSON.stringify({
+            class: "permanent",
+            reason: "unknown",
+            code: "CANCELLED",
+            message: "cancelled through the API",
+          }),
+          updatedAt: at.getTime(),
+        })
+        .where(and(eq(messages.id, messageId), inArray(messages.status, ["held", "queued"])))
+        .run();
+      if (changed.changes === 0) {
+        return false;
+      }
+      tx.update(recipients)
+        .set({ status: "failed", updatedAt: at.getTime() })
+        .where(and(eq(recipients.messageId, messageId), eq(recipients.status, "queued")))
+        .run();
+      tx.delete(jobs).where(eq(jobs.messageId, messageId)).run();
+      return true;
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Accepted attempts per provider since a time. */
+export function countAcceptedSince(db: SqliteDatabase, since: Date): Record<string, number> {
+  const rows = db
+    .select({ provider: sendAttempts.provider, count: sql<number>`count(*)` })
+    .from(sendAttempts)
+    .where(and(eq(sendAttempts.outcome, "accepted"), gte(sendAttempts.startedAt, since.getTime())))
+    .groupBy(sendAttempts.provider)
+    .all();
+  return Object.fromEntries(rows.map((row) => [row.provider, row.count]));
 }
 
 /** Jobs not finished yet. */

@@ -7,4 +7,5 @@ export { messageTags } from "./message-tags";
 export { messages } from "./messages";
 export { recipients } from "./recipients";
 export { sendAttempts } from "./send-attempts";
+export { settings } from "./settings";
 export { suppressions } from "./suppressions";

@@ -10,6 +10,8 @@ export const jobs = sqliteTable(
     leaseOwner: text("lease_owner"),
     leaseUntil: integer("lease_until"),
     rounds: integer("rounds").notNull().default(0),
+    /** The only provider the next round may try (after an ambiguous try under retryThenHold). */
+    pinnedProvider: text("pinned_provider"),
     createdAt: integer("created_at").notNull(),
   },
   (table) => [index("jobs_due_idx").on(table.runAt)],

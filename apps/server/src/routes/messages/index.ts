@@ -1,5 +1,6 @@
 import type { App } from "../../app-env";
 import { registerGetMessage } from "./get";
+import { registerHoldRoutes } from "./hold";
 import { registerListMessages } from "./list";
 import { registerSendMessage } from "./send";
 
@@ -8,4 +9,5 @@ export function registerMessageRoutes(app: App): void {
   registerSendMessage(app);
   registerGetMessage(app);
   registerListMessages(app);
+  registerHoldRoutes(app);
 }

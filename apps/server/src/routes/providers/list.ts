@@ -9,6 +9,10 @@ const providerSchema = z
     name: z.string(),
     type: z.string(),
     breaker: z.enum(["closed", "open", "halfOpen"]),
+    /** Set when the provider answered that this account is broken (bad credentials); cleared when its breaker closes. */
+    misconfigured: z.object({ reason: z.string(), since: z.string() }).nullable(),
+    /** Why it would be skipped right now (rate limit or daily quota), or null. */
+    limited: z.object({ reason: z.string(), detail: z.string() }).nullable(),
     capabilities: z.record(z.string(), z.union([z.number(), z.boolean()])),
     recent: z.object({
       window: z.string(),
@@ -40,7 +44,7 @@ const route = createRoute({
 /** `GET /v1/providers`. */
 export function registerProviderRoutes(app: App): void {
   app.openapi(route, async (c) => {
-    const { providers, breakers, store } = c.get("services");
+    const { providers, breakers, limiter, store } = c.get("services");
     const stats = new Map(
       (await store.providerStats(new Date(Date.now() - windowMs))).map((row) => [
         row.provider,
@@ -53,6 +57,11 @@ export function registerProviderRoutes(app: App): void {
         name: provider.name,
         type: provider.type,
         breaker: breakers.state(provider.name),
+        misconfigured: breakers.misconfiguration(provider.name),
+        limited: (() => {
+          const limited = limiter.check(provider.name);
+          return limited ? { reason: limited.reason, detail: limited.detail } : null;
+        })(),
         capabilities: { ...provider.capabilities },
         recent: {
           window: "1h",

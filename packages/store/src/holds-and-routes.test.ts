@@ -1,0 +1,138 @@
+import { type EmailMessage, newId } from "@mailroute/core";
+import { afterEach, describe, expect, it } from "vitest";
+import type { SqliteStore } from "./sqlite-store";
+import { createTestStore } from "./testing";
+
+const stores: SqliteStore[] = [];
+afterEach(async () => {
+  for (const store of stores.splice(0)) {
+    await store.close();
+  }
+});
+
+function message(): EmailMessage {
+  return {
+    id: newId("msg"),
+    from: { email: "a@acme.test" },
+    to: [{ email: "one@example.com" }],
+    cc: [],
+    bcc: [],
+    replyTo: [],
+    subject: "s",
+    text: "t",
+    attachments: [],
+    headers: {},
+    tags: [],
+    metadata: {},
+  };
+}
+
+async function accepted() {
+  const store = createTestStore();
+  stores.push(store);
+  const value = message();
+  const now = new Date();
+  await store.acceptMessage({
+    message: value,
+    acceptedAt: now,
+    runAt: now,
+    response: { status: 202, body: {} },
+  });
+  return { store, value, now };
+}
+
+const error = { class: "ambiguous" as const, reason: "timeout", message: "no answer twice" };
+
+describe("pinned rounds, holds, release and cancel", () => {
+  it("carries a pin to the next claim and clears it after", async () => {
+    const { store, value, now } = await accepted();
+    const [job] = await store.claimJobs({ owner: "w", limit: 1, leaseMs: 1000, now });
+    expect(job?.pinnedProvider).toBeNull();
+    await store.retryLater({
+      jobId: job!.jobId,
+      messageId: value.id,
+      runAt: now,
+      possibleDuplicate: true,
+      pin: "primary",
+    });
+    const [pinned] = await store.claimJobs({
+      owner: "w",
+      limit: 1,
+      leaseMs: 1000,
+      now: new Date(now.getTime() + 1),
+    });
+    expect(pinned?.pinnedProvider).toBe("primary");
+    await store.retryLater({
+      jobId: job!.jobId,
+      messageId: value.id,
+      runAt: now,
+      possibleDuplicate: true,
+    });
+    const [again] = await store.claimJobs({
+      owner: "w",
+      limit: 1,
+      leaseMs: 1000,
+      now: new Date(now.getTime() + 2),
+    });
+    expect(again?.pinnedProvider).toBeNull();
+  });
+
+  it("holds a message until it is released, then dispatches it again", async () => {
+    const { store, value, now } = await accepted();
+    const [job] = await store.claimJobs({ owner: "w", limit: 1, leaseMs: 1000, now });
+    await store.holdMessage({ jobId: job!.jobId, messageId: value.id, error, at: now });
+    expect(await store.getMessage(value.id)).toMatchObject({
+      status: "held",
+      possibleDuplicate: true,
+      error,
+    });
+    expect(await store.countPendingJobs()).toBe(0);
+    expect(await store.releaseMessage(value.id, now)).toBe(true);
+    expect(await store.releaseMessage(value.id, now)).toBe(false);
+    expect((await store.getMessage(value.id))?.status).toBe("queued");
+    expect(await store.claimJobs({ owner: "w", limit: 1, leaseMs: 1000, now })).toHaveLength(1);
+  });
+
+  it("cancels a held or queued message, but not one being sent or already sent", async () => {
+    const { store, value, now } = await accepted();
+    const [job] = await store.claimJobs({ owner: "w", limit: 1, leaseMs: 60_000, now });
+    expect(await store.cancelMessage(value.id, now)).toBe(false);
+    await store.holdMessage({ jobId: job!.jobId, messageId: value.id, error, at: now });
+    expect(await store.cancelMessage(value.id, now)).toBe(true);
+    const detail = (await store.getMessage(value.id))!;
+    expect(detail).toMatchObject({ status: "failed", error: { code: "CANCELLED" } });
+    expect(detail.recipients[0]?.status).toBe("failed");
+    expect(await store.cancelMessage(value.id, now)).toBe(false);
+  });
+
+  it("counts accepted attempts per provider since a time", async () => {
+    const { store, value, now } = await accepted();
+    const [job] = await store.claimJobs({ owner: "w", limit: 1, leaseMs: 1000, now });
+    for (const outcome of ["retryable", "accepted"] as const) {
+      const id = await store.startAttempt({
+        messageId: value.id,
+        jobId: job!.jobId,
+        owner: "w",
+        provider: outcome === "accepted" ? "b" : "a",
+        startedAt: now,
+        leaseUntil: new Date(now.getTime() + 1000),
+      });
+      await store.finishAttempt(id, { outcome, durationMs: 1 });
+    }
+    expect(await store.countAcceptedSince(new Date(now.getTime() - 1))).toEqual({ b: 1 });
+    expect(await store.countAcceptedSince(new Date(now.getTime() + 1))).toEqual({});
+  });
+});
+
+describe("routes saved through the API", () => {
+  it("are null until saved, then replaced on save", async () => {
+    const { store } = await accepted();
+    expect(await store.loadRoutes()).toBeNull();
+    await store.saveRoutes([{ name: "a", providers: ["x"] }], new Date("2026-11-22T10:00:00Z"));
+    await store.saveRoutes([{ name: "b", providers: ["y"] }], new Date("2026-11-22T11:00:00Z"));
+    expect(await store.loadRoutes()).toEqual({
+      routes: [{ name: "b", providers: ["y"] }],
+      updatedAt: "2026-11-22T11:00:00.000Z",
+    });
+  });
+});
