@@ -66,15 +66,28 @@ export async function startEmulator(definition: EmulatorDefinition): Promise<Run
   const hanging = new Set<ServerResponse>();
   const maxBodyBytes = definition.maxBodyBytes ?? 30 * 1024 * 1024;
 
+  const counts: Record<string, number> = {};
   const takeFault = (): EmulatorFault | null => {
     if (!active) {
       return null;
     }
-    const { fault } = active;
+    let { fault } = active;
     active.remaining -= 1;
     if (active.remaining <= 0) {
       active = null;
     }
+    if (fault.kind === "random") {
+      const random = fault.random ?? Math.random;
+      const picked =
+        random() < fault.rate
+          ? fault.faults[Math.floor(random() * fault.faults.length)]
+          : undefined;
+      if (!picked) {
+        return null;
+      }
+      fault = picked;
+    }
+    counts[fault.kind] = (counts[fault.kind] ?? 0) + 1;
     return fault;
   };
 
@@ -130,6 +143,7 @@ export async function startEmulator(definition: EmulatorDefinition): Promise<Run
     const headers = { "content-type": "application/json", ...answer.headers };
     if (fault?.kind === "slowBody") {
       response.writeHead(answer.status, headers);
+      response.flushHeaders();
       const text = answer.body ?? "";
       const steps = Math.max(1, Math.min(text.length, 10));
       const size = Math.ceil(text.length / steps);
@@ -156,10 +170,14 @@ export async function startEmulator(definition: EmulatorDefinition): Promise<Run
     fault(fault) {
       active = fault ? { fault, remaining: fault.times ?? Number.POSITIVE_INFINITY } : null;
     },
+    faultCounts: () => ({ ...counts }),
     reset() {
       ledger.length = 0;
       requests = 0;
       active = null;
+      for (const kind of Object.keys(counts)) {
+        delete counts[kind];
+      }
     },
     async close() {
       for (const response of hanging) {

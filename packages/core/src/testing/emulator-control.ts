@@ -13,7 +13,15 @@ export type EmulatorFault =
   /** Read the request, then reset the socket without accepting. */
   | { kind: "reset"; times?: number }
   /** Accept, send the status line and headers at once, then trickle the body over `ms`. */
-  | { kind: "slowBody"; ms: number; times?: number };
+  | { kind: "slowBody"; ms: number; times?: number }
+  /** For each send request, with probability `rate`, one of `faults` picked at random. */
+  | {
+      kind: "random";
+      rate: number;
+      faults: EmulatorFault[];
+      random?: () => number;
+      times?: number;
+    };
 
 /** One message an emulator accepted, normalized so every provider's ledger reads the same. */
 export interface LedgerEntry {
@@ -50,6 +58,8 @@ export interface EmulatorControl {
   /** Every send request received, accepted or not. */
   requestCount(): number;
   fault(fault: EmulatorFault | null): void;
+  /** How many send requests each fault kind was applied to (random faults count as the kind drawn). */
+  faultCounts(): Record<string, number>;
   reset(): void;
   close(): Promise<void>;
 }

@@ -44,6 +44,8 @@ interface EmulatorState {
   active: { fault: TransactionFault; remaining: number } | null;
   /** The fault each open session's current transaction took at MAIL FROM. */
   faultBySession: Map<string, TransactionFault | null>;
+  /** How many transactions each fault kind was applied to. */
+  counts: Record<string, number>;
 }
 
 /** How the end of DATA is answered: `none` leaves the client waiting or already cut off. */
@@ -56,11 +58,21 @@ function takeFault(state: EmulatorState): TransactionFault | null {
   if (!state.active) {
     return null;
   }
-  const { fault } = state.active;
+  let { fault } = state.active;
   state.active.remaining -= 1;
   if (state.active.remaining <= 0) {
     state.active = null;
   }
+  if (fault.kind === "random") {
+    const random = fault.random ?? Math.random;
+    const picked =
+      random() < fault.rate ? fault.faults[Math.floor(random() * fault.faults.length)] : undefined;
+    if (!picked || picked.kind === "random") {
+      return null;
+    }
+    fault = picked;
+  }
+  state.counts[fault.kind] = (state.counts[fault.kind] ?? 0) + 1;
   return fault;
 }
 
@@ -199,6 +211,7 @@ export async function startSmtpEmulator(options: SmtpEmulatorOptions = {}): Prom
     transactions: 0,
     active: null,
     faultBySession: new Map(),
+    counts: {},
   };
   const server = createSmtpServer(options, state);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -211,6 +224,7 @@ export async function startSmtpEmulator(options: SmtpEmulatorOptions = {}): Prom
     baseUrl: `smtp://127.0.0.1:${port}`,
     ledger: () => [...state.ledger],
     requestCount: () => state.transactions,
+    faultCounts: () => ({ ...state.counts }),
     fault(fault) {
       if (fault?.kind === "refuse") {
         listening = false;
