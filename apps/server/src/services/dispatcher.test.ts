@@ -197,6 +197,40 @@ describe("dispatcher", () => {
     expect(captures.data[0]?.requests).toBe(2);
   });
 
+  it("completes a message whose acceptance was recorded just before a crash, without sending it again", async () => {
+    const primary = createFakeProvider("primary");
+    const app = await setup({ providers: [primary] });
+    const { id } = (await (await app.send(validBody)).json()) as { id: string };
+    const [job] = await app.store.claimJobs({
+      owner: "dead",
+      limit: 1,
+      leaseMs: 1,
+      now: new Date(),
+    });
+    const attempt = await app.store.startAttempt({
+      messageId: id,
+      jobId: job!.jobId,
+      owner: "dead",
+      provider: "primary",
+      startedAt: new Date(),
+      leaseUntil: new Date(Date.now() - 1),
+    });
+    await app.store.finishAttempt(attempt, {
+      outcome: "accepted",
+      durationMs: 3,
+      providerMessageId: "pm-1",
+    });
+    await app.dispatcher.drain();
+    expect(primary.calls).toHaveLength(0);
+    expect(await app.store.getMessage(id)).toMatchObject({
+      status: "sent",
+      provider: "primary",
+      providerMessageId: "pm-1",
+      possibleDuplicate: false,
+    });
+    expect(await app.store.countPendingJobs()).toBe(0);
+  });
+
   it("flags the message after a crash mid-call to a provider that cannot dedupe", async () => {
     const primary = createFakeProvider("primary");
     const app = await setup({ providers: [primary] });

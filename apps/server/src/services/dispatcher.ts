@@ -230,6 +230,21 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
   }
 
   async function dispatch(claimed: ClaimedJob): Promise<void> {
+    if (claimed.acceptedAttempt) {
+      // A worker died after a provider accepted the message and before it was completed:
+      // complete it now, and never ask a provider again.
+      await store.completeMessage({
+        jobId: claimed.jobId,
+        messageId: claimed.message.id,
+        status: "sent",
+        provider: claimed.acceptedAttempt.provider,
+        providerType: providers.get(claimed.acceptedAttempt.provider)?.type,
+        providerMessageId: claimed.acceptedAttempt.providerMessageId,
+        possibleDuplicate: claimed.possibleDuplicate,
+        at: new Date(),
+      });
+      return;
+    }
     const message = await withoutSuppressed(claimed);
     if (!message) {
       return;

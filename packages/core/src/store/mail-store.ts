@@ -40,6 +40,11 @@ export interface ClaimedJob {
   possibleDuplicate: boolean;
   /** Set when the previous round pinned the message to one provider (`retryThenHold`). */
   pinnedProvider: string | null;
+  /**
+   * An attempt a provider already accepted, when a worker died after recording it but before
+   * completing the message: the message is sent and must not be sent again.
+   */
+  acceptedAttempt: { provider: string; providerMessageId: string | null } | null;
   /** Attempts a crashed worker left in flight; the claim marked them ambiguous. */
   interruptedAttempts: { id: string; provider: string }[];
 }

@@ -76,6 +76,18 @@ export function claimJobs(
           messageId: sendAttempts.messageId,
         })
         .all();
+      const accepted = tx
+        .select({
+          messageId: sendAttempts.messageId,
+          provider: sendAttempts.provider,
+          providerMessageId: sendAttempts.providerMessageId,
+        })
+        .from(sendAttempts)
+        .where(
+          and(inArray(sendAttempts.messageId, messageIds), eq(sendAttempts.outcome, "accepted")),
+        )
+        .all();
+      const acceptedByMessage = new Map(accepted.map((attempt) => [attempt.messageId, attempt]));
       const byId = new Map(rows.map((row) => [row.id, row]));
       return due.flatMap((job): ClaimedJob[] => {
         const row = byId.get(job.messageId);
@@ -89,6 +101,12 @@ export function claimJobs(
             acceptedAt: new Date(row.createdAt),
             rounds: job.rounds,
             pinnedProvider: job.pinnedProvider,
+            acceptedAttempt: (() => {
+              const attempt = acceptedByMessage.get(job.messageId);
+              return attempt
+                ? { provider: attempt.provider, providerMessageId: attempt.providerMessageId }
+                : null;
+            })(),
             possibleDuplicate: row.possibleDuplicate,
             interruptedAttempts: interrupted
               .filter((attempt) => attempt.messageId === job.messageId)
