@@ -226,6 +226,12 @@ describe("failover under provider faults (SendGrid primary, Postmark secondary)"
       100,
     );
     expect(closed).toBe(true);
+    const history = await test.mailroute.get<{
+      data: { transitions: { from: string; to: string }[] }[];
+    }>("/v1/providers");
+    expect(
+      history.data[0]?.transitions.map((transition) => `${transition.from}->${transition.to}`),
+    ).toEqual(expect.arrayContaining(["closed->open", "open->halfOpen", "halfOpen->closed"]));
     const after = await test.sendAll(2);
     expect(after.every((outcome) => outcome.provider === "primary")).toBe(true);
     print("flapping", test.figures([...failing, ...after]));

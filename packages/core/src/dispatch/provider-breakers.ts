@@ -19,6 +19,7 @@ type Thunk = () => Promise<unknown>;
 export class ProviderBreakers {
   private readonly breakers = new Map<string, CircuitBreaker<[Thunk], unknown>>();
   private readonly misconfigured = new Map<string, { reason: string; since: string }>();
+  private readonly history = new Map<string, BreakerTransition[]>();
 
   constructor(
     providerNames: readonly string[],
@@ -46,7 +47,12 @@ export class ProviderBreakers {
       let state: BreakerState = "closed";
       const move = (to: BreakerState) => {
         if (to !== state) {
-          onTransition({ provider: name, from: state, to, at: new Date() });
+          const transition = { provider: name, from: state, to, at: new Date() };
+          const recent = this.history.get(name) ?? [];
+          recent.push(transition);
+          // The last ten are enough to see a provider flapping.
+          this.history.set(name, recent.slice(-10));
+          onTransition(transition);
           state = to;
         }
       };
@@ -92,6 +98,11 @@ export class ProviderBreakers {
   /** Why the provider was marked misconfigured, until its breaker closes again. */
   misconfiguration(provider: string): { reason: string; since: string } | null {
     return this.misconfigured.get(provider) ?? null;
+  }
+
+  /** The provider's most recent breaker transitions, oldest first. */
+  transitions(provider: string): readonly BreakerTransition[] {
+    return this.history.get(provider) ?? [];
   }
 
   /** Stops every breaker's timers. */

@@ -11,6 +11,8 @@ const providerSchema = z
     breaker: z.enum(["closed", "open", "halfOpen"]),
     /** Set when the provider answered that this account is broken (bad credentials); cleared when its breaker closes. */
     misconfigured: z.object({ reason: z.string(), since: z.string() }).nullable(),
+    /** The breaker's last transitions, oldest first. */
+    transitions: z.array(z.object({ from: z.string(), to: z.string(), at: z.string() })),
     /** Why it would be skipped right now (rate limit or daily quota), or null. */
     limited: z.object({ reason: z.string(), detail: z.string() }).nullable(),
     capabilities: z.record(z.string(), z.union([z.number(), z.boolean()])),
@@ -58,6 +60,11 @@ export function registerProviderRoutes(app: App): void {
         type: provider.type,
         breaker: breakers.state(provider.name),
         misconfigured: breakers.misconfiguration(provider.name),
+        transitions: breakers.transitions(provider.name).map((transition) => ({
+          from: transition.from,
+          to: transition.to,
+          at: transition.at.toISOString(),
+        })),
         limited: (() => {
           const limited = limiter.check(provider.name);
           return limited ? { reason: limited.reason, detail: limited.detail } : null;
