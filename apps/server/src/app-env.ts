@@ -1,8 +1,15 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { EmailProvider, MailStore, ProviderBreakers, ProviderLimiter } from "@mailroute/core";
+import type {
+  EmailProvider,
+  MailStore,
+  ProviderBreakers,
+  ProviderLimiter,
+  WebhookOutboxStore,
+} from "@mailroute/core";
 import type { Logger } from "pino";
 import type { Principal } from "./services/api-keys";
 import type { Dispatcher } from "./services/dispatcher";
+import type { OutboundWorker } from "./services/outbound-worker";
 import type { WebhookService } from "./services/receive-webhook";
 import type { RoutingService } from "./services/routing";
 import type { SendMessageService } from "./services/send-message";
@@ -10,12 +17,15 @@ import type { WebhookEndpoint } from "./webhooks";
 
 /** What `createApp` is built from; tests pass their own. */
 export interface AppDependencies {
-  store: MailStore;
+  store: MailStore & WebhookOutboxStore;
   providers: ReadonlyMap<string, EmailProvider>;
   breakers: ProviderBreakers;
   limiter: ProviderLimiter;
   routing: RoutingService;
   dispatcher: Dispatcher;
+  outboundWorker: OutboundWorker;
+  /** Which endpoint addresses outbound webhooks may reach. */
+  outbound: { allowLoopback: boolean; allowPrivate: boolean };
   logger: Logger;
   adminKey?: string | undefined;
   bodyLimitBytes: number;

@@ -14,6 +14,7 @@ import { registerMessageRoutes } from "./routes/messages/index";
 import { registerProviderRoutes } from "./routes/providers/list";
 import { registerRouteRoutes } from "./routes/routes/index";
 import { registerSuppressionRoutes } from "./routes/suppressions/index";
+import { registerWebhookEndpointRoutes } from "./routes/webhook-endpoints/index";
 import { registerReceiveWebhook } from "./routes/webhooks/receive";
 import { createKeyVerifier } from "./services/api-keys";
 import { createWebhookService } from "./services/receive-webhook";
@@ -67,6 +68,7 @@ export function createApp(dependencies: AppDependencies): App {
   registerMessageRoutes(app);
   registerProviderRoutes(app);
   registerRouteRoutes(app);
+  registerWebhookEndpointRoutes(app);
   registerCaptureRoutes(app);
   registerEventRoutes(app);
   registerSuppressionRoutes(app);

@@ -49,6 +49,27 @@ export const configSchema = z
         attemptTimeoutMs: 15_000,
         leaseMarginMs: 15_000,
       }),
+    outbound: z
+      .object({
+        concurrency: z.number().int().min(1).max(200).default(8),
+        pollIntervalMs: z.number().int().min(10).default(500),
+        timeoutMs: z.number().int().min(100).max(60_000).default(15_000),
+        leaseMs: z.number().int().min(1000).default(60_000),
+        /** Lets endpoints on loopback addresses receive webhooks (development and tests). */
+        allowLoopback: z.boolean().default(false),
+        /** Lets endpoints on private networks receive webhooks (RFC 1918, ULA, CGNAT). */
+        allowPrivate: z.boolean().default(false),
+        retryScheduleMs: z.array(z.number().int().min(0)).min(1).optional(),
+      })
+      .strict()
+      .default({
+        concurrency: 8,
+        pollIntervalMs: 500,
+        timeoutMs: 15_000,
+        leaseMs: 60_000,
+        allowLoopback: false,
+        allowPrivate: false,
+      }),
     server: z
       .object({
         bodyLimitBytes: z

@@ -7,6 +7,7 @@ import type { MailrouteConfig } from "./config";
 import { createProviders } from "./providers";
 import { createApiKey } from "./services/api-keys";
 import { createDispatcher, type Dispatcher } from "./services/dispatcher";
+import { createOutboundWorker, type OutboundWorker } from "./services/outbound-worker";
 import { createRoutingService } from "./services/routing";
 import { createWebhookEndpoints } from "./webhooks";
 
@@ -14,6 +15,7 @@ import { createWebhookEndpoints } from "./webhooks";
 export interface Mailroute {
   app: App;
   dispatcher: Dispatcher;
+  outboundWorker: OutboundWorker;
   /** The API key created on first start, shown once; null when keys already existed. */
   firstKey: string | null;
   databasePath: string;
@@ -74,6 +76,7 @@ export async function createMailroute(options: {
         );
       }
     }
+    const outboundWorker = createOutboundWorker({ store, settings: config.outbound, logger });
     let firstKey: string | null = null;
     if ((await store.countApiKeys()) === 0 && !options.adminKey) {
       firstKey = (await createApiKey(store, "first key")).key;
@@ -85,6 +88,11 @@ export async function createMailroute(options: {
       limiter,
       routing,
       dispatcher,
+      outboundWorker,
+      outbound: {
+        allowLoopback: config.outbound.allowLoopback,
+        allowPrivate: config.outbound.allowPrivate,
+      },
       logger,
       adminKey: options.adminKey,
       bodyLimitBytes: config.server.bodyLimitBytes,
@@ -93,10 +101,12 @@ export async function createMailroute(options: {
     return {
       app,
       dispatcher,
+      outboundWorker,
       firstKey,
       databasePath,
       async close() {
         await dispatcher.stop();
+        await outboundWorker.stop();
         breakers.shutdown();
         await Promise.all([...providers.values()].map((provider) => provider.close?.()));
         await store.close();

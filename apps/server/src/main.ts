@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     databasePath: environment.MAILROUTE_DATABASE,
   });
   mailroute.dispatcher.start();
+  mailroute.outboundWorker.start();
   const server = serve(
     { fetch: mailroute.app.fetch, port: environment.PORT, hostname: environment.HOST },
     (info) => {

@@ -8,12 +8,14 @@ import {
   type RouteConfig,
   retryPolicySchema,
   routeSchema,
+  type WebhookOutboxStore,
 } from "@mailroute/core";
 import { createTestStore } from "@mailroute/store/testing";
 import { pino } from "pino";
 import { createApp } from "./app";
 import { createApiKey } from "./services/api-keys";
 import { createDispatcher, type DispatchSettings } from "./services/dispatcher";
+import { createOutboundWorker } from "./services/outbound-worker";
 import { createRoutingService } from "./services/routing";
 import type { WebhookEndpoint } from "./webhooks";
 
@@ -22,7 +24,7 @@ export async function createTestApp(options: {
   providers: EmailProvider[];
   routes?: unknown[];
   settings?: Partial<DispatchSettings>;
-  store?: MailStore;
+  store?: MailStore & WebhookOutboxStore;
   adminKey?: string;
   bodyLimitBytes?: number;
   webhookEndpoints?: Map<string, WebhookEndpoint>;
@@ -62,6 +64,20 @@ export async function createTestApp(options: {
       ...options.settings,
     },
   });
+  const outboundWorker = createOutboundWorker({
+    store,
+    logger,
+    random: () => 0.5,
+    settings: {
+      concurrency: 4,
+      pollIntervalMs: 20,
+      timeoutMs: 1000,
+      leaseMs: 5000,
+      allowLoopback: true,
+      allowPrivate: false,
+      retryScheduleMs: [0, 0, 0, 0, 0, 0, 0, 0],
+    },
+  });
   const app = createApp({
     store,
     providers,
@@ -69,6 +85,8 @@ export async function createTestApp(options: {
     limiter,
     routing,
     dispatcher,
+    outboundWorker,
+    outbound: { allowLoopback: true, allowPrivate: false },
     logger,
     adminKey: options.adminKey,
     bodyLimitBytes: options.bodyLimitBytes ?? 10 * 1024 * 1024,
@@ -80,6 +98,7 @@ export async function createTestApp(options: {
     app,
     store,
     dispatcher,
+    outboundWorker,
     breakers,
     key,
     headers,

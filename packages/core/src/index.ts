@@ -139,6 +139,14 @@ export type {
 } from "./store/mail-store";
 export { LeaseLostError } from "./store/mail-store";
 export type {
+  ClaimedDelivery,
+  DeliveryAttemptRecord,
+  DeliveryView,
+  WebhookEndpointPatch,
+  WebhookEndpointRecord,
+  WebhookOutboxStore,
+} from "./store/webhook-outbox-store";
+export type {
   ProviderEvent,
   ProviderWebhook,
   WebhookContext,

@@ -1,4 +1,4 @@
-import type { MailStore } from "@mailroute/core";
+import type { MailStore, WebhookOutboxStore } from "@mailroute/core";
 import { openDatabase, type SqliteOptions } from "./open-database";
 import { acceptMessage } from "./repositories/accept-message";
 import { countApiKeys, findApiKeyByHash, insertApiKey } from "./repositories/api-keys";
@@ -27,9 +27,22 @@ import {
   listSuppressions,
   removeSuppression,
 } from "./repositories/suppressions";
+import {
+  claimDeliveries,
+  createEndpoint,
+  deleteEndpoint,
+  fanOutEvents,
+  getEndpoint,
+  listDeliveries,
+  listEndpoints,
+  recordDeliveryAttempt,
+  replayDeliveries,
+  rotateSecret,
+  updateEndpoint,
+} from "./repositories/webhook-outbox";
 
 /** The SQLite store: better-sqlite3 is synchronous, so each method resolves at once. */
-export interface SqliteStore extends MailStore {
+export interface SqliteStore extends MailStore, WebhookOutboxStore {
   /** The file the store writes, or `:memory:`. */
   readonly path: string;
 }
@@ -75,6 +88,19 @@ export function createSqliteStore(options: SqliteOptions): SqliteStore {
     countAcceptedSince: (since) => run(() => countAcceptedSince(db, since)),
     loadRoutes: () => run(() => loadRoutes(db)),
     saveRoutes: (routes, at) => run(() => saveRoutes(db, routes, at)),
+    createEndpoint: (input) => run(() => createEndpoint(db, input)),
+    listEndpoints: () => run(() => listEndpoints(db)),
+    getEndpoint: (id) => run(() => getEndpoint(db, id)),
+    updateEndpoint: (id, patch, at) => run(() => updateEndpoint(db, id, patch, at)),
+    deleteEndpoint: (id) => run(() => deleteEndpoint(db, id)),
+    rotateSecret: (id, secret, previousExpiresAt, at) =>
+      run(() => rotateSecret(db, id, secret, previousExpiresAt, at)),
+    fanOutEvents: (limit, at) => run(() => fanOutEvents(db, limit, at)),
+    claimDeliveries: (input) => run(() => claimDeliveries(db, input)),
+    recordDeliveryAttempt: (record) => run(() => recordDeliveryAttempt(db, record)),
+    listDeliveries: (endpointId, query) => run(() => listDeliveries(db, endpointId, query)),
+    replayDeliveries: (endpointId, selection, at) =>
+      run(() => replayDeliveries(db, endpointId, selection, at)),
     close: () =>
       run(() => {
         if (sqlite.open) {

@@ -35,12 +35,14 @@ export function computeWebhookRetryDelay(options: {
   retryAfterMs?: number | null | undefined;
   /** A source of numbers in [0, 1); Math.random by default, a fixed function in tests. */
   random?: () => number;
+  /** Delays to use instead of the standard schedule (tests and impatient deployments). */
+  schedule?: readonly number[] | undefined;
 }): number | null {
   const { attempt } = options;
   if (!Number.isInteger(attempt) || attempt < 1) {
     throw new RangeError(`attempt must be a whole number from 1, got ${attempt}`);
   }
-  const scheduled = webhookRetryScheduleMs[attempt - 1];
+  const scheduled = (options.schedule ?? webhookRetryScheduleMs)[attempt - 1];
   if (scheduled === undefined) {
     return null;
   }

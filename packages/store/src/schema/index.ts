@@ -9,3 +9,5 @@ export { recipients } from "./recipients";
 export { sendAttempts } from "./send-attempts";
 export { settings } from "./settings";
 export { suppressions } from "./suppressions";
+export { webhookAttempts, webhookDeliveries } from "./webhook-deliveries";
+export { webhookEndpoints } from "./webhook-endpoints";

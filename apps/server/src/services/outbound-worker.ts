@@ -1,0 +1,197 @@
+import { type ClaimedDelivery, newId, type WebhookOutboxStore } from "@mailroute/core";
+import type { Logger } from "pino";
+import {
+  computeWebhookRetryDelay,
+  deliverWebhook,
+  type HostLookup,
+  shouldDisableEndpoint,
+  signWebhook,
+} from "../outbound/index";
+
+/** How outbound webhooks are delivered. */
+export interface OutboundSettings {
+  concurrency: number;
+  pollIntervalMs: number;
+  /** Deadline of one delivery attempt. */
+  timeoutMs: number;
+  /** A crashed worker's delivery is claimed again after this; longer than one attempt. */
+  leaseMs: number;
+  allowLoopback: boolean;
+  allowPrivate: boolean;
+  /** Overrides the standard retry schedule (immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h). */
+  retryScheduleMs?: number[] | undefined;
+}
+
+/** The worker that fans events out to endpoints and delivers them. */
+export interface OutboundWorker {
+  start(): void;
+  stop(timeoutMs?: number): Promise<void>;
+  notify(): void;
+  /** Fans out and delivers everything due now, and waits; for tests. */
+  drain(): Promise<number>;
+  readonly running: boolean;
+}
+
+/** Creates the outbound-webhook worker over the store's durable outbox. */
+export function createOutboundWorker(dependencies: {
+  store: WebhookOutboxStore;
+  settings: OutboundSettings;
+  logger: Logger;
+  random?: () => number;
+  lookup?: HostLookup;
+}): OutboundWorker {
+  const { store, settings, logger } = dependencies;
+  const owner = newId("out");
+  const inHand = new Set<Promise<void>>();
+  let running = false;
+  let loop: Promise<void> | null = null;
+  let wake: (() => void) | null = null;
+
+  async function attempt(delivery: ClaimedDelivery): Promise<void> {
+    const now = new Date();
+    const { endpoint } = delivery;
+    const previousValid =
+      endpoint.previousSecret &&
+      endpoint.previousSecretExpiresAt &&
+      Date.parse(endpoint.previousSecretExpiresAt) > now.getTime();
+    const headers = signWebhook({
+      id: delivery.id,
+      timestamp: Math.floor(now.getTime() / 1000),
+      body: delivery.payload,
+      // During a rotation's grace period both signatures are sent, the new one first.
+      secrets:
+        previousValid && endpoint.previousSecret
+          ? [endpoint.secret, endpoint.previousSecret]
+          : [endpoint.secret],
+    });
+    const result = await deliverWebhook({
+      url: endpoint.url,
+      body: delivery.payload,
+      headers: {
+        ...headers,
+        "content-type": "application/json",
+        "user-agent": "mailroute-webhooks",
+      },
+      timeoutMs: settings.timeoutMs,
+      allowLoopback: settings.allowLoopback,
+      allowPrivate: settings.allowPrivate,
+      lookup: dependencies.lookup,
+    });
+    const base = {
+      deliveryId: delivery.id,
+      endpointId: endpoint.id,
+      at: now,
+      status: result.status,
+      durationMs: result.durationMs,
+      responseExcerpt: result.responseExcerpt,
+      error: result.error,
+    };
+    if (result.ok) {
+      await store.recordDeliveryAttempt({ ...base, outcome: "delivered" });
+      return;
+    }
+    const failingSince = endpoint.failingSince ? Date.parse(endpoint.failingSince) : now.getTime();
+    const disable = result.gone
+      ? "the endpoint answered 410 Gone"
+      : shouldDisableEndpoint({ firstFailureAt: failingSince, now: now.getTime() })
+        ? "every delivery failed for 5 days"
+        : undefined;
+    const delay = computeWebhookRetryDelay({
+      attempt: delivery.attempts + 2,
+      retryAfterMs: result.retryAfterMs,
+      random: dependencies.random,
+      schedule: settings.retryScheduleMs,
+    });
+    const giveUp = result.gone || delay === null;
+    await store.recordDeliveryAttempt({
+      ...base,
+      outcome: giveUp ? "failed" : "retry",
+      nextAttemptAt: delay === null ? undefined : new Date(now.getTime() + delay),
+      disableEndpoint: disable,
+    });
+    if (disable) {
+      logger.warn({ endpoint: endpoint.id, reason: disable }, "webhook endpoint disabled");
+    }
+  }
+
+  const track = (delivery: ClaimedDelivery) => {
+    const work = attempt(delivery)
+      .catch((error: unknown) => {
+        // The lease runs out and the delivery is claimed again.
+        logger.error({ err: error, delivery: delivery.id }, "webhook delivery failed unexpectedly");
+      })
+      .finally(() => {
+        inHand.delete(work);
+        wake?.();
+      });
+    inHand.add(work);
+  };
+
+  async function round(): Promise<number> {
+    await store.fanOutEvents(1000, new Date());
+    const free = settings.concurrency - inHand.size;
+    if (free <= 0) {
+      return 0;
+    }
+    const claimed = await store.claimDeliveries({
+      owner,
+      limit: free,
+      leaseMs: settings.leaseMs,
+      now: new Date(),
+    });
+    for (const delivery of claimed) {
+      track(delivery);
+    }
+    return claimed.length;
+  }
+
+  async function run(): Promise<void> {
+    while (running) {
+      let claimed = 0;
+      try {
+        claimed = await round();
+      } catch (error) {
+        logger.error({ err: error }, "outbound webhook round failed");
+      }
+      if (claimed === 0 || inHand.size >= settings.concurrency) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, settings.pollIntervalMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = null;
+      }
+    }
+  }
+
+  return {
+    get running() {
+      return running;
+    },
+    start() {
+      if (!running) {
+        running = true;
+        loop = run();
+      }
+    },
+    async stop(timeoutMs = 10_000) {
+      running = false;
+      wake?.();
+      await loop;
+      await Promise.race([
+        Promise.all([...inHand]),
+        new Promise((resolve) => setTimeout(resolve, timeoutMs).unref()),
+      ]);
+    },
+    notify() {
+      wake?.();
+    },
+    async drain() {
+      const claimed = await round();
+      await Promise.all([...inHand]);
+      return claimed;
+    },
+  };
+}
