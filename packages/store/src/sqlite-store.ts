@@ -40,6 +40,7 @@ import {
   rotateSecret,
   updateEndpoint,
 } from "./repositories/webhook-outbox";
+import { createWriteQueue } from "./write-queue";
 
 /** The SQLite store: better-sqlite3 is synchronous, so each method resolves at once. */
 export interface SqliteStore extends MailStore, WebhookOutboxStore {
@@ -50,6 +51,7 @@ export interface SqliteStore extends MailStore, WebhookOutboxStore {
 /** Opens the embedded SQLite database and returns the store over it. */
 export function createSqliteStore(options: SqliteOptions): SqliteStore {
   const { sqlite, db } = openDatabase(options);
+  const write = createWriteQueue(db);
   const run = <T>(work: () => T): Promise<T> => {
     try {
       return Promise.resolve(work());
@@ -59,53 +61,72 @@ export function createSqliteStore(options: SqliteOptions): SqliteStore {
   };
   return {
     path: options.path,
-    acceptMessage: (input) => run(() => acceptMessage(db, input)),
-    claimJobs: (input) => run(() => claimJobs(db, input)),
-    startAttempt: (input) => run(() => startAttempt(db, input)),
-    finishAttempt: (attemptId, result) => run(() => finishAttempt(db, attemptId, result)),
-    saveRouting: (messageId, routing) => run(() => saveRouting(db, messageId, routing)),
-    completeMessage: (input) => run(() => completeMessage(db, input)),
-    retryLater: (input) => run(() => retryLater(db, input)),
+    acceptMessage: (input) => write((db) => acceptMessage(db, sqlite, input)),
+    claimJobs: (input) => write((db) => claimJobs(db, input)),
+    startAttempt: (input) => write((db) => startAttempt(db, input)),
+    finishAttempt: (attemptId, result) => write((db) => finishAttempt(db, attemptId, result)),
+    saveRouting: (messageId, routing) => write((db) => saveRouting(db, messageId, routing)),
+    completeMessage: (input) => write((db) => completeMessage(db, input)),
+    retryLater: (input) => write((db) => retryLater(db, input)),
     getMessage: (id) => run(() => getMessage(db, id)),
+
     listMessages: (query) => run(() => listMessages(db, query)),
+
     providerStats: (since) => run(() => providerStats(db, since)),
+
     countPendingJobs: () => run(() => countPendingJobs(db)),
+
     countApiKeys: () => run(() => countApiKeys(db)),
-    insertApiKey: (key) => run(() => insertApiKey(db, key)),
+
+    insertApiKey: (key) => write((db) => insertApiKey(db, key)),
     findApiKeyByHash: (hash) => run(() => findApiKeyByHash(db, hash)),
-    saveCapture: (input) => run(() => saveCapture(db, input)),
+
+    saveCapture: (input) => write((db) => saveCapture(db, input)),
     listCaptures: (query) => run(() => listCaptures(db, query)),
-    recordProviderEvents: (input) => run(() => recordProviderEvents(db, input)),
+
+    recordProviderEvents: (input) => write((db) => recordProviderEvents(db, input)),
     listEvents: (query) => run(() => listEvents(db, query)),
+
     findSuppressions: (emails) => run(() => findSuppressions(db, emails)),
-    addSuppression: (input) => run(() => addSuppression(db, input)),
-    removeSuppression: (email) => run(() => removeSuppression(db, email)),
+
+    addSuppression: (input) => write((db) => addSuppression(db, input)),
+    removeSuppression: (email) => write((db) => removeSuppression(db, email)),
     listSuppressions: (query) => run(() => listSuppressions(db, query)),
-    rejectRecipients: (input) => run(() => rejectRecipients(db, input)),
-    holdMessage: (input) => run(() => holdMessage(db, input)),
-    releaseMessage: (messageId, at) => run(() => releaseMessage(db, messageId, at)),
-    cancelMessage: (messageId, at) => run(() => cancelMessage(db, messageId, at)),
+
+    rejectRecipients: (input) => write((db) => rejectRecipients(db, input)),
+    holdMessage: (input) => write((db) => holdMessage(db, input)),
+    releaseMessage: (messageId, at) => write((db) => releaseMessage(db, messageId, at)),
+    cancelMessage: (messageId, at) => write((db) => cancelMessage(db, messageId, at)),
     countAcceptedSince: (since) => run(() => countAcceptedSince(db, since)),
+
     loadRoutes: () => run(() => loadRoutes(db)),
-    saveRoutes: (routes, at) => run(() => saveRoutes(db, routes, at)),
-    createEndpoint: (input) => run(() => createEndpoint(db, input)),
+
+    saveRoutes: (routes, at) => write((db) => saveRoutes(db, routes, at)),
+    createEndpoint: (input) => write((db) => createEndpoint(db, input)),
     listEndpoints: () => run(() => listEndpoints(db)),
+
     getEndpoint: (id) => run(() => getEndpoint(db, id)),
-    updateEndpoint: (id, patch, at) => run(() => updateEndpoint(db, id, patch, at)),
-    deleteEndpoint: (id) => run(() => deleteEndpoint(db, id)),
+
+    updateEndpoint: (id, patch, at) => write((db) => updateEndpoint(db, id, patch, at)),
+    deleteEndpoint: (id) => write((db) => deleteEndpoint(db, id)),
     rotateSecret: (id, secret, previousExpiresAt, at) =>
-      run(() => rotateSecret(db, id, secret, previousExpiresAt, at)),
-    fanOutEvents: (limit, at) => run(() => fanOutEvents(db, limit, at)),
-    claimDeliveries: (input) => run(() => claimDeliveries(db, input)),
-    recordDeliveryAttempt: (record) => run(() => recordDeliveryAttempt(db, record)),
+      write((db) => rotateSecret(db, id, secret, previousExpiresAt, at)),
+    fanOutEvents: (limit, at) => write((db) => fanOutEvents(db, limit, at)),
+    claimDeliveries: (input) => write((db) => claimDeliveries(db, input)),
+    recordDeliveryAttempt: (record) => write((db) => recordDeliveryAttempt(db, record)),
     listDeliveries: (endpointId, query) => run(() => listDeliveries(db, endpointId, query)),
+
     replayDeliveries: (endpointId, selection, at) =>
-      run(() => replayDeliveries(db, endpointId, selection, at)),
-    close: () =>
-      run(() => {
-        if (sqlite.open) {
-          sqlite.close();
-        }
-      }),
+      write((db) => replayDeliveries(db, endpointId, selection, at)),
+    async close() {
+      if (!sqlite.open) {
+        return;
+      }
+      // Let writes already queued commit first.
+      await write(() => undefined).catch(() => undefined);
+      if (sqlite.open) {
+        sqlite.close();
+      }
+    },
   };
 }

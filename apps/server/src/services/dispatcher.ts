@@ -305,6 +305,7 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
       );
       return;
     }
+    const pendingWrites: Promise<unknown>[] = [];
     const result = await runPlan({
       message: job.message,
       plan,
@@ -339,7 +340,12 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
             leaseUntil: new Date(now + leaseMs),
           });
         },
-        finish: (attemptId, attempt) => store.finishAttempt(attemptId, attempt),
+        // Not awaited here: the outcome is written with the next write (the next attempt's start,
+        // or the message's completion), so they share one commit and one fsync.
+        finish: (attemptId, attempt) => {
+          pendingWrites.push(store.finishAttempt(attemptId, attempt));
+          return Promise.resolve();
+        },
       },
     });
     const routing: RoutePlan = {
@@ -347,8 +353,9 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
       plan,
       skipped: [...chosen.skipped, ...result.skipped],
     };
-    await store.saveRouting(job.message.id, routing);
+    pendingWrites.push(store.saveRouting(job.message.id, routing));
     await finish(job, result, retry);
+    await Promise.all(pendingWrites);
     logger.debug({ messageId: job.message.id, result: result.kind }, "dispatched");
   }
 

@@ -159,6 +159,11 @@ describe("GET /v1/providers, health and the OpenAPI document", () => {
         "/v1/routes/simulate",
         "/v1/suppressions",
         "/v1/suppressions/{email}",
+        "/v1/webhook-endpoints",
+        "/v1/webhook-endpoints/{id}",
+        "/v1/webhook-endpoints/{id}/deliveries",
+        "/v1/webhook-endpoints/{id}/replay",
+        "/v1/webhook-endpoints/{id}/rotate-secret",
         "/webhooks/{providerName}",
       ].sort(),
     );

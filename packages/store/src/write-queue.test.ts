@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { openDatabase } from "./open-database";
+import { settings } from "./schema/index";
+import { createWriteQueue } from "./write-queue";
+
+const opened: { close(): void }[] = [];
+afterEach(() => {
+  for (const sqlite of opened.splice(0)) {
+    sqlite.close();
+  }
+});
+
+function setup() {
+  const { sqlite, db } = openDatabase({ path: ":memory:" });
+  opened.push(sqlite);
+  return { sqlite, db, queue: createWriteQueue(db) };
+}
+
+const put =
+  (key: string) => (db: Parameters<Parameters<ReturnType<typeof createWriteQueue>>[0]>[0]) =>
+    db.insert(settings).values({ key, value: key, updatedAt: 0 }).run();
+
+describe("createWriteQueue", () => {
+  it("runs writes issued in one turn in one transaction, and resolves after the commit", async () => {
+    const { sqlite, queue } = setup();
+    const before = sqlite.prepare("select count(*) as n from settings").get() as { n: number };
+    const results = await Promise.all([queue(put("a")), queue(put("b")), queue(put("c"))]);
+    expect(results.map((result) => result.changes)).toEqual([1, 1, 1]);
+    const after = sqlite.prepare("select count(*) as n from settings").get() as { n: number };
+    expect(after.n - before.n).toBe(3);
+    expect(sqlite.inTransaction).toBe(false);
+  });
+
+  it("rolls back only the write that failed", async () => {
+    const { sqlite, queue } = setup();
+    const outcomes = await Promise.allSettled([
+      queue(put("kept")),
+      queue((db) => {
+        put("undone")(db);
+        throw new Error("this write fails after writing");
+      }),
+      queue(put("also-kept")),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+    ]);
+    const keys = (
+      sqlite.prepare("select key from settings order by key").all() as { key: string }[]
+    ).map((row) => row.key);
+    expect(keys).toEqual(["also-kept", "kept"]);
+  });
+
+  it("rejects every write of a batch whose commit fails, keeping none", async () => {
+    const { sqlite, queue } = setup();
+    sqlite.close();
+    const outcomes = await Promise.allSettled([queue(put("x")), queue(put("y"))]);
+    expect(outcomes.every((outcome) => outcome.status === "rejected")).toBe(true);
+  });
+
+  it("keeps the order writes were issued in", async () => {
+    const { sqlite, queue } = setup();
+    await Promise.all([
+      queue(put("first")),
+      queue((db) => db.update(settings).set({ value: "changed" }).run()),
+    ]);
+    expect(sqlite.prepare("select value from settings where key = 'first'").get()).toEqual({
+      value: "changed",
+    });
+  });
+});
