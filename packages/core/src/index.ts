@@ -146,6 +146,19 @@ export type {
   WebhookEndpointRecord,
   WebhookOutboxStore,
 } from "./store/webhook-outbox-store";
+export { bareAddressOf } from "./webhooks/bare-address-of";
+export {
+  type BasicAuthSettings,
+  basicAuthSettingsSchema,
+} from "./webhooks/basic-auth-settings-schema";
+export { createBasicAuthCheck } from "./webhooks/create-basic-auth-check";
+export { findSmtpStatus } from "./webhooks/find-smtp-status";
+export { lookupOwn } from "./webhooks/lookup-own";
+export { parseJsonBody } from "./webhooks/parse-json-body";
+export { parseJsonLeniently } from "./webhooks/parse-json-leniently";
+export { parseSmtpDiagnostic } from "./webhooks/parse-smtp-diagnostic";
+export { parseSmtpReply } from "./webhooks/parse-smtp-reply";
+export { parseWrappedSmtpReply } from "./webhooks/parse-wrapped-smtp-reply";
 export type {
   ProviderEvent,
   ProviderWebhook,
@@ -153,3 +166,7 @@ export type {
   WebhookPayload,
   WebhookRequest,
 } from "./webhooks/provider-webhook";
+export { type BasicCredentials, readBasicCredentials } from "./webhooks/read-basic-credentials";
+export { secondsToIso } from "./webhooks/seconds-to-iso";
+export { secretsEqual } from "./webhooks/secrets-equal";
+export { toStringMetadata } from "./webhooks/to-string-metadata";

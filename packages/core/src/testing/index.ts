@@ -1,3 +1,8 @@
+export {
+  type BasicAuthWebhookSetup,
+  runBasicAuthWebhookChecks,
+} from "./basic-auth-webhook-checks";
+export { basicAuthorization } from "./basic-authorization";
 export type { EmulatorControl, EmulatorFault, LedgerEntry } from "./emulator-control";
 export {
   createFakeProvider,
@@ -22,3 +27,4 @@ export {
   type WebhookFixtureSetup,
   webhookFixturesFolder,
 } from "./webhook-fixtures";
+export { webhookRequest } from "./webhook-request";

@@ -1,5 +1,5 @@
 import { WebhookPayloadError, WebhookVerificationError } from "@mailroute/core";
-import { runWebhookFixtures } from "@mailroute/core/testing";
+import { runWebhookFixtures, webhookRequest } from "@mailroute/core/testing";
 import { describe, expect, it } from "vitest";
 import { createBrevoWebhook } from "./brevo-webhook";
 
@@ -12,15 +12,7 @@ const now = new Date("2026-01-15T10:00:00Z");
 const body = '{"event":"delivered","email":"a@example.com","ts_epoch":1768471200000}';
 
 function request(authorization?: string, payload = body) {
-  return {
-    method: "POST",
-    url: "https://mailroute.example/webhooks/brevo",
-    headers: {
-      "content-type": "application/json",
-      ...(authorization === undefined ? {} : { authorization }),
-    },
-    rawBody: new TextEncoder().encode(payload),
-  };
+  return webhookRequest("brevo", payload, authorization === undefined ? {} : { authorization });
 }
 
 const basic = (credentials: string) => `Basic ${Buffer.from(credentials).toString("base64")}`;

@@ -1,7 +1,11 @@
 import {
   type BounceClass,
+  bareAddressOf,
   type EmailEventType,
+  findSmtpStatus,
   type ProviderEvent,
+  parseJsonLeniently,
+  toStringMetadata,
   WebhookPayloadError,
 } from "@mailroute/core";
 import {
@@ -66,15 +70,6 @@ function occurredAtOf(event: BrevoEvent): string | null {
   return new Date(value < secondsLimit ? value * 1000 : value).toISOString();
 }
 
-/** A JSON value, or undefined when the text is not JSON. */
-function parseJsonText(value: string): unknown {
-  try {
-    return JSON.parse(value);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Sender tags: the `tags` array (set with the API's `tags`), else `tag` (the `X-Mailin-Tag`
  * header, which Brevo sometimes echoes as a JSON array in a string).
@@ -87,7 +82,7 @@ function tagsOf(event: BrevoEvent): string[] {
   if (typeof tag !== "string") {
     return tag ?? [];
   }
-  const list = tag.startsWith("[") ? parseJsonText(tag) : undefined;
+  const list = tag.startsWith("[") ? parseJsonLeniently(tag) : undefined;
   return Array.isArray(list) ? list.filter((item) => typeof item === "string") : [tag];
 }
 
@@ -96,30 +91,7 @@ function tagsOf(event: BrevoEvent): string[] {
  * any other text stays only in `raw`.
  */
 function metadataOf(event: BrevoEvent): Record<string, string> {
-  const custom = event["X-Mailin-custom"];
-  const value = custom ? parseJsonText(custom) : undefined;
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return {};
-  }
-  return Object.fromEntries(
-    Object.entries(value).map(([key, item]) => [
-      key,
-      typeof item === "string" ? item : JSON.stringify(item),
-    ]),
-  );
-}
-
-const smtpStatusPattern = /(?:^|[\s;:])([245]\d\d)[\s-]+([245]\.\d{1,3}\.\d{1,3})(?=\s|$)/;
-const smtpCodePattern = /(?:^|[\s;:])([245]\d\d)(?=[\s-]|$)/;
-
-/** The SMTP reply code and enhanced status in Brevo's `reason` (`… 550 5.1.1 …`), if any. */
-function parseSmtpStatus(text: string | null): { code: number | null; enhanced: string | null } {
-  const status = text ? smtpStatusPattern.exec(text) : null;
-  if (status) {
-    return { code: Number(status[1]), enhanced: status[2] ?? null };
-  }
-  const code = text ? smtpCodePattern.exec(text) : null;
-  return { code: code ? Number(code[1]) : null, enhanced: null };
+  return toStringMetadata(parseJsonLeniently(event["X-Mailin-custom"]));
 }
 
 function mapOne(item: unknown): ProviderEvent {
@@ -132,12 +104,11 @@ function mapOne(item: unknown): ProviderEvent {
   const event = parsed.data;
   const { type, bounce } = brevoEventTypes.get(event.event) ?? unknownEvent;
   const reason = event.reason ?? null;
-  const smtp = parseSmtpStatus(reason);
   const { mailroute_id: mailrouteId, ...metadata } = metadataOf(event);
   return {
     type,
     bounce,
-    recipient: event.email?.trim().toLowerCase() || null,
+    recipient: bareAddressOf(event.email),
     occurredAt: occurredAtOf(event),
     // The send API answers with the Message-ID in angle brackets; stored without them.
     providerMessageId: event["message-id"]?.replace(/^<(.*)>$/, "$1") || null,
@@ -145,8 +116,8 @@ function mapOne(item: unknown): ProviderEvent {
     providerEventId: null,
     mailrouteId: mailrouteId ?? null,
     reason,
-    smtpCode: smtp.code,
-    enhancedStatus: smtp.enhanced,
+    // The SMTP reply code and enhanced status in Brevo's `reason` (`… 550 5.1.1 …`), if any.
+    ...findSmtpStatus(reason),
     // Opens carry `link: ""`.
     url: event.link || null,
     userAgent: null,

@@ -3,6 +3,8 @@ import {
   emailEventTypes,
   type ProviderEvent,
   type ProviderWebhook,
+  parseJsonBody,
+  secretsEqual,
   WebhookPayloadError,
   WebhookVerificationError,
 } from "@mailroute/core";
@@ -38,16 +40,6 @@ const capturePayloadSchema = z
 /** The body the capture webhook takes: normalized events about captured messages. */
 export type CaptureWebhookPayload = z.output<typeof capturePayloadSchema>;
 
-function constantTimeEqual(left: string, right: string): boolean {
-  const a = new TextEncoder().encode(left);
-  const b = new TextEncoder().encode(right);
-  let difference = a.length ^ b.length;
-  for (let index = 0; index < Math.max(a.length, b.length); index += 1) {
-    difference |= (a[index % a.length] ?? 0) ^ (b[index % b.length] ?? 0);
-  }
-  return difference === 0;
-}
-
 /** Maps capture's events; they are already normalized, so this only fills the gaps. */
 export function mapCaptureEvents(payload: CaptureWebhookPayload): ProviderEvent[] {
   return payload.events.map((event) => ({
@@ -79,18 +71,12 @@ export function createCaptureWebhook(settings: CaptureWebhookSettings): Provider
   return {
     async verify(request) {
       const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? "");
-      if (!match?.[1] || !constantTimeEqual(match[1], secret)) {
+      if (!match?.[1] || !(await secretsEqual(match[1], secret))) {
         throw new WebhookVerificationError("missing or wrong bearer secret");
       }
     },
     parse(request) {
-      let body: unknown;
-      try {
-        body = JSON.parse(new TextDecoder().decode(request.rawBody));
-      } catch (error) {
-        throw new WebhookPayloadError("body is not JSON", { cause: error });
-      }
-      const parsed = capturePayloadSchema.safeParse(body);
+      const parsed = capturePayloadSchema.safeParse(parseJsonBody(request.rawBody, "Capture"));
       if (!parsed.success) {
         throw new WebhookPayloadError(
           `body is not a capture event list: ${parsed.error.issues[0]?.message ?? ""}`,

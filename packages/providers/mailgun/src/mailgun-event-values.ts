@@ -1,16 +1,12 @@
 // Lenient readers of the values inside Mailgun events: a field of an unexpected type reads as
 // absent rather than refusing the whole webhook.
 
+import { bareAddressOf, parseJsonLeniently } from "@mailroute/core";
 import { firstFormValue, type MailgunFormFields } from "./mailgun-form";
 import { mailrouteIdVariable } from "./mailgun-send";
 
 /** The user-variable name the send adapter writes as `v:mailroute_id`. */
 const mailrouteIdKey = mailrouteIdVariable.replace(/^v:/, "");
-
-export function lookup<T>(table: Readonly<Record<string, T>>, key: string | null): T | undefined {
-  // Own keys only: an event named `constructor` must not find Object.prototype's.
-  return key !== null && Object.hasOwn(table, key) ? table[key] : undefined;
-}
 
 export function textOf(value: unknown): string | null {
   return typeof value === "string" ? value : null;
@@ -34,17 +30,10 @@ export function smtpCodeOf(value: unknown): number | null {
   return text !== null && /^\d{3}$/.test(text) ? Number(text) : null;
 }
 
-/** `a@b.com` from `a@b.com` or `Name <a@b.com>`, lowercased; null when empty. */
-export function bareAddress(value: unknown): string | null {
-  const text = textOf(value);
-  const address = (text?.match(/<([^<>]*)>\s*$/)?.[1] ?? text)?.trim().toLowerCase();
-  return address ? address : null;
-}
-
 /** The address of a header naming exactly one mailbox; null for a list or nothing. */
 export function singleAddress(value: unknown): string | null {
   const text = textOf(value);
-  return text !== null && !text.includes(",") ? bareAddress(text) : null;
+  return text !== null && !text.includes(",") ? bareAddressOf(text) : null;
 }
 
 /** Mailgun's Message-ID without the angle brackets, as the send adapter stores it. */
@@ -61,25 +50,6 @@ export function unixSecondsOf(value: unknown): number | string | null {
     return Number.isFinite(value) && value >= 0 ? value : null;
   }
   return typeof value === "string" && /^\d+(?:\.\d+)?$/.test(value) ? value : null;
-}
-
-/** Unix seconds (with microseconds or not) → ISO 8601 with milliseconds, the rest truncated. */
-export function secondsToIso(value: number | string): string {
-  const match = /^(\d+)(?:\.(\d+))?$/.exec(String(value));
-  const milliseconds = match
-    ? Number(match[1]) * 1000 + Number((match[2] ?? "").padEnd(3, "0").slice(0, 3))
-    : Math.floor(Number(value) * 1000);
-  return new Date(milliseconds).toISOString();
-}
-
-/** The basic code and RFC 3463 status at the start of an SMTP reply (`smtp;550 5.1.1 …`). */
-export function parseSmtpReply(text: string | null): {
-  code: number | null;
-  enhanced: string | null;
-} {
-  const pattern = /^(?:smtp;\s*)?(?:([2-5]\d{2})(?:[ -]|$))?\s*(?:([245]\.\d{1,3}\.\d{1,3})\b)?/i;
-  const match = pattern.exec(text ?? "");
-  return { code: match?.[1] ? Number(match[1]) : null, enhanced: match?.[2] ?? null };
 }
 
 /** True for an RFC 3463 enhanced status such as `5.1.1`. */
@@ -104,19 +74,11 @@ export function splitMetadata(entries: Iterable<readonly [string, unknown]>): {
   return { mailrouteId, metadata: Object.fromEntries(metadata) };
 }
 
-function parseJsonLeniently(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    // A malformed embedded header list only costs its metadata, never the event.
-    return null;
-  }
-}
-
 /** The `message-headers` field of a legacy post: a JSON list of `[name, value]` pairs. */
 export function legacyMessageHeaders(fields: MailgunFormFields): Array<[string, unknown]> {
   const text = firstFormValue(fields, "message-headers");
-  const parsed = text === null ? null : parseJsonLeniently(text);
+  // A malformed embedded header list only costs its metadata, never the event.
+  const parsed = parseJsonLeniently(text);
   return Array.isArray(parsed)
     ? parsed.filter(
         (pair): pair is [string, unknown] => Array.isArray(pair) && typeof pair[0] === "string",

@@ -1,4 +1,4 @@
-import { WebhookPayloadError, type WebhookRequest } from "@mailroute/core";
+import { parseJsonBody, WebhookPayloadError, type WebhookRequest } from "@mailroute/core";
 import { z } from "zod";
 import {
   firstFormValue,
@@ -54,14 +54,6 @@ function isJson(contentType: string): boolean {
   return contentType.split(";")[0]?.trim().toLowerCase() === "application/json";
 }
 
-function decodeJson(body: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
-  } catch (error) {
-    throw new WebhookPayloadError("Mailgun webhook body is not UTF-8 JSON", { cause: error });
-  }
-}
-
 /** A legacy post must be a tracking event (inbound routes post no `event`) with its timestamp. */
 function checkForm(fields: MailgunFormFields): MailgunPayload {
   if (firstFormValue(fields, "event") === null) {
@@ -87,7 +79,7 @@ function checkJson(value: unknown): MailgunPayload {
 export function decodeMailgunPayload(request: WebhookRequest): MailgunPayload {
   const contentType = contentTypeOf(request);
   if (isJson(contentType)) {
-    return checkJson(decodeJson(request.rawBody));
+    return checkJson(parseJsonBody(request.rawBody, "Mailgun"));
   }
   const fields = readMailgunForm(contentType, request.rawBody);
   if (fields === null) {
@@ -117,7 +109,8 @@ export function readMailgunSignature(request: WebhookRequest): MailgunSignature 
   let candidate: unknown = null;
   if (isJson(contentType)) {
     try {
-      candidate = (decodeJson(request.rawBody) as { signature?: unknown } | null)?.signature;
+      candidate = (parseJsonBody(request.rawBody, "Mailgun") as { signature?: unknown } | null)
+        ?.signature;
     } catch {
       // A body that is not JSON carries no signature block; verify refuses it as unsigned.
       return null;

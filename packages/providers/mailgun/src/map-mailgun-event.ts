@@ -1,14 +1,18 @@
-import type { BounceClass, EmailEventType, ProviderEvent } from "@mailroute/core";
 import {
-  bareAddress,
+  type BounceClass,
+  bareAddressOf,
+  type EmailEventType,
+  lookupOwn,
+  type ProviderEvent,
+  parseSmtpReply,
+  secondsToIso,
+} from "@mailroute/core";
+import {
   formAsObject,
   isEnhancedStatus,
   legacyMessageHeaders,
-  lookup,
   messageIdOf,
-  parseSmtpReply,
   recordOf,
-  secondsToIso,
   singleAddress,
   smtpCodeOf,
   splitMetadata,
@@ -118,8 +122,8 @@ export const mailgunLegacyEventFields: Readonly<Record<string, ReadonlySet<strin
 
 function typeOfJsonEvent(event: string, severity: string | null): EmailEventType {
   const withSeverity =
-    severity === null ? undefined : lookup(mailgunEventTypes, `${event}/${severity}`);
-  return withSeverity ?? lookup(mailgunEventTypes, event) ?? "unknown";
+    severity === null ? undefined : lookupOwn(mailgunEventTypes, `${event}/${severity}`);
+  return withSeverity ?? lookupOwn(mailgunEventTypes, event) ?? "unknown";
 }
 
 /** One JSON webhook → its event (Mailgun posts one event per request). */
@@ -137,12 +141,13 @@ export function mapMailgunJsonEvent(body: MailgunJsonBody): ProviderEvent {
   );
   // `rejected` events name no recipient; the message's To header does (anymail).
   const recipient =
-    bareAddress(data.recipient) ?? (data.event === "rejected" ? singleAddress(headers?.to) : null);
+    bareAddressOf(data.recipient) ??
+    (data.event === "rejected" ? singleAddress(headers?.to) : null);
   return {
     type,
     bounce:
       type === "bounced"
-        ? (lookup(mailgunBounceClasses, textOf(data.reason)) ?? "undetermined")
+        ? (lookupOwn(mailgunBounceClasses, textOf(data.reason)) ?? "undetermined")
         : null,
     recipient,
     // Every event has a timestamp but the odd test post; the signing time stands in for it.
@@ -153,8 +158,8 @@ export function mapMailgunJsonEvent(body: MailgunJsonBody): ProviderEvent {
     // An empty diagnostic says nothing; the description or reject reason then explains it.
     reason:
       mtaResponse || textOf(status?.description) || textOf(recordOf(data.reject)?.reason) || null,
-    smtpCode: smtpCodeOf(status?.code) ?? reply.code,
-    enhancedStatus: isEnhancedStatus(enhancedCode) ? enhancedCode : reply.enhanced,
+    smtpCode: smtpCodeOf(status?.code) ?? reply.smtpCode,
+    enhancedStatus: isEnhancedStatus(enhancedCode) ? enhancedCode : reply.enhancedStatus,
     url: textOf(data.url),
     userAgent: textOf(recordOf(data["client-info"])?.["user-agent"]),
     tags: stringsOf(data.tags),
@@ -178,7 +183,7 @@ function legacyVariables(
   if (fields.some(([name]) => name === "message-headers")) {
     return variablesFromHeaders(headers);
   }
-  const mailgunFields = lookup(mailgunLegacyEventFields, event);
+  const mailgunFields = lookupOwn(mailgunLegacyEventFields, event);
   return mailgunFields ? variablesFromFields(fields, mailgunFields) : [];
 }
 
@@ -188,7 +193,7 @@ function legacyVariables(
  */
 export function mapMailgunLegacyEvent(fields: MailgunFormFields): ProviderEvent {
   const event = firstFormValue(fields, "event");
-  const type = lookup(mailgunLegacyEventTypes, event) ?? "unknown";
+  const type = lookupOwn(mailgunLegacyEventTypes, event) ?? "unknown";
   const code = firstFormValue(fields, "code");
   const mtaResponse =
     firstFormValue(fields, "error") || firstFormValue(fields, "notification") || null;
@@ -203,16 +208,16 @@ export function mapMailgunLegacyEvent(fields: MailgunFormFields): ProviderEvent 
   const tags = formValues(fields, "tag");
   return {
     type,
-    bounce: type === "bounced" ? (lookup(mailgunLegacyBounceClasses, code) ?? "hard") : null,
-    recipient: bareAddress(firstFormValue(fields, "recipient")),
+    bounce: type === "bounced" ? (lookupOwn(mailgunLegacyBounceClasses, code) ?? "hard") : null,
+    recipient: bareAddressOf(firstFormValue(fields, "recipient")),
     occurredAt: secondsToIso(lastFormValue(fields, "timestamp") ?? "0"),
     providerMessageId: messageIdOf(messageId),
     providerEventId: token,
     mailrouteId,
     reason: mtaResponse || firstFormValue(fields, "description") || null,
     // `code` is a basic SMTP code, Mailgun's own (498, 605…), or sometimes an enhanced status.
-    smtpCode: smtpCodeOf(code) ?? reply.code,
-    enhancedStatus: isEnhancedStatus(code) ? code : reply.enhanced,
+    smtpCode: smtpCodeOf(code) ?? reply.smtpCode,
+    enhancedStatus: isEnhancedStatus(code) ? code : reply.enhancedStatus,
     url: firstFormValue(fields, "url"),
     userAgent: firstFormValue(fields, "user-agent"),
     // Delivery posts repeat the undocumented X-Mailgun-Tag instead of `tag` (anymail).

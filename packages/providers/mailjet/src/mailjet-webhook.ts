@@ -1,11 +1,12 @@
 import {
   ConfigError,
+  createBasicAuthCheck,
   type ProviderWebhook,
+  parseJsonBody,
   type WebhookPayload,
   WebhookPayloadError,
   type WebhookRequest,
 } from "@mailroute/core";
-import { createBasicAuthCheck } from "./mailjet-basic-auth";
 import { parseMailjetJson } from "./mailjet-json";
 import {
   type MailjetWebhookSettings,
@@ -13,16 +14,9 @@ import {
 } from "./mailjet-webhook-settings";
 import { mailjetEventSchema, mapMailjetEvents } from "./map-mailjet-event";
 
-const decoder = new TextDecoder("utf-8", { fatal: true });
-
 /** Turns a verified Mailjet callback body into its event items. */
 function parseMailjetBody(request: WebhookRequest): WebhookPayload {
-  let body: unknown;
-  try {
-    body = parseMailjetJson(decoder.decode(request.rawBody));
-  } catch (error) {
-    throw new WebhookPayloadError("Mailjet webhook body is not UTF-8 JSON", { cause: error });
-  }
+  const body = parseJsonBody(request.rawBody, "Mailjet", parseMailjetJson);
   // Grouped callbacks post an array; ungrouped ones a single bare event object.
   const items: unknown[] = Array.isArray(body) ? body : [body];
   items.forEach((item, index) => {
@@ -52,7 +46,7 @@ export function createMailjetWebhook(settings: MailjetWebhookSettings): Provider
       parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
     );
   }
-  const checkCredentials = createBasicAuthCheck(parsed.data.username, parsed.data.password);
+  const checkCredentials = createBasicAuthCheck(parsed.data);
   return {
     verify: (request) => checkCredentials(request.headers.authorization),
     parse: parseMailjetBody,

@@ -1,7 +1,10 @@
 import {
   type BounceClass,
+  bareAddressOf,
   type EmailEventType,
   type ProviderEvent,
+  parseWrappedSmtpReply,
+  toStringMetadata,
   WebhookPayloadError,
 } from "@mailroute/core";
 import { z } from "zod";
@@ -47,9 +50,6 @@ const eventTypes = new Map<string, EmailEventType>([
 /** When the provider gives no usable time: null, and the server records when it received the event. */
 const unknownOccurredAt = null;
 
-// "250 2.0.0 OK …" or Mailjet's own wrapping "sent (250 2.0.0 OK …)".
-const smtpReplyPattern = /^(?:[a-z ]+\()?([245]\d\d)(?:[ -]([245]\.\d{1,3}\.\d{1,3}))?/i;
-
 function typeOf(event: MailjetEvent): EmailEventType {
   const type = eventTypes.get(event.event) ?? "unknown";
   // Greylisting is temporary and Mailjet retries it (anymail reports it as DEFERRED).
@@ -78,14 +78,6 @@ function occurredAtOf(time: MailjetEvent["time"]): string | null {
   return Number.isNaN(date.getTime()) ? unknownOccurredAt : date.toISOString();
 }
 
-function bareAddress(value: string | null | undefined): string | null {
-  if (!value) {
-    return null;
-  }
-  const angled = /<([^<>]+)>/.exec(value);
-  return (angled?.[1] ?? value).trim().toLowerCase();
-}
-
 function nonEmpty(value: string | null | undefined): string | null {
   return value ? value : null;
 }
@@ -102,15 +94,7 @@ function payloadMetadata(payload: string | null | undefined): Record<string, str
     // Any text is a valid EventPayload; one that is not JSON stays in `raw` only.
     return {};
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return {};
-  }
-  return Object.fromEntries(
-    Object.entries(value).map(([key, item]) => [
-      key,
-      typeof item === "string" ? item : JSON.stringify(item),
-    ]),
-  );
+  return toStringMetadata(value);
 }
 
 function reasonOf(event: MailjetEvent): { reason: string | null; mtaReply: string | null } {
@@ -128,20 +112,19 @@ function reasonOf(event: MailjetEvent): { reason: string | null; mtaReply: strin
 function mapMailjetEvent(event: MailjetEvent, raw: unknown): ProviderEvent {
   const type = typeOf(event);
   const { reason, mtaReply } = reasonOf(event);
-  const smtp = mtaReply === null ? null : smtpReplyPattern.exec(mtaReply);
   const { mailroute_id: mailrouteId, ...metadata } = payloadMetadata(event.Payload);
   return {
     type,
     bounce: bounceOf(type, event),
-    recipient: bareAddress(event.email),
+    recipient: bareAddressOf(event.email),
     occurredAt: occurredAtOf(event.time),
     providerMessageId: event.MessageID == null ? null : String(event.MessageID),
     // Mailjet events carry no id of their own.
     providerEventId: null,
     mailrouteId: mailrouteId ?? null,
     reason,
-    smtpCode: smtp?.[1] ? Number(smtp[1]) : null,
-    enhancedStatus: smtp?.[2] ?? null,
+    // "250 2.0.0 OK …" or Mailjet's own wrapping "sent (250 2.0.0 OK …)".
+    ...parseWrappedSmtpReply(mtaReply),
     url: nonEmpty(event.url),
     userAgent: nonEmpty(event.agent),
     // CustomCampaign is the one sender label Mailjet echoes (anymail's tags).

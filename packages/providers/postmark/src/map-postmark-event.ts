@@ -1,7 +1,11 @@
 import {
   type BounceClass,
+  bareAddressOf,
   type EmailEventType,
+  lookupOwn,
   type ProviderEvent,
+  parseSmtpDiagnostic,
+  toStringMetadata,
   WebhookPayloadError,
 } from "@mailroute/core";
 import { z } from "zod";
@@ -97,14 +101,6 @@ const bounceTypeNames: Record<number, string> = {
   100010: "TemplateRenderingFailed",
 };
 
-// Own keys only, so a record type such as "constructor" cannot reach Object.prototype.
-function lookup<Key extends string | number, Value>(
-  table: Record<Key, Value>,
-  key: Key | null,
-): Value | undefined {
-  return key !== null && Object.hasOwn(table, key) ? table[key] : undefined;
-}
-
 // Only the fields mailroute reads; Postmark adds others freely.
 const postmarkRecordSchema = z.object({
   RecordType: z.string().nullish(),
@@ -148,31 +144,25 @@ export function parsePostmarkRecord(value: unknown): PostmarkRecord {
 function classify(record: PostmarkRecord): EventRow {
   // The inbound webhook's records have no RecordType (anymail recognises them by FromFull).
   const recordType = record.RecordType ?? (record.FromFull !== undefined ? "Inbound" : null);
-  const recordRow = lookup(recordTypes, recordType) ?? unknownRow;
+  const recordRow = lookupOwn(recordTypes, recordType) ?? unknownRow;
   if (recordType === "SubscriptionChange") {
     if (!record.SuppressSending) {
       // Sending re-enabled (a re-subscription): not in mailroute's vocabulary.
       return unknownRow;
     }
     // Postmark says why sending is suppressed; anymail maps the reason with the bounce table.
-    return lookup(bounceTypes, record.SuppressionReason ?? null) ?? recordRow;
+    return lookupOwn(bounceTypes, record.SuppressionReason ?? null) ?? recordRow;
   }
   if (recordType === "Bounce" || recordType === "SpamComplaint") {
     // `Type` wins; `TypeCode` is the fallback (a few samples disagree, e.g. 512 with SpamComplaint).
     const typeName =
-      lookup(bounceTypes, record.Type ?? null) !== undefined
+      lookupOwn(bounceTypes, record.Type ?? null) !== undefined
         ? (record.Type ?? null)
-        : (lookup(bounceTypeNames, record.TypeCode ?? null) ?? null);
+        : (lookupOwn(bounceTypeNames, record.TypeCode ?? null) ?? null);
     // An unlisted bounce type keeps the record's own meaning, as in anymail.
-    return lookup(bounceTypes, typeName) ?? recordRow;
+    return lookupOwn(bounceTypes, typeName) ?? recordRow;
   }
   return recordRow;
-}
-
-function bareAddress(value: string | null | undefined): string | null {
-  const address = value?.match(/<([^<>]*)>\s*$/)?.[1] ?? value;
-  const trimmed = address?.trim().toLowerCase();
-  return trimmed ? trimmed : null;
 }
 
 function isoTimestamp(value: string | null | undefined): string | null {
@@ -180,27 +170,9 @@ function isoTimestamp(value: string | null | undefined): string | null {
   return Number.isNaN(time) ? null : new Date(time).toISOString();
 }
 
-/** Reads "smtp;550 5.1.1 …" style diagnostics; Postmark sends them in `Details`. */
-function smtpFacts(text: string | null) {
-  const match = text?.match(/^\s*(?:smtp;\s*)?([245]\d\d)(?:[\s-]+([245]\.\d{1,3}\.\d{1,3})\b)?/i);
-  return {
-    smtpCode: match?.[1] ? Number(match[1]) : null,
-    enhancedStatus: match?.[2] ?? null,
-  };
-}
-
 function senderMetadata(metadata: Record<string, unknown> | null | undefined) {
-  const rest: Record<string, string> = {};
-  let mailrouteId: string | null = null;
-  for (const [key, value] of Object.entries(metadata ?? {})) {
-    const text = typeof value === "string" ? value : JSON.stringify(value);
-    if (key === mailrouteIdKey) {
-      mailrouteId = text;
-    } else {
-      rest[key] = text;
-    }
-  }
-  return { mailrouteId, metadata: rest };
+  const { [mailrouteIdKey]: mailrouteId, ...rest } = toStringMetadata(metadata);
+  return { mailrouteId: mailrouteId ?? null, metadata: rest };
 }
 
 /** Maps one Postmark webhook record to mailroute's events (Postmark posts one per request). */
@@ -219,7 +191,7 @@ export function mapPostmarkEvent(value: unknown): ProviderEvent[] {
       type,
       bounce: type === "bounced" ? (bounce ?? "undetermined") : null,
       // Email on bounces and complaints, Recipient elsewhere; inbound records name the mailbox.
-      recipient: bareAddress(
+      recipient: bareAddressOf(
         record.Email ?? record.Recipient ?? record.OriginalRecipient ?? record.ToFull?.[0]?.Email,
       ),
       occurredAt,
@@ -227,7 +199,8 @@ export function mapPostmarkEvent(value: unknown): ProviderEvent[] {
       providerEventId: eventId,
       ...senderMetadata(record.Metadata),
       reason,
-      ...smtpFacts(reason),
+      // Postmark sends "smtp;550 5.1.1 …" style diagnostics in `Details`.
+      ...parseSmtpDiagnostic(reason),
       url: record.OriginalLink ?? null,
       userAgent: record.UserAgent ?? null,
       // Postmark carries one tag; an empty Tag means none.

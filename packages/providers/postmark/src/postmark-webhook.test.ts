@@ -5,6 +5,7 @@ import {
   WebhookVerificationError,
 } from "@mailroute/core";
 import {
+  basicAuthorization,
   fixtureRequest,
   readManifest,
   readSignatureVectors,
@@ -19,11 +20,6 @@ const context = { now: new Date("2024-01-01T00:00:00Z") };
 
 runWebhookFixtures({ provider: "postmark", webhook });
 
-function basicAuth(username: string, password: string): string {
-  const bytes = new TextEncoder().encode(`${username}:${password}`);
-  return `Basic ${btoa(String.fromCharCode(...bytes))}`;
-}
-
 function deliveryRequest(headers: Record<string, string> = {}): WebhookRequest {
   const fixture = readManifest().find((item) => item.id === "postmark/anymail-delivery");
   const request = fixtureRequest(fixture!);
@@ -37,7 +33,7 @@ describe("createPostmarkWebhook verify", () => {
   });
 
   it("accepts every corpus request that carries the configured credentials", async () => {
-    const authorization = basicAuth(settings.username, settings.password);
+    const authorization = basicAuthorization(settings.username, settings.password);
     for (const fixture of readManifest().filter((item) => item.provider === "postmark")) {
       const request = fixtureRequest(fixture);
       request.headers.authorization = authorization;
@@ -46,7 +42,10 @@ describe("createPostmarkWebhook verify", () => {
   });
 
   it("accepts a lower-case scheme", async () => {
-    const authorization = basicAuth(settings.username, settings.password).replace("Basic", "basic");
+    const authorization = basicAuthorization(settings.username, settings.password).replace(
+      "Basic",
+      "basic",
+    );
     await expect(webhook.verify(deliveryRequest({ authorization }), context)).resolves.toBe(
       undefined,
     );
@@ -54,11 +53,11 @@ describe("createPostmarkWebhook verify", () => {
 
   it.each([
     ["a missing Authorization header", {}],
-    ["a wrong password", { authorization: basicAuth(settings.username, "wrong") }],
-    ["a wrong user name", { authorization: basicAuth("someone", settings.password) }],
+    ["a wrong password", { authorization: basicAuthorization(settings.username, "wrong") }],
+    ["a wrong user name", { authorization: basicAuthorization("someone", settings.password) }],
     [
       "a password with a suffix",
-      { authorization: basicAuth(settings.username, `${settings.password}x`) },
+      { authorization: basicAuthorization(settings.username, `${settings.password}x`) },
     ],
     ["a bearer token", { authorization: "Bearer abc" }],
     ["credentials without a colon", { authorization: `Basic ${btoa("postmark-hook")}` }],
@@ -71,14 +70,17 @@ describe("createPostmarkWebhook verify", () => {
 
   it("never echoes the configured secret in its error", async () => {
     const error = await webhook
-      .verify(deliveryRequest({ authorization: basicAuth(settings.username, "x") }), context)
+      .verify(
+        deliveryRequest({ authorization: basicAuthorization(settings.username, "x") }),
+        context,
+      )
       .catch((caught: unknown) => caught);
     expect(String((error as Error).message)).not.toContain(settings.password);
   });
 
   describe("with allowedIps", () => {
     const restricted = createPostmarkWebhook({ ...settings, allowedIps: ["3.134.147.250"] });
-    const authorization = basicAuth(settings.username, settings.password);
+    const authorization = basicAuthorization(settings.username, settings.password);
 
     it("accepts an allowed peer, also in IPv4-mapped IPv6 form", async () => {
       for (const remoteAddress of ["3.134.147.250", "::ffff:3.134.147.250"]) {
@@ -109,7 +111,9 @@ describe("createPostmarkWebhook parse", () => {
   });
 
   it("refuses a forged body without the credentials (Postmark signs no body, so a changed body with good credentials cannot be told apart)", async () => {
-    const request = deliveryRequest({ authorization: basicAuth(settings.username, "guess") });
+    const request = deliveryRequest({
+      authorization: basicAuthorization(settings.username, "guess"),
+    });
     request.rawBody = new TextEncoder().encode('{"RecordType":"Bounce","Type":"HardBounce"}');
     await expect(webhook.verify(request, context)).rejects.toBeInstanceOf(WebhookVerificationError);
   });

@@ -1,8 +1,11 @@
 import {
   type BounceClass,
   type EmailEventType,
+  findSmtpStatus,
   type ProviderEvent,
   parseAddress,
+  parseJsonLeniently,
+  toStringMetadata,
   WebhookPayloadError,
 } from "@mailroute/core";
 import {
@@ -68,47 +71,9 @@ function classifyBounce(bounce: ResendEmailEvent["data"]["bounce"]): BounceClass
   return "undetermined";
 }
 
-const smtpStatusPattern = /(?:^|[\s;:])([245]\d\d)[\s-]+([245]\.\d{1,3}\.\d{1,3})(?=\s|$)/;
-const smtpCodePattern = /(?:^|[\s;:])([245]\d\d)(?=[\s-]|$)/;
-
-/** The SMTP reply code and enhanced status found in a diagnostic such as `smtp; 550 5.1.1 …`. */
-function parseSmtpStatus(text: string | null): { code: number | null; enhanced: string | null } {
-  const status = text ? smtpStatusPattern.exec(text) : null;
-  if (status) {
-    return { code: Number(status[1]), enhanced: status[2] ?? null };
-  }
-  const code = text ? smtpCodePattern.exec(text) : null;
-  return { code: code ? Number(code[1]) : null, enhanced: null };
-}
-
-/** A JSON value out of a header, or undefined when it is not JSON. */
-function parseJsonHeader(value: string | undefined): unknown {
-  if (value === undefined) {
-    return undefined;
-  }
-  try {
-    return JSON.parse(value);
-  } catch {
-    return undefined;
-  }
-}
-
 /** The value of a custom header as Resend echoes it in `data.headers` (names are case-insensitive). */
 function headerValue(data: ResendEmailEvent["data"], name: string): string | undefined {
   return data.headers?.find((header) => header.name.toLowerCase() === name)?.value;
-}
-
-/** Metadata values are strings in mailroute; other JSON values keep their JSON text. */
-function toMetadata(value: unknown): Record<string, string> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return {};
-  }
-  return Object.fromEntries(
-    Object.entries(value).map(([key, item]) => [
-      key,
-      typeof item === "string" ? item : JSON.stringify(item),
-    ]),
-  );
 }
 
 /** Resend's own `tags` (name/value pairs), as an object. */
@@ -123,9 +88,9 @@ function nativeTags(data: ResendEmailEvent["data"]): Record<string, string> {
  * Resend echoes in `data.headers`; `data.tags` are provider tags, not the sender's tag list.
  */
 function senderTagsAndMetadata(data: ResendEmailEvent["data"]) {
-  const tags = parseJsonHeader(headerValue(data, "x-tags"));
-  const { mailroute_id: metadataId, ...metadata } = toMetadata(
-    parseJsonHeader(headerValue(data, "x-metadata")),
+  const tags = parseJsonLeniently(headerValue(data, "x-tags"));
+  const { mailroute_id: metadataId, ...metadata } = toStringMetadata(
+    parseJsonLeniently(headerValue(data, "x-metadata")),
   );
   return {
     tags: Array.isArray(tags) ? tags.filter((tag) => typeof tag === "string") : [],
@@ -163,7 +128,6 @@ export function mapResendEvent(payload: unknown): ProviderEvent[] {
   const { type: resendType, created_at: createdAt, data } = event.data;
   const type = resendEventTypes.get(resendType) ?? "unknown";
   const diagnostic = diagnosticOf(data);
-  const smtp = parseSmtpStatus(diagnostic);
   const { webhookId } = wrapper.data;
   return [
     {
@@ -175,8 +139,8 @@ export function mapResendEvent(payload: unknown): ProviderEvent[] {
       providerEventId: webhookId,
       // The diagnostic, else Resend's own words: the bounce text or the failure reason.
       reason: diagnostic ?? data.bounce?.message ?? data.failed?.reason ?? null,
-      smtpCode: smtp.code,
-      enhancedStatus: smtp.enhanced,
+      // The code and status in a diagnostic such as `smtp; 550 5.1.1 …`.
+      ...findSmtpStatus(diagnostic),
       url: data.click?.link ?? null,
       userAgent: data.click?.userAgent ?? null,
       ...senderTagsAndMetadata(data),

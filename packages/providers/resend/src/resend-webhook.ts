@@ -1,7 +1,7 @@
-import { timingSafeEqual } from "node:crypto";
 import {
   ConfigError,
   type ProviderWebhook,
+  secretsEqual,
   type WebhookPayload,
   WebhookPayloadError,
   type WebhookRequest,
@@ -31,11 +31,10 @@ function decodeBody(rawBody: Uint8Array): string | null {
   }
 }
 
-// Web Crypto has no constant-time comparison; node:crypto's timingSafeEqual is the runtime's.
 // A signature's length is public (base64 of a SHA-256), so differing lengths may return early.
-function hasMatchingSignature(header: string, expected: string): boolean {
+async function hasMatchingSignature(header: string, expected: string): Promise<boolean> {
   // `sign()` answers `v1,<base64>`; the header's entries are compared by their base64 part.
-  const expectedBytes = new TextEncoder().encode(expected.slice(expected.indexOf(",") + 1));
+  const expectedSignature = expected.slice(expected.indexOf(",") + 1);
   let matched = false;
   for (const entry of header.split(" ")) {
     const [version, signature] = entry.split(",", 2);
@@ -43,8 +42,10 @@ function hasMatchingSignature(header: string, expected: string): boolean {
     if (version !== "v1" || signature === undefined) {
       continue;
     }
-    const given = new TextEncoder().encode(signature);
-    if (given.length === expectedBytes.length && timingSafeEqual(given, expectedBytes)) {
+    if (
+      signature.length === expectedSignature.length &&
+      (await secretsEqual(signature, expectedSignature))
+    ) {
       matched = true;
     }
   }
@@ -137,7 +138,7 @@ export function createResendWebhook(settings: ResendWebhookSettings): ProviderWe
       // window; sign() gives the same HMAC while the clock and tolerance stay ours.
       if (
         body === null ||
-        !hasMatchingSignature(signature, signer.sign(id, new Date(signedAtMs), body))
+        !(await hasMatchingSignature(signature, signer.sign(id, new Date(signedAtMs), body)))
       ) {
         throw new WebhookVerificationError("Resend webhook signature does not match");
       }

@@ -1,4 +1,12 @@
-import type { BounceClass, EmailEventType, ProviderEvent } from "@mailroute/core";
+import {
+  type BounceClass,
+  bareAddressOf,
+  type EmailEventType,
+  lookupOwn,
+  type ProviderEvent,
+  parseSmtpReply,
+  secondsToIso,
+} from "@mailroute/core";
 import type { SendGridEvent } from "./sendgrid-event-schema";
 import { mailrouteIdArgument } from "./sendgrid-mail-body";
 
@@ -76,38 +84,8 @@ export const sendGridEventFields: ReadonlySet<string> = new Set([
   "useragent",
 ]);
 
-function lookup<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
-  // Own keys only: an event named `constructor` must not find Object.prototype's.
-  return Object.hasOwn(table, key) ? table[key] : undefined;
-}
-
 function textOf(value: unknown): string | null {
   return typeof value === "string" ? value : null;
-}
-
-/** `a@b.com` from `a@b.com` or `Name <a@b.com>`, lowercased; null when empty. */
-function bareAddress(value: unknown): string | null {
-  const text = textOf(value);
-  const address = (text?.match(/<([^<>]*)>\s*$/)?.[1] ?? text)?.trim().toLowerCase();
-  return address ? address : null;
-}
-
-/** Unix seconds (with a fraction or not) → ISO 8601 with milliseconds, the fraction truncated. */
-function secondsToIso(value: number | string): string {
-  const match = /^(\d+)(?:\.(\d+))?$/.exec(String(value));
-  const milliseconds = match
-    ? Number(match[1]) * 1000 + Number((match[2] ?? "").padEnd(3, "0").slice(0, 3))
-    : Math.floor(Number(value) * 1000);
-  return new Date(milliseconds).toISOString();
-}
-
-/** The basic code and RFC 3463 status at the start of an SMTP reply (`550 5.1.1 …`). */
-function parseSmtpReply(text: string | null): { code: number | null; enhanced: string | null } {
-  const match = /^(?:([2-5]\d{2})(?:[ -]|$))?\s*(?:([245]\.\d{1,3}\.\d{1,3})\b)?/.exec(text ?? "");
-  return {
-    code: match?.[1] ? Number(match[1]) : null,
-    enhanced: match?.[2] ?? null,
-  };
 }
 
 function tagsOf(category: unknown): string[] {
@@ -155,12 +133,12 @@ function bounceClassOf(event: SendGridEvent): BounceClass {
   // and blocks are the ones it marks.
   return type === null
     ? "hard"
-    : (lookup(sendGridBounceClasses, type.toLowerCase()) ?? "undetermined");
+    : (lookupOwn(sendGridBounceClasses, type.toLowerCase()) ?? "undetermined");
 }
 
 /** One Event Webhook item → one normalized event (each item is one recipient's event). */
 export function mapSendGridEvent(event: SendGridEvent): ProviderEvent {
-  const type = lookup(sendGridEventTypes, event.event) ?? "unknown";
+  const type = lookupOwn(sendGridEventTypes, event.event) ?? "unknown";
   // `response` holds the MTA's reply (delivered, deferred); `reason` the bounce's MTA reply or
   // the drop's cause.
   const reason = textOf(event.response) ?? textOf(event.reason);
@@ -170,14 +148,14 @@ export function mapSendGridEvent(event: SendGridEvent): ProviderEvent {
   return {
     type,
     bounce: type === "bounced" ? bounceClassOf(event) : null,
-    recipient: bareAddress(event.email),
+    recipient: bareAddressOf(event.email),
     occurredAt: secondsToIso(event.timestamp),
     providerMessageId: sendApiMessageId(event.sg_message_id),
     providerEventId: eventId,
     mailrouteId,
     reason,
-    smtpCode: reply.code,
-    enhancedStatus: textOf(event.status) ?? reply.enhanced,
+    smtpCode: reply.smtpCode,
+    enhancedStatus: textOf(event.status) ?? reply.enhancedStatus,
     url: textOf(event.url),
     userAgent: textOf(event.useragent),
     tags: tagsOf(event.category),

@@ -1,8 +1,8 @@
 import {
   ConfigError,
   type ProviderWebhook,
+  parseJsonBody,
   type WebhookContext,
-  WebhookPayloadError,
   type WebhookRequest,
   WebhookVerificationError,
 } from "@mailroute/core";
@@ -51,14 +51,6 @@ function checkTimestamp(timestamp: string, now: Date, toleranceSeconds: number):
   }
 }
 
-function decodeBody(rawBody: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(rawBody));
-  } catch (error) {
-    throw new WebhookPayloadError("SendGrid webhook body is not UTF-8 JSON", { cause: error });
-  }
-}
-
 /**
  * Creates the Event Webhook handler for one SendGrid account: `verify` checks the ECDSA signature
  * over the signed timestamp and the exact bytes received; `toEvents` maps each batch item.
@@ -91,7 +83,10 @@ export function createSendGridWebhook(settings: SendGridWebhookSettings): Provid
     },
 
     parse(request: WebhookRequest) {
-      return { kind: "events", payload: parseSendGridEvents(decodeBody(request.rawBody)) };
+      return {
+        kind: "events",
+        payload: parseSendGridEvents(parseJsonBody(request.rawBody, "SendGrid")),
+      };
     },
 
     toEvents(payload: unknown) {

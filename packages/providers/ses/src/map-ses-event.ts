@@ -1,7 +1,12 @@
 import {
   type BounceClass,
+  bareAddressOf,
   type EmailEventType,
+  lookupOwn,
   type ProviderEvent,
+  parseJsonLeniently,
+  parseSmtpDiagnostic,
+  toStringMetadata,
   WebhookPayloadError,
 } from "@mailroute/core";
 import { z } from "zod";
@@ -58,11 +63,6 @@ const sesBounceSubtypeClasses: Record<string, BounceClass> = {
   "Transient/ContentRejected": "block",
   "Transient/AttachmentRejected": "block",
 };
-
-// Own keys only, so a type such as "constructor" cannot reach Object.prototype.
-function lookup<Value>(table: Record<string, Value>, key: string | null | undefined) {
-  return key && Object.hasOwn(table, key) ? table[key] : undefined;
-}
 
 interface RecipientFacts {
   address: string | null;
@@ -130,24 +130,10 @@ function recordFacts(kind: string | null, record: SesRecord): RecordFacts {
 function bounceClass(record: SesRecord): BounceClass {
   const type = record.bounce?.bounceType;
   return (
-    lookup(sesBounceSubtypeClasses, `${type}/${record.bounce?.bounceSubType}`) ??
-    lookup(sesBounceClasses, type) ??
+    lookupOwn(sesBounceSubtypeClasses, `${type}/${record.bounce?.bounceSubType}`) ??
+    lookupOwn(sesBounceClasses, type) ??
     "undetermined"
   );
-}
-
-function bareAddress(value: string | null): string | null {
-  const address = value?.match(/<([^<>]*)>\s*$/)?.[1] ?? value;
-  const trimmed = address?.trim().toLowerCase();
-  return trimmed ? trimmed : null;
-}
-
-/** Reads "smtp; 550 5.1.1 …" and "250 2.0.0 OK" style responses. */
-function smtpFacts(response: string | null) {
-  const match = response?.match(
-    /^\s*(?:smtp;\s*)?([245]\d\d)(?:[\s-]+([245]\.\d{1,3}\.\d{1,3})\b)?/i,
-  );
-  return { smtpCode: match?.[1] ? Number(match[1]) : null, enhancedStatus: match?.[2] ?? null };
 }
 
 // SES echoes no sender metadata of its own. Tags and metadata come back the way anymail sends
@@ -157,17 +143,8 @@ function senderData(mail: SesRecord["mail"]) {
   const headers = mail?.headers ?? [];
   const tags = headers.filter((header) => header.name.toLowerCase() === "x-tag");
   const metadataHeader = headers.find((header) => header.name.toLowerCase() === "x-metadata");
-  let fields: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = JSON.parse(metadataHeader?.value ?? "{}");
-    fields = z.record(z.string(), z.unknown()).safeParse(parsed).data ?? {};
-  } catch {
-    // A malformed X-Metadata header is the sender's text, not SES's; the event still counts.
-  }
-  const metadata: Record<string, string> = {};
-  for (const [key, value] of Object.entries(fields)) {
-    metadata[key] = typeof value === "string" ? value : JSON.stringify(value);
-  }
+  // A malformed X-Metadata header is the sender's text, not SES's; the event still counts.
+  const metadata = toStringMetadata(parseJsonLeniently(metadataHeader?.value));
   const mailrouteId = metadata[mailrouteIdKey] ?? mail?.tags?.[mailrouteIdKey]?.[0] ?? null;
   delete metadata[mailrouteIdKey];
   return { tags: tags.map((header) => header.value), metadata, mailrouteId };
@@ -185,14 +162,15 @@ export function mapSesEvent(value: unknown): ProviderEvent[] {
   const { messageId, record: raw } = notification.data;
   const record = parseSesRecord(raw);
   const kind = sesRecordKind(record);
-  const type = lookup(sesEventTypes, kind) ?? "unknown";
+  const type = lookupOwn(sesEventTypes, kind) ?? "unknown";
   const facts = recordFacts(kind, record);
   // A record naming nobody still becomes one event, so nothing SES says is dropped.
   const recipients = facts.recipients.length > 0 ? facts.recipients : [{ address: null }];
   return recipients.map((recipient): ProviderEvent => {
-    const address = bareAddress(recipient.address);
+    const address = bareAddressOf(recipient.address);
     const reason = recipient.reason ?? facts.reason ?? null;
-    const smtp = smtpFacts(reason);
+    // "smtp; 550 5.1.1 …" and "250 2.0.0 OK" style responses.
+    const smtp = parseSmtpDiagnostic(reason);
     return {
       type,
       bounce: type === "bounced" ? bounceClass(record) : null,

@@ -1,6 +1,7 @@
 import {
   ConfigError,
   type ProviderWebhook,
+  parseJsonLeniently,
   type WebhookContext,
   type WebhookPayload,
   WebhookPayloadError,
@@ -89,10 +90,8 @@ async function verifySnsRequest(
 }
 
 function parseNotification(envelope: SnsEnvelope): WebhookPayload {
-  let record: unknown;
-  try {
-    record = JSON.parse(envelope.Message);
-  } catch {
+  const record = parseJsonLeniently(envelope.Message);
+  if (record === undefined) {
     // SES posts "Successfully validated SNS topic for Amazon SES event publishing." as text.
     return { kind: "ignore", reason: "SNS notification without a JSON message" };
   }

@@ -1,7 +1,10 @@
 import {
   type BounceClass,
+  bareAddressOf,
   type EmailEventType,
   type ProviderEvent,
+  parseWrappedSmtpReply,
+  toStringMetadata,
   WebhookPayloadError,
 } from "@mailroute/core";
 import { z } from "zod";
@@ -101,8 +104,6 @@ const bounceClassTable = new Map<string, { bounce: BounceClass; type?: EmailEven
 /** When the provider gives no usable time: null, and the server records when it received the event. */
 const unknownOccurredAt = null;
 
-const smtpReplyPattern = /^([245]\d\d)(?:[ -]([245]\.\d{1,3}\.\d{1,3}))?/;
-
 function classify(event: SparkPostEvent): { type: EmailEventType; bounce: BounceClass | null } {
   const type = eventTypes.get(event.type ?? "") ?? "unknown";
   if (type !== "bounced") {
@@ -129,43 +130,26 @@ function occurredAtOf(timestamp: SparkPostEvent["timestamp"]): string | null {
   return Number.isNaN(date.getTime()) ? unknownOccurredAt : date.toISOString();
 }
 
-function bareAddress(value: string | null | undefined): string | null {
-  if (!value) {
-    return null;
-  }
-  const angled = /<([^<>]+)>/.exec(value);
-  return (angled?.[1] ?? value).trim().toLowerCase();
-}
-
 function textOf(value: string | number | null | undefined): string | null {
   return value == null || value === "" ? null : String(value);
 }
 
-/** `rcpt_meta` (message and recipient metadata merged); values are strings in mailroute. */
-function metadataOf(event: SparkPostEvent): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(event.rcpt_meta ?? {}).map(([key, value]) => [
-      key,
-      typeof value === "string" ? value : JSON.stringify(value),
-    ]),
-  );
-}
-
 function smtpOf(event: SparkPostEvent, reason: string | null) {
-  const reply = reason === null ? null : smtpReplyPattern.exec(reason);
-  const code = Number(textOf(event.error_code) ?? reply?.[1] ?? Number.NaN);
-  return { smtpCode: Number.isInteger(code) ? code : null, enhancedStatus: reply?.[2] ?? null };
+  const reply = parseWrappedSmtpReply(reason);
+  const code = Number(textOf(event.error_code) ?? reply.smtpCode ?? Number.NaN);
+  return { smtpCode: Number.isInteger(code) ? code : null, enhancedStatus: reply.enhancedStatus };
 }
 
 function mapSparkPostEvent(event: SparkPostEvent, raw: unknown): ProviderEvent {
   // `raw_reason` is the receiver's text; `reason` is SparkPost's redacted copy of it.
   const reason = event.raw_reason || event.reason || null;
-  const { mailroute_id: mailrouteId, ...metadata } = metadataOf(event);
+  // `rcpt_meta` holds the message and recipient metadata merged.
+  const { mailroute_id: mailrouteId, ...metadata } = toStringMetadata(event.rcpt_meta);
   const eventId = textOf(event.event_id);
   return {
     ...classify(event),
     // `rcpt_to` is lowercased by SparkPost; engagement events carry only `raw_rcpt_to`.
-    recipient: bareAddress(event.rcpt_to ?? event.raw_rcpt_to),
+    recipient: bareAddressOf(event.rcpt_to ?? event.raw_rcpt_to),
     occurredAt: occurredAtOf(event.timestamp),
     // The transmission id is what the send API returns; `message_id` is SparkPost-internal.
     providerMessageId: textOf(event.transmission_id),

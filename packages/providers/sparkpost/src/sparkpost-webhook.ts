@@ -1,27 +1,20 @@
 import {
   ConfigError,
+  createBasicAuthCheck,
   type ProviderWebhook,
+  parseJsonBody,
   type WebhookPayload,
-  WebhookPayloadError,
   type WebhookRequest,
 } from "@mailroute/core";
 import { mapSparkPostEvents, readSparkPostBatch } from "./map-sparkpost-event";
-import { createBasicAuthCheck } from "./sparkpost-basic-auth";
 import {
   type SparkPostWebhookSettings,
   sparkPostWebhookSettingsSchema,
 } from "./sparkpost-webhook-settings";
 
-const decoder = new TextDecoder("utf-8", { fatal: true });
-
 /** Turns a verified SparkPost batch into its items; a batch of pings carries nothing. */
 function parseSparkPostBody(request: WebhookRequest): WebhookPayload {
-  let body: unknown;
-  try {
-    body = JSON.parse(decoder.decode(request.rawBody));
-  } catch (error) {
-    throw new WebhookPayloadError("SparkPost webhook body is not UTF-8 JSON", { cause: error });
-  }
+  const body = parseJsonBody(request.rawBody, "SparkPost");
   if (readSparkPostBatch(body).length === 0) {
     // SparkPost posts [{"msys": {}}] to test a new webhook.
     return { kind: "ignore", reason: "SparkPost ping" };
@@ -42,7 +35,7 @@ export function createSparkPostWebhook(settings: SparkPostWebhookSettings): Prov
       parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
     );
   }
-  const checkCredentials = createBasicAuthCheck(parsed.data.username, parsed.data.password);
+  const checkCredentials = createBasicAuthCheck(parsed.data);
   return {
     verify: (request) => checkCredentials(request.headers.authorization),
     parse: parseSparkPostBody,

@@ -1,4 +1,5 @@
 import type { EmailAddress } from "@mailroute/core";
+import { splitAddressList } from "../split-address-list";
 
 /** One file part of a Mailgun send request (`attachment` or `inline`). */
 export interface MailgunFilePart {
@@ -54,36 +55,6 @@ export async function parseMailgunForm(
 /** The first value of a field, or null when it is absent. */
 export function firstField(form: MailgunForm, name: string): string | null {
   return form.fields.get(name)?.[0] ?? null;
-}
-
-/** Splits `a@b.com, "Doe, J" <j@d.com>` on the commas that separate mailboxes. */
-function splitAddressList(value: string): string[] {
-  const parts: string[] = [];
-  let current = "";
-  let quoted = false;
-  let angle = false;
-  for (let index = 0; index < value.length; index += 1) {
-    const character = value[index];
-    if (character === "\\" && quoted) {
-      current += character + (value[index + 1] ?? "");
-      index += 1;
-      continue;
-    }
-    if (character === '"') {
-      quoted = !quoted;
-    } else if (character === "<" && !quoted) {
-      angle = true;
-    } else if (character === ">" && !quoted) {
-      angle = false;
-    } else if (character === "," && !quoted && !angle) {
-      parts.push(current);
-      current = "";
-      continue;
-    }
-    current += character;
-  }
-  parts.push(current);
-  return parts.map((part) => part.trim()).filter((part) => part.length > 0);
 }
 
 const namedMailbox = /^(.*?)\s*<([^<>]+)>$/;

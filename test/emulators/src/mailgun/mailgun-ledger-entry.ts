@@ -1,4 +1,5 @@
 import type { LedgerEntry } from "@mailroute/core/testing";
+import { parseJsonObject } from "../parse-json-object";
 import { firstField, type MailgunForm, parseAddressField, parseMailbox } from "./mailgun-form";
 
 /** The `v:` key that carries mailroute's message id. */
@@ -12,23 +13,12 @@ const mailrouteIdKey = "mailroute_id";
 const structuredHeaders = new Set(["reply-to", "x-mailgun-variables"]);
 
 function parseVariablesHeader(value: string | null): Record<string, string> {
-  if (!value) {
-    return {};
-  }
-  try {
-    const parsed: unknown = JSON.parse(value);
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      return {};
-    }
-    return Object.fromEntries(
-      Object.entries(parsed).map(([key, item]) => [
-        key,
-        typeof item === "string" ? item : JSON.stringify(item),
-      ]),
-    );
-  } catch {
-    return {};
-  }
+  return Object.fromEntries(
+    Object.entries(parseJsonObject(value)).map(([key, item]) => [
+      key,
+      typeof item === "string" ? item : JSON.stringify(item),
+    ]),
+  );
 }
 
 function findHeader(form: MailgunForm, name: string): string | null {

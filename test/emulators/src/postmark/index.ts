@@ -1,10 +1,11 @@
+export { splitAddressList } from "../split-address-list";
 export {
   defaultPostmarkServerToken,
   type PostmarkEmulator,
   type PostmarkEmulatorOptions,
   startPostmarkEmulator,
 } from "./postmark-emulator";
-export { splitAddressList, toLedgerEntry } from "./postmark-ledger-entry";
+export { toLedgerEntry } from "./postmark-ledger-entry";
 export {
   type PostmarkApiError,
   postmarkLimits,

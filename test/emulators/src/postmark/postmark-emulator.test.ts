@@ -1,7 +1,6 @@
 import { Errors, ServerClient } from "postmark";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type PostmarkEmulator, startPostmarkEmulator } from "./postmark-emulator";
-import { splitAddressList } from "./postmark-ledger-entry";
 
 let emulator: PostmarkEmulator;
 
@@ -185,14 +184,5 @@ describe("startPostmarkEmulator, driven by the official postmark SDK", () => {
     expect(results[1]).toMatchObject({ ErrorCode: 406 });
     expect(emulator.ledger()).toHaveLength(1);
     expect(emulator.requestCount()).toBe(1);
-  });
-});
-
-describe("splitAddressList", () => {
-  it("splits on commas outside quoted names and angle brackets", () => {
-    expect(splitAddressList('"Doe, Jane" <jane@example.com>, b@example.com,')).toEqual([
-      '"Doe, Jane" <jane@example.com>',
-      "b@example.com",
-    ]);
   });
 });

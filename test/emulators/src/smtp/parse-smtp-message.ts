@@ -2,6 +2,7 @@ import type { EmailAddress } from "@mailroute/core";
 import type { LedgerEntry } from "@mailroute/core/testing";
 import libmime from "libmime";
 import { type AddressObject, type Attachment, type HeaderLines, simpleParser } from "mailparser";
+import { parseJsonObject } from "../parse-json-object";
 
 /** The SMTP envelope of one transaction: what MAIL FROM and RCPT TO named. */
 export interface SmtpEnvelope {
@@ -89,18 +90,9 @@ function parseTags(value: string | null): string[] {
 }
 
 function parseMetadata(value: string | null): Record<string, string> {
-  if (!value) {
-    return {};
-  }
-  try {
-    const parsed: unknown = JSON.parse(value);
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      return {};
-    }
-    return Object.fromEntries(Object.entries(parsed).map(([key, item]) => [key, String(item)]));
-  } catch {
-    return {};
-  }
+  return Object.fromEntries(
+    Object.entries(parseJsonObject(value)).map(([key, item]) => [key, String(item)]),
+  );
 }
 
 function toLedgerAttachment(attachment: Attachment): LedgerEntry["attachments"][number] {
