@@ -38,15 +38,35 @@ export interface Principal {
 }
 
 /** Checks bearer keys against the admin key from the environment and the stored keys. */
-export function createKeyVerifier(store: MailStore, adminKey: string | undefined) {
+export function createKeyVerifier(
+  store: MailStore,
+  adminKey: string | undefined,
+  cacheMs = 60_000,
+) {
   const adminHash = adminKey ? Buffer.from(hashApiKey(adminKey), "hex") : null;
+  // Valid keys only, for a minute: every request would otherwise read the database. Unknown
+  // keys are not cached, so a flood of guesses cannot fill memory.
+  const verified = new Map<string, { principal: Principal; until: number }>();
   return async (presented: string): Promise<Principal | null> => {
     const hash = hashApiKey(presented);
     if (adminHash && timingSafeEqual(adminHash, Buffer.from(hash, "hex"))) {
       return { keyId: "admin", name: "MAILROUTE_API_KEY", prefix: presented.slice(0, 6) };
     }
+    const cached = verified.get(hash);
+    if (cached && cached.until > Date.now()) {
+      return cached.principal;
+    }
     // Lookup by the hash of a high-entropy key: the comparison happens on hashes, not secrets.
     const record = await store.findApiKeyByHash(hash);
-    return record ? { keyId: record.id, name: record.name, prefix: record.prefix } : null;
+    if (!record) {
+      verified.delete(hash);
+      return null;
+    }
+    const principal = { keyId: record.id, name: record.name, prefix: record.prefix };
+    if (verified.size >= 1000) {
+      verified.clear();
+    }
+    verified.set(hash, { principal, until: Date.now() + cacheMs });
+    return principal;
   };
 }
