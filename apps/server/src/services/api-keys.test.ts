@@ -38,7 +38,10 @@ describe("API keys", () => {
     let lookups = 0;
     const counting = {
       ...store,
-      findApiKeyByHash: (hash: string) => ((lookups += 1), store.findApiKeyByHash(hash)),
+      findApiKeyByHash: (hash: string) => {
+        lookups += 1;
+        return store.findApiKeyByHash(hash);
+      },
     };
     const verify = createKeyVerifier(counting, undefined);
     await verify(key);
