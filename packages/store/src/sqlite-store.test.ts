@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { type AcceptMessageInput, type EmailMessage, newId } from "@mailroute/core";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
+import { openDatabase } from "./open-database";
 import { createSqliteStore, type SqliteStore } from "./sqlite-store";
 import { createTestStore } from "./testing";
 
@@ -333,7 +334,7 @@ describe("SQLite store: captures and keys", () => {
 });
 
 describe("SQLite store: the file", () => {
-  it("runs in WAL mode with synchronous=FULL and keeps data across reopen", async () => {
+  it("runs in WAL mode, fsyncs writes for `full`, and keeps data across reopen", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "mailroute-")), "nested", "m.db");
     const store = createSqliteStore({ path });
     const value = message();
@@ -341,6 +342,9 @@ describe("SQLite store: the file", () => {
     await store.close();
     const raw = new Database(path);
     expect(raw.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(openDatabase({ path }).sync).toBeTypeOf("function");
+    expect(openDatabase({ path, synchronous: "normal" }).sync).toBeUndefined();
+    expect(openDatabase({ path: ":memory:" }).sync).toBeUndefined();
     raw.close();
     const reopened = createSqliteStore({ path });
     stores.push(reopened);

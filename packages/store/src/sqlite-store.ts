@@ -42,7 +42,7 @@ import {
 } from "./repositories/webhook-outbox";
 import { createWriteQueue } from "./write-queue";
 
-/** The SQLite store: better-sqlite3 is synchronous, so each method resolves at once. */
+/** The SQLite store: reads answer at once; writes are group-committed (see write-queue.ts). */
 export interface SqliteStore extends MailStore, WebhookOutboxStore {
   /** The file the store writes, or `:memory:`. */
   readonly path: string;
@@ -50,8 +50,8 @@ export interface SqliteStore extends MailStore, WebhookOutboxStore {
 
 /** Opens the embedded SQLite database and returns the store over it. */
 export function createSqliteStore(options: SqliteOptions): SqliteStore {
-  const { sqlite, db } = openDatabase(options);
-  const write = createWriteQueue(db);
+  const { sqlite, db, sync } = openDatabase(options);
+  const write = createWriteQueue(db, sync ? { sync } : {});
   const run = <T>(work: () => T): Promise<T> => {
     try {
       return Promise.resolve(work());
@@ -124,6 +124,7 @@ export function createSqliteStore(options: SqliteOptions): SqliteStore {
       }
       // Let writes already queued commit first.
       await write(() => undefined).catch(() => undefined);
+      await sync?.close();
       if (sqlite.open) {
         sqlite.close();
       }

@@ -69,4 +69,51 @@ describe("createWriteQueue", () => {
       value: "changed",
     });
   });
+
+  it("answers a batch only after its sync, and every write of it fails when the sync fails", async () => {
+    const { db } = setup();
+    let release: () => void = () => {};
+    const syncs: string[] = [];
+    const queue = createWriteQueue(db, {
+      sync: () => {
+        syncs.push("started");
+        return new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      },
+    });
+    let answered = false;
+    const pending = queue(put("durable")).then(() => {
+      answered = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(syncs).toEqual(["started"]);
+    expect(answered).toBe(false);
+    release();
+    await pending;
+    expect(answered).toBe(true);
+
+    const failing = createWriteQueue(db, { sync: () => Promise.reject(new Error("disk gone")) });
+    const outcomes = await Promise.allSettled([failing(put("p")), failing(put("q"))]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["rejected", "rejected"]);
+  });
+});
+
+describe("createCoalescedSync", () => {
+  it("runs one fsync at a time and lets callers that arrive meanwhile share the next", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { createCoalescedSync } = await import("./open-database");
+    const file = join(mkdtempSync(join(tmpdir(), "mailroute-sync-")), "file");
+    writeFileSync(file, "x");
+    const sync = createCoalescedSync(file);
+    const first = sync();
+    const second = sync();
+    const third = sync();
+    expect(second).toBe(third);
+    expect(second).not.toBe(first);
+    await Promise.all([first, second, third]);
+    await expect(createCoalescedSync(join(file, "missing"))()).rejects.toThrow();
+  });
 });

@@ -12,10 +12,20 @@ export type WriteQueue = <T>(work: (db: SqliteDatabase) => T) => Promise<T>;
 /**
  * Group commit. Writes issued in the same turn of the event loop run in ONE immediate
  * transaction, each inside its own savepoint so a failing write rolls back alone, and every
- * caller's promise settles only after the shared COMMIT (with synchronous=FULL, after its fsync).
- * Under load many requests share one fsync; alone, a write waits one turn of the loop.
+ * caller's promise settles only after the shared COMMIT and, when `sync` is given, after the
+ * fsync that makes it durable. Under load many requests share one fsync; alone, a write waits
+ * one turn of the loop and one fsync.
  */
-export function createWriteQueue(db: SqliteDatabase): WriteQueue {
+export function createWriteQueue(
+  db: SqliteDatabase,
+  options: {
+    /**
+     * Makes a committed batch durable before its callers resolve (an fsync of the WAL, run off
+     * the event loop); absent when commits are durable by themselves or need not be.
+     */
+    sync?: () => Promise<void>;
+  } = {},
+): WriteQueue {
   let pending: PendingWrite[] = [];
   let scheduled = false;
 
@@ -48,12 +58,23 @@ export function createWriteQueue(db: SqliteDatabase): WriteQueue {
       }
       return;
     }
-    batch.forEach((item, index) => {
-      const outcome = outcomes[index];
-      if (outcome?.ok) {
-        item.resolve(outcome.value);
-      } else {
-        item.reject(outcome?.error);
+    const settle = () =>
+      batch.forEach((item, index) => {
+        const outcome = outcomes[index];
+        if (outcome?.ok) {
+          item.resolve(outcome.value);
+        } else {
+          item.reject(outcome?.error);
+        }
+      });
+    if (!options.sync) {
+      settle();
+      return;
+    }
+    // The event loop goes on (parsing requests, committing the next batch) while the disk syncs.
+    options.sync().then(settle, (error: unknown) => {
+      for (const item of batch) {
+        item.reject(error);
       }
     });
   };
