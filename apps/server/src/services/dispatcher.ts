@@ -18,6 +18,7 @@ import {
   runPlan,
 } from "@mailroute/core";
 import type { Logger } from "pino";
+import { type ClaimLoop, createClaimLoop } from "./claim-loop";
 import { createPlanChecks } from "./plan-checks";
 
 /** How the dispatch worker runs. */
@@ -43,16 +44,7 @@ export interface DispatcherDependencies {
 }
 
 /** The in-process dispatch worker. */
-export interface Dispatcher {
-  start(): void;
-  /** Stops claiming jobs and waits for the ones in hand (up to `timeoutMs`). */
-  stop(timeoutMs?: number): Promise<void>;
-  /** Wakes the worker: a message was just accepted. */
-  notify(): void;
-  readonly running: boolean;
-  /** Runs one claim-and-dispatch round and waits for it; for tests and the CLI. */
-  drain(): Promise<number>;
-}
+export type Dispatcher = ClaimLoop;
 
 function effectivePolicy(route: RouteConfig | undefined, settings: DispatchSettings) {
   return {
@@ -66,10 +58,6 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
   const { store, providers, breakers, settings, logger } = dependencies;
   const owner = newId("wrk");
   const leaseMs = settings.attemptTimeoutMs + settings.leaseMarginMs;
-  const inHand = new Set<Promise<void>>();
-  let running = false;
-  let wake: (() => void) | null = null;
-  let loop: Promise<void> | null = null;
 
   const checks = createPlanChecks(dependencies, dependencies.random);
 
@@ -359,87 +347,20 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
     logger.debug({ messageId: job.message.id, result: result.kind }, "dispatched");
   }
 
-  const track = (job: ClaimedJob) => {
-    const work = dispatch(job)
-      .catch((error: unknown) => {
+  return createClaimLoop<ClaimedJob>({
+    name: "dispatch",
+    concurrency: settings.concurrency,
+    pollIntervalMs: settings.pollIntervalMs,
+    logger,
+    claim: (limit) => store.claimJobs({ owner, limit, leaseMs, now: new Date() }),
+    handle: (job) =>
+      dispatch(job).catch((error: unknown) => {
         if (error instanceof LeaseLostError) {
           logger.warn({ messageId: job.message.id }, "lease lost; another worker has the message");
           return;
         }
         // The job keeps its lease and is claimed again once it expires.
-        logger.error(
-          { err: error, messageId: job.message.id },
-          "dispatch failed; the job will be retried",
-        );
-      })
-      .finally(() => {
-        inHand.delete(work);
-        wake?.();
-      });
-    inHand.add(work);
-  };
-
-  async function claimRound(): Promise<number> {
-    const free = settings.concurrency - inHand.size;
-    if (free <= 0) {
-      return 0;
-    }
-    const jobs = await store.claimJobs({ owner, limit: free, leaseMs, now: new Date() });
-    for (const job of jobs) {
-      track(job);
-    }
-    return jobs.length;
-  }
-
-  async function run(): Promise<void> {
-    while (running) {
-      let claimed = 0;
-      try {
-        claimed = await claimRound();
-      } catch (error) {
-        logger.error({ err: error }, "claiming jobs failed");
-      }
-      if (claimed === 0 || inHand.size >= settings.concurrency) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, settings.pollIntervalMs);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = null;
-      }
-    }
-  }
-
-  return {
-    get running() {
-      return running;
-    },
-    start() {
-      if (running) {
-        return;
-      }
-      running = true;
-      loop = run();
-    },
-    async stop(timeoutMs = 10_000) {
-      running = false;
-      wake?.();
-      await loop;
-      const pending = Promise.all([...inHand]);
-      await Promise.race([
-        pending,
-        new Promise((resolve) => setTimeout(resolve, timeoutMs).unref()),
-      ]);
-    },
-    notify() {
-      wake?.();
-    },
-    async drain() {
-      const claimed = await claimRound();
-      await Promise.all([...inHand]);
-      return claimed;
-    },
-  };
+        throw error;
+      }),
+  });
 }

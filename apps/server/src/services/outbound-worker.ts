@@ -7,6 +7,7 @@ import {
   shouldDisableEndpoint,
   signWebhook,
 } from "../outbound/index";
+import { type ClaimLoop, createClaimLoop } from "./claim-loop";
 
 /** How outbound webhooks are delivered. */
 export interface OutboundSettings {
@@ -23,14 +24,7 @@ export interface OutboundSettings {
 }
 
 /** The worker that fans events out to endpoints and delivers them. */
-export interface OutboundWorker {
-  start(): void;
-  stop(timeoutMs?: number): Promise<void>;
-  notify(): void;
-  /** Fans out and delivers everything due now, and waits; for tests. */
-  drain(): Promise<number>;
-  readonly running: boolean;
-}
+export type OutboundWorker = ClaimLoop;
 
 /** Creates the outbound-webhook worker over the store's durable outbox. */
 export function createOutboundWorker(dependencies: {
@@ -42,10 +36,6 @@ export function createOutboundWorker(dependencies: {
 }): OutboundWorker {
   const { store, settings, logger } = dependencies;
   const owner = newId("out");
-  const inHand = new Set<Promise<void>>();
-  let running = false;
-  let loop: Promise<void> | null = null;
-  let wake: (() => void) | null = null;
 
   async function attempt(delivery: ClaimedDelivery): Promise<void> {
     const now = new Date();
@@ -114,84 +104,16 @@ export function createOutboundWorker(dependencies: {
     }
   }
 
-  const track = (delivery: ClaimedDelivery) => {
-    const work = attempt(delivery)
-      .catch((error: unknown) => {
-        // The lease runs out and the delivery is claimed again.
-        logger.error({ err: error, delivery: delivery.id }, "webhook delivery failed unexpectedly");
-      })
-      .finally(() => {
-        inHand.delete(work);
-        wake?.();
-      });
-    inHand.add(work);
-  };
-
-  async function round(): Promise<number> {
-    await store.fanOutEvents(1000, new Date());
-    const free = settings.concurrency - inHand.size;
-    if (free <= 0) {
-      return 0;
-    }
-    const claimed = await store.claimDeliveries({
-      owner,
-      limit: free,
-      leaseMs: settings.leaseMs,
-      now: new Date(),
-    });
-    for (const delivery of claimed) {
-      track(delivery);
-    }
-    return claimed.length;
-  }
-
-  async function run(): Promise<void> {
-    while (running) {
-      let claimed = 0;
-      try {
-        claimed = await round();
-      } catch (error) {
-        logger.error({ err: error }, "outbound webhook round failed");
-      }
-      if (claimed === 0 || inHand.size >= settings.concurrency) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, settings.pollIntervalMs);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = null;
-      }
-    }
-  }
-
-  return {
-    get running() {
-      return running;
+  return createClaimLoop<ClaimedDelivery>({
+    name: "outbound webhooks",
+    concurrency: settings.concurrency,
+    pollIntervalMs: settings.pollIntervalMs,
+    logger,
+    claim: async (limit) => {
+      // New events become deliveries first, so one round both fans out and sends.
+      await store.fanOutEvents(1000, new Date());
+      return store.claimDeliveries({ owner, limit, leaseMs: settings.leaseMs, now: new Date() });
     },
-    start() {
-      if (!running) {
-        running = true;
-        loop = run();
-      }
-    },
-    async stop(timeoutMs = 10_000) {
-      running = false;
-      wake?.();
-      await loop;
-      await Promise.race([
-        Promise.all([...inHand]),
-        new Promise((resolve) => setTimeout(resolve, timeoutMs).unref()),
-      ]);
-    },
-    notify() {
-      wake?.();
-    },
-    async drain() {
-      const claimed = await round();
-      await Promise.all([...inHand]);
-      return claimed;
-    },
-  };
+    handle: attempt,
+  });
 }
