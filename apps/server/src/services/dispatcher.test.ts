@@ -1,3 +1,4 @@
+import type { MailStore } from "@mailroute/core";
 import { createFakeProvider } from "@mailroute/core/testing";
 import { createCaptureProvider } from "@mailroute/provider-capture";
 import { createTestStore } from "@mailroute/store/testing";
@@ -24,6 +25,20 @@ async function sendAndDrain(
   const { id } = (await (await app.send(body)).json()) as { id: string };
   await app.dispatcher.drain();
   return (await app.store.getMessage(id))!;
+}
+
+/** A worker that claimed the message's job, recorded an attempt at `provider`, and died. */
+async function dieMidCall(store: MailStore, id: string, provider: string) {
+  const [job] = await store.claimJobs({ owner: "dead", limit: 1, leaseMs: 1, now: new Date() });
+  const attemptId = await store.startAttempt({
+    messageId: id,
+    jobId: job!.jobId,
+    owner: "dead",
+    provider,
+    startedAt: new Date(),
+    leaseUntil: new Date(Date.now() - 1),
+  });
+  return { message: job!.message, attemptId };
 }
 
 describe("dispatcher", () => {
@@ -177,16 +192,7 @@ describe("dispatcher", () => {
     const app = await setup({ providers: [capture], store });
     const { id } = (await (await app.send(validBody)).json()) as { id: string };
     // A worker that claimed the job, started the attempt and the provider call, then died.
-    const [job] = await store.claimJobs({ owner: "dead", limit: 1, leaseMs: 1, now: new Date() });
-    const message = job!.message;
-    await store.startAttempt({
-      messageId: id,
-      jobId: job!.jobId,
-      owner: "dead",
-      provider: "capture",
-      startedAt: new Date(),
-      leaseUntil: new Date(Date.now() - 1),
-    });
+    const { message } = await dieMidCall(store, id, "capture");
     await capture.send(message, { signal: AbortSignal.timeout(1000), idempotencyKey: id });
     await app.dispatcher.drain();
     const detail = (await store.getMessage(id))!;
@@ -201,20 +207,7 @@ describe("dispatcher", () => {
     const primary = createFakeProvider("primary");
     const app = await setup({ providers: [primary] });
     const { id } = (await (await app.send(validBody)).json()) as { id: string };
-    const [job] = await app.store.claimJobs({
-      owner: "dead",
-      limit: 1,
-      leaseMs: 1,
-      now: new Date(),
-    });
-    const attempt = await app.store.startAttempt({
-      messageId: id,
-      jobId: job!.jobId,
-      owner: "dead",
-      provider: "primary",
-      startedAt: new Date(),
-      leaseUntil: new Date(Date.now() - 1),
-    });
+    const { attemptId: attempt } = await dieMidCall(app.store, id, "primary");
     await app.store.finishAttempt(attempt, {
       outcome: "accepted",
       durationMs: 3,
@@ -235,20 +228,7 @@ describe("dispatcher", () => {
     const primary = createFakeProvider("primary");
     const app = await setup({ providers: [primary] });
     const { id } = (await (await app.send(validBody)).json()) as { id: string };
-    const [job] = await app.store.claimJobs({
-      owner: "dead",
-      limit: 1,
-      leaseMs: 1,
-      now: new Date(),
-    });
-    await app.store.startAttempt({
-      messageId: id,
-      jobId: job!.jobId,
-      owner: "dead",
-      provider: "primary",
-      startedAt: new Date(),
-      leaseUntil: new Date(Date.now() - 1),
-    });
+    await dieMidCall(app.store, id, "primary");
     await app.dispatcher.drain();
     expect(await app.store.getMessage(id)).toMatchObject({
       status: "sent",
@@ -260,20 +240,7 @@ describe("dispatcher", () => {
     const primary = createFakeProvider("primary");
     const app = await setup({ providers: [primary], settings: { onAmbiguous: "fail" } });
     const { id } = (await (await app.send(validBody)).json()) as { id: string };
-    const [job] = await app.store.claimJobs({
-      owner: "dead",
-      limit: 1,
-      leaseMs: 1,
-      now: new Date(),
-    });
-    await app.store.startAttempt({
-      messageId: id,
-      jobId: job!.jobId,
-      owner: "dead",
-      provider: "primary",
-      startedAt: new Date(),
-      leaseUntil: new Date(Date.now() - 1),
-    });
+    await dieMidCall(app.store, id, "primary");
     await app.dispatcher.drain();
     expect(await app.store.getMessage(id)).toMatchObject({
       status: "failed",
