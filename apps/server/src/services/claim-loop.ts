@@ -31,6 +31,8 @@ export function createClaimLoop<T>(options: {
   let running = false;
   let wake: (() => void) | null = null;
   let loop: Promise<void> | null = null;
+  // Set by a notify that arrived while no one was sleeping (during a claim), so it is not lost.
+  let notified = false;
 
   const track = (item: T) => {
     const work = options
@@ -43,7 +45,12 @@ export function createClaimLoop<T>(options: {
       })
       .finally(() => {
         inHand.delete(work);
-        wake?.();
+        // A slot is free: claim again at once.
+        if (wake) {
+          wake();
+        } else {
+          notified = true;
+        }
       });
     inHand.add(work);
   };
@@ -67,6 +74,10 @@ export function createClaimLoop<T>(options: {
         claimed = await round();
       } catch (error) {
         options.logger.error({ err: error }, `${options.name}: claiming failed`);
+      }
+      if (notified && inHand.size < options.concurrency) {
+        notified = false;
+        continue;
       }
       if (claimed === 0 || inHand.size >= options.concurrency) {
         await new Promise<void>((resolve) => {
@@ -101,7 +112,11 @@ export function createClaimLoop<T>(options: {
       ]);
     },
     notify() {
-      wake?.();
+      if (wake) {
+        wake();
+      } else {
+        notified = true;
+      }
     },
     async drain() {
       const claimed = await round();
