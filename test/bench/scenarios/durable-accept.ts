@@ -1,0 +1,86 @@
+import { startBareHono } from "../support/baseline-server";
+import { failures, startLoadGenerator } from "../support/load";
+import { sendBodyJson } from "../support/message-body";
+import { type BenchOptions, sidesOf } from "../support/options";
+import { startBenchServer } from "../support/server";
+import { median, percentile, ratio } from "../support/stats";
+import { formatRatio, type Row, type ScenarioResult } from "../support/table";
+
+/**
+ * 1. Durable accept: POST /v1/messages (2 KB, 3 recipients) to 202 with synchronous=FULL, against
+ * a bare Hono route that parses and validates the same body and stores nothing.
+ */
+export async function run(options: BenchOptions): Promise<ScenarioResult> {
+  const concurrencies = [1, 10, 50, 100];
+  const seconds = options.quick ? 1 : 5;
+  // Scheduled a week ahead, so the dispatcher leaves the messages alone: only the accept path runs.
+  const body = sendBodyJson({ sendAt: new Date(Date.now() + 7 * 86_400_000).toISOString() });
+  const load = await startLoadGenerator();
+  const baseline = await startBareHono();
+  const server = await startBenchServer({ providers: [{ name: "capture", type: "capture" }] });
+  const urls = { baseline: `${baseline.url}/v1/messages`, subject: `${server.url}/v1/messages` };
+  const shoot = (side: "baseline" | "subject", connections: number, durationSeconds: number) =>
+    load.run({
+      kind: "cannon",
+      url: urls[side],
+      method: "POST",
+      headers: server.headers,
+      body,
+      connections,
+      durationSeconds,
+    });
+  const rows: Row[] = [];
+  const ratios: number[] = [];
+  try {
+    await shoot("baseline", 10, 1);
+    await shoot("subject", 10, 1);
+    for (const connections of concurrencies) {
+      const figures = {
+        baseline: { rps: [] as number[], p50: [] as number[], p99: [] as number[], failed: 0 },
+        subject: { rps: [] as number[], p50: [] as number[], p99: [] as number[], failed: 0 },
+      };
+      for (let round = 0; round < options.rounds; round += 1) {
+        for (const side of sidesOf(round)) {
+          const result = await shoot(side, connections, seconds);
+          figures[side].rps.push(result.perSecond);
+          figures[side].p50.push(percentile(result.latenciesMs, 50));
+          figures[side].p99.push(percentile(result.latenciesMs, 99));
+          figures[side].failed += failures(result);
+        }
+      }
+      const speed = ratio(median(figures.subject.rps), median(figures.baseline.rps));
+      ratios.push(speed);
+      rows.push({
+        concurrency: connections,
+        "baseline req/s": median(figures.baseline.rps),
+        "mailroute req/s": median(figures.subject.rps),
+        ratio: speed,
+        "baseline p50 ms": median(figures.baseline.p50),
+        "mailroute p50 ms": median(figures.subject.p50),
+        "baseline p99 ms": median(figures.baseline.p99),
+        "mailroute p99 ms": median(figures.subject.p99),
+        "failed (b/m)": `${figures.baseline.failed}/${figures.subject.failed}`,
+      });
+    }
+  } finally {
+    await server.stop();
+    await baseline.stop();
+    await load.stop();
+  }
+  const at = (index: number) => formatRatio(ratios[index] ?? Number.NaN);
+  return {
+    name: "durable-accept",
+    title: `1. Durable accept (POST /v1/messages → 202, synchronous=FULL) vs bare Hono + zod; medians of ${options.rounds} rounds × ${seconds} s`,
+    rows,
+    summary: [
+      {
+        figure: "req/s ratio at c=1 / 10 / 50 / 100",
+        value: `${at(0)} / ${at(1)} / ${at(2)} / ${at(3)}`,
+      },
+    ],
+    notes: [
+      "the body carries sendAt a week ahead, so the dispatcher does not run during the measurement",
+      "failed = non-2xx answers + socket errors + timeouts, summed over rounds",
+    ],
+  };
+}
