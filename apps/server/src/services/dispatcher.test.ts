@@ -129,8 +129,30 @@ describe("dispatcher", () => {
     await app.dispatcher.drain();
     const message = (await app.store.getMessage(id))!;
     expect(message.status).toBe("failed");
-    expect(message.error?.message).toMatch(/after 3 rounds: connection refused/);
+    expect(message.error?.message).toBe("not sent after 3 rounds: primary: connection refused");
     expect(message.attempts).toHaveLength(3);
+  });
+
+  it("fails after the last round naming every provider's reason", async () => {
+    const primary = createFakeProvider("primary");
+    const backup = createFakeProvider("backup");
+    primary.fallback = {
+      outcome: "retryable",
+      reason: "provider_unavailable",
+      message: "503 maintenance",
+    };
+    backup.fallback = { outcome: "retryable", reason: "network", message: "connect ECONNREFUSED" };
+    const app = await setup({ providers: [primary, backup] });
+    const { id } = (await (await app.send(validBody)).json()) as { id: string };
+    for (let round = 0; round < 3; round += 1) {
+      await app.dispatcher.drain();
+    }
+    const message = (await app.store.getMessage(id))!;
+    expect(message.status).toBe("failed");
+    expect(message.error?.message).toBe(
+      "not sent after 3 rounds: primary: 503 maintenance; backup: connect ECONNREFUSED",
+    );
+    expect(message.attempts).toHaveLength(6);
   });
 
   it("waits as long as Retry-After asks before the next round", async () => {

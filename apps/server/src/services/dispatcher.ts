@@ -16,6 +16,7 @@ import {
   type RoutePlan,
   recipientsOf,
   runPlan,
+  type SkippedProvider,
 } from "@mailroute/core";
 import type { Logger } from "pino";
 import { type ClaimLoop, createClaimLoop } from "./claim-loop";
@@ -51,6 +52,23 @@ function effectivePolicy(route: RouteConfig | undefined, settings: DispatchSetti
     retry: { ...settings.retry, ...route?.retry } as RetryPolicy,
     onAmbiguous: route?.onAmbiguous ?? settings.onAmbiguous,
   };
+}
+
+/** One line naming why each provider of the last round did not take the message. */
+function describeRound(
+  errors: readonly { provider: string; message: string }[],
+  skipped: readonly SkippedProvider[],
+): string {
+  const reasons = new Map<string, string>();
+  for (const error of errors) {
+    reasons.set(error.provider, error.message);
+  }
+  for (const skip of skipped) {
+    if (!reasons.has(skip.provider)) {
+      reasons.set(skip.provider, `skipped (${skip.reason}: ${skip.detail})`);
+    }
+  }
+  return [...reasons].map(([provider, reason]) => `${provider}: ${reason}`).join("; ");
 }
 
 /** Creates the dispatch worker: claim jobs with a lease, plan, try providers, record everything. */
@@ -159,7 +177,10 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
       const why = rounds >= retry.maxAttempts ? `after ${rounds} rounds` : "before its deadline";
       await fail(
         job,
-        { ...lastError, message: `not sent ${why}: ${lastError.message}` },
+        {
+          ...lastError,
+          message: `not sent ${why}: ${describeRound(result.errors, result.skipped) || lastError.message}`,
+        },
         result.possibleDuplicate,
       );
       return;

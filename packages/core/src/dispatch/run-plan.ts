@@ -45,6 +45,8 @@ export type PlanResult =
       lastError?: ProviderError | undefined;
       /** Set by `retryThenHold`: the next round tries only this provider. */
       pin?: string | undefined;
+      /** Every failed try of this round, in order, so a final failure can name each reason. */
+      errors: ProviderError[];
       possibleDuplicate: boolean;
       skipped: SkippedProvider[];
     };
@@ -131,6 +133,7 @@ export async function runPlan(input: RunPlanInput): Promise<PlanResult> {
   const skipped: SkippedProvider[] = [];
   let possibleDuplicate = input.possibleDuplicate ?? false;
   let lastError: ProviderError | undefined;
+  const errors: ProviderError[] = [];
   let retryAfterMs: number | undefined;
 
   for (const name of input.plan) {
@@ -193,6 +196,7 @@ export async function runPlan(input: RunPlanInput): Promise<PlanResult> {
         error: toAttemptError(error),
       });
       lastError = error;
+      errors.push(error);
       if (error.reason === "authentication" && error.outcome === "retryable") {
         // This account is broken (bad key, unverified sender): stop sending through it at once.
         input.breakers.trip(name, error.message);
@@ -206,7 +210,7 @@ export async function runPlan(input: RunPlanInput): Promise<PlanResult> {
           return { kind: "failed", error, possibleDuplicate, skipped };
         }
         if (input.onAmbiguous === "retryThenHold") {
-          return { kind: "retry", pin: name, lastError: error, possibleDuplicate, skipped };
+          return { kind: "retry", pin: name, lastError: error, errors, possibleDuplicate, skipped };
         }
       }
       if (error.retryAfterMs !== undefined) {
@@ -217,5 +221,5 @@ export async function runPlan(input: RunPlanInput): Promise<PlanResult> {
       }
     }
   }
-  return { kind: "retry", retryAfterMs, lastError, possibleDuplicate, skipped };
+  return { kind: "retry", retryAfterMs, lastError, errors, possibleDuplicate, skipped };
 }
