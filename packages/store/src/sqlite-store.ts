@@ -84,7 +84,7 @@ export function createSqliteStore(options: SqliteOptions): SqliteStore {
     saveCapture: (input) => write((db) => saveCapture(db, input)),
     listCaptures: (query) => run(() => listCaptures(db, query)),
 
-    recordProviderEvents: (input) => write((db) => recordProviderEvents(db, input)),
+    recordProviderEvents: (input) => write((db) => recordProviderEvents(db, sqlite, input)),
     listEvents: (query) => run(() => listEvents(db, query)),
 
     findSuppressions: (emails) => run(() => findSuppressions(db, emails)),
