@@ -179,6 +179,14 @@ export function rotateSecret(
 export function fanOutEvents(db: SqliteDatabase, limit: number, at: Date): number {
   return db.transaction(
     (tx) => {
+      const all = tx.select().from(webhookEndpoints).all();
+      // Without any endpoint there is nothing to fan out to, and an endpoint created later only
+      // receives events stored after it (startSeq), so the cursor may stay behind. A disabled
+      // endpoint still moves the cursor on: it does not get the events of its disabled time.
+      if (all.length === 0) {
+        return 0;
+      }
+      const endpoints = all.filter((endpoint) => endpoint.enabled);
       const cursorRow = tx.select().from(settings).where(eq(settings.key, fanOutCursorKey)).get();
       const cursor = cursorRow ? Number(cursorRow.value) : 0;
       const events = tx
@@ -192,11 +200,6 @@ export function fanOutEvents(db: SqliteDatabase, limit: number, at: Date): numbe
       if (!last) {
         return 0;
       }
-      const endpoints = tx
-        .select()
-        .from(webhookEndpoints)
-        .where(eq(webhookEndpoints.enabled, true))
-        .all();
       for (const event of events) {
         const normalized = toEmailEvent(event);
         const body = JSON.stringify({
