@@ -17,6 +17,7 @@ import {
   recipientsOf,
   runPlan,
   type SkippedProvider,
+  toAttemptError,
 } from "@mailroute/core";
 import type { Logger } from "pino";
 import { type ClaimLoop, createClaimLoop } from "./claim-loop";
@@ -120,17 +121,7 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
           });
         }
       }
-      await fail(
-        job,
-        {
-          class: error.outcome,
-          reason: error.reason,
-          code: error.providerCode,
-          message: error.message,
-          statusCode: error.statusCode,
-        },
-        result.possibleDuplicate,
-      );
+      await fail(job, toAttemptError(error), result.possibleDuplicate);
       return;
     }
     if (result.pin && job.pinnedProvider === result.pin) {
@@ -161,13 +152,7 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
     });
     const runAt = Date.now() + delay;
     const lastError: AttemptError = result.lastError
-      ? {
-          class: result.lastError.outcome,
-          reason: result.lastError.reason,
-          code: result.lastError.providerCode,
-          message: result.lastError.message,
-          statusCode: result.lastError.statusCode,
-        }
+      ? toAttemptError(result.lastError)
       : {
           class: "retryable",
           reason: "provider_unavailable",
