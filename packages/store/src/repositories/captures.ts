@@ -1,14 +1,8 @@
-import {
-  type CapturedMessage,
-  type EmailMessage,
-  MailrouteError,
-  newId,
-  type Page,
-} from "@mailroute/core";
-import { and, desc, eq, lt, or, type SQL, sql } from "drizzle-orm";
-import { decodeCursor, encodeCursor } from "../json";
+import { type CapturedMessage, type EmailMessage, newId, type Page } from "@mailroute/core";
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { SqliteDatabase } from "../open-database";
 import { captures } from "../schema/index";
+import { beforeCursor, newestFirstPage } from "./newest-first";
 
 /** Keeps a captured message once per message and provider; a repeat only counts the request. */
 export function saveCapture(
@@ -42,20 +36,9 @@ export function listCaptures(
   if (query.messageId) {
     conditions.push(eq(captures.messageId, query.messageId));
   }
-  if (query.cursor) {
-    const [capturedAt, id] = decodeCursor(query.cursor) ?? [];
-    if (typeof capturedAt !== "number" || typeof id !== "string") {
-      throw new MailrouteError("VALIDATION_ERROR", "cursor is not one this API returned", {
-        details: [{ path: "cursor", message: "is invalid" }],
-      });
-    }
-    const before = or(
-      lt(captures.capturedAt, capturedAt),
-      and(eq(captures.capturedAt, capturedAt), lt(captures.id, id)),
-    );
-    if (before) {
-      conditions.push(before);
-    }
+  const before = beforeCursor(query.cursor, captures.capturedAt, captures.id);
+  if (before) {
+    conditions.push(before);
   }
   const rows = db
     .select()
@@ -64,17 +47,17 @@ export function listCaptures(
     .orderBy(desc(captures.capturedAt), desc(captures.id))
     .limit(query.limit + 1)
     .all();
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  return {
-    data: page.map((row) => ({
+  return newestFirstPage(
+    rows,
+    query.limit,
+    (row) => [row.capturedAt, row.id],
+    (row) => ({
       id: row.id,
       messageId: row.messageId,
       provider: row.provider,
       capturedAt: new Date(row.capturedAt).toISOString(),
       requests: row.requests,
       message: JSON.parse(row.payload) as EmailMessage,
-    })),
-    nextCursor: rows.length > query.limit && last ? encodeCursor([last.capturedAt, last.id]) : null,
-  };
+    }),
+  );
 }

@@ -1,21 +1,21 @@
-import {
-  type AttemptError,
-  type AttemptView,
-  type EmailAddress,
-  type EmailMessage,
-  MailrouteError,
-  type MessageDetail,
-  type MessageQuery,
-  type MessageSummary,
-  type Page,
-  type ProviderStats,
-  type RoutePlan,
+import type {
+  AttemptError,
+  AttemptView,
+  EmailAddress,
+  EmailMessage,
+  MessageDetail,
+  MessageQuery,
+  MessageSummary,
+  Page,
+  ProviderStats,
+  RoutePlan,
 } from "@mailroute/core";
-import { and, asc, desc, eq, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
-import { decodeCursor, encodeCursor, readJson } from "../json";
+import { and, asc, desc, eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
+import { readJson } from "../json";
 import type { SqliteDatabase } from "../open-database";
 import { deliveryEvents, messages, messageTags, recipients, sendAttempts } from "../schema/index";
 import { toEmailEvent } from "./event-rows";
+import { beforeCursor, newestFirstPage } from "./newest-first";
 
 type MessageRow = typeof messages.$inferSelect;
 
@@ -141,21 +141,9 @@ export function listMessages(db: SqliteDatabase, query: MessageQuery): Page<Mess
       sql`exists (select 1 from ${messageTags} where ${messageTags.messageId} = ${messages.id} and ${messageTags.tag} = ${query.tag})`,
     );
   }
-  if (query.cursor) {
-    const cursor = decodeCursor(query.cursor);
-    const [createdAt, id] = cursor ?? [];
-    if (typeof createdAt !== "number" || typeof id !== "string") {
-      throw new MailrouteError("VALIDATION_ERROR", "cursor is not one this API returned", {
-        details: [{ path: "cursor", message: "is invalid" }],
-      });
-    }
-    const before = or(
-      lt(messages.createdAt, createdAt),
-      and(eq(messages.createdAt, createdAt), lt(messages.id, id)),
-    );
-    if (before) {
-      conditions.push(before);
-    }
+  const before = beforeCursor(query.cursor, messages.createdAt, messages.id);
+  if (before) {
+    conditions.push(before);
   }
   const rows = db
     .select()
@@ -164,12 +152,7 @@ export function listMessages(db: SqliteDatabase, query: MessageQuery): Page<Mess
     .orderBy(desc(messages.createdAt), desc(messages.id))
     .limit(query.limit + 1)
     .all();
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  return {
-    data: page.map(toSummary),
-    nextCursor: rows.length > query.limit && last ? encodeCursor([last.createdAt, last.id]) : null,
-  };
+  return newestFirstPage(rows, query.limit, (row) => [row.createdAt, row.id], toSummary);
 }
 
 /** Per-provider attempt counts and mean latency since a time. */

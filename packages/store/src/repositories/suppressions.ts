@@ -1,8 +1,8 @@
-import { MailrouteError, type Page, type Suppression } from "@mailroute/core";
-import { and, desc, eq, inArray, lt, or, type SQL } from "drizzle-orm";
-import { decodeCursor, encodeCursor } from "../json";
+import type { Page, Suppression } from "@mailroute/core";
+import { and, desc, eq, inArray, type SQL } from "drizzle-orm";
 import type { SqliteDatabase } from "../open-database";
 import { suppressions } from "../schema/index";
+import { beforeCursor, newestFirstPage } from "./newest-first";
 
 type SuppressionRow = typeof suppressions.$inferSelect;
 
@@ -69,20 +69,9 @@ export function listSuppressions(
   if (query.email) {
     conditions.push(eq(suppressions.email, query.email.toLowerCase()));
   }
-  if (query.cursor) {
-    const [createdAt, email] = decodeCursor(query.cursor) ?? [];
-    if (typeof createdAt !== "number" || typeof email !== "string") {
-      throw new MailrouteError("VALIDATION_ERROR", "cursor is not one this API returned", {
-        details: [{ path: "cursor", message: "is invalid" }],
-      });
-    }
-    const before = or(
-      lt(suppressions.createdAt, createdAt),
-      and(eq(suppressions.createdAt, createdAt), lt(suppressions.email, email)),
-    );
-    if (before) {
-      conditions.push(before);
-    }
+  const before = beforeCursor(query.cursor, suppressions.createdAt, suppressions.email);
+  if (before) {
+    conditions.push(before);
   }
   const rows = db
     .select()
@@ -91,11 +80,5 @@ export function listSuppressions(
     .orderBy(desc(suppressions.createdAt), desc(suppressions.email))
     .limit(query.limit + 1)
     .all();
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  return {
-    data: page.map(toSuppression),
-    nextCursor:
-      rows.length > query.limit && last ? encodeCursor([last.createdAt, last.email]) : null,
-  };
+  return newestFirstPage(rows, query.limit, (row) => [row.createdAt, row.email], toSuppression);
 }

@@ -2,7 +2,6 @@ import {
   type ClaimedDelivery,
   type DeliveryAttemptRecord,
   type DeliveryView,
-  MailrouteError,
   newId,
   type Page,
   type WebhookEndpointPatch,
@@ -23,7 +22,7 @@ import {
   type SQL,
   sql,
 } from "drizzle-orm";
-import { decodeCursor, encodeCursor, readJson } from "../json";
+import { readJson } from "../json";
 import type { SqliteDatabase } from "../open-database";
 import {
   deliveryEvents,
@@ -33,6 +32,7 @@ import {
   webhookEndpoints,
 } from "../schema/index";
 import { toEmailEvent } from "./event-rows";
+import { beforeCursor, newestFirstPage } from "./newest-first";
 
 type EndpointRow = typeof webhookEndpoints.$inferSelect;
 
@@ -353,20 +353,9 @@ export function listDeliveries(
   if (query.status) {
     conditions.push(eq(webhookDeliveries.status, query.status));
   }
-  if (query.cursor) {
-    const [createdAt, id] = decodeCursor(query.cursor) ?? [];
-    if (typeof createdAt !== "number" || typeof id !== "string") {
-      throw new MailrouteError("VALIDATION_ERROR", "cursor is not one this API returned", {
-        details: [{ path: "cursor", message: "is invalid" }],
-      });
-    }
-    const before = or(
-      lt(webhookDeliveries.createdAt, createdAt),
-      and(eq(webhookDeliveries.createdAt, createdAt), lt(webhookDeliveries.id, id)),
-    );
-    if (before) {
-      conditions.push(before);
-    }
+  const before = beforeCursor(query.cursor, webhookDeliveries.createdAt, webhookDeliveries.id);
+  if (before) {
+    conditions.push(before);
   }
   const rows = db
     .select()
@@ -375,42 +364,42 @@ export function listDeliveries(
     .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
     .limit(query.limit + 1)
     .all();
-  const page = rows.slice(0, query.limit);
-  const attempts = page.length
-    ? db
-        .select()
-        .from(webhookAttempts)
-        .where(
-          inArray(
-            webhookAttempts.deliveryId,
-            page.map((row) => row.id),
-          ),
-        )
-        .orderBy(asc(webhookAttempts.attemptedAt))
-        .all()
-    : [];
-  const last = page.at(-1);
-  return {
-    data: page.map((row) => ({
+  const pageIds = rows.slice(0, query.limit).map((row) => row.id);
+  const attemptsByDelivery = new Map<string, DeliveryView["attempts"]>();
+  if (pageIds.length > 0) {
+    const attempts = db
+      .select()
+      .from(webhookAttempts)
+      .where(inArray(webhookAttempts.deliveryId, pageIds))
+      .orderBy(asc(webhookAttempts.attemptedAt))
+      .all();
+    for (const attempt of attempts) {
+      const list = attemptsByDelivery.get(attempt.deliveryId) ?? [];
+      list.push({
+        attemptedAt: new Date(attempt.attemptedAt).toISOString(),
+        status: attempt.status,
+        durationMs: attempt.durationMs,
+        responseExcerpt: attempt.responseExcerpt,
+        error: readJson<{ code: string; message: string }>(attempt.error),
+      });
+      attemptsByDelivery.set(attempt.deliveryId, list);
+    }
+  }
+  return newestFirstPage(
+    rows,
+    query.limit,
+    (row) => [row.createdAt, row.id],
+    (row): DeliveryView => ({
       id: row.id,
       eventId: row.eventId,
       eventType: row.eventType,
       status: row.status,
-      attempts: attempts
-        .filter((attempt) => attempt.deliveryId === row.id)
-        .map((attempt) => ({
-          attemptedAt: new Date(attempt.attemptedAt).toISOString(),
-          status: attempt.status,
-          durationMs: attempt.durationMs,
-          responseExcerpt: attempt.responseExcerpt,
-          error: readJson<{ code: string; message: string }>(attempt.error),
-        })),
+      attempts: attemptsByDelivery.get(row.id) ?? [],
       nextAttemptAt: iso(row.nextAttemptAt),
       createdAt: new Date(row.createdAt).toISOString(),
       deliveredAt: iso(row.deliveredAt),
-    })),
-    nextCursor: rows.length > query.limit && last ? encodeCursor([last.createdAt, last.id]) : null,
-  };
+    }),
+  );
 }
 
 /** Queues deliveries again, keeping their ids (receivers dedupe by `webhook-id`). */
