@@ -183,6 +183,65 @@ export function saveRouting(db: SqliteDatabase, messageId: string, routing: Rout
     .run();
 }
 
+type Transaction = Parameters<Parameters<SqliteDatabase["transaction"]>[0]>[0];
+
+/**
+ * Moves a message's still-`queued` recipients (all, or only `emails`) to `status` and appends one
+ * dispatch event per recipient moved. False when the message does not exist.
+ */
+function moveQueuedRecipients(
+  tx: Transaction,
+  input: {
+    messageId: string;
+    status: "sent" | "failed" | "rejected";
+    emails?: string[] | undefined;
+    at: Date;
+    provider?: string | undefined;
+    providerType?: string | undefined;
+    providerMessageId?: string | null | undefined;
+    reason?: string | undefined;
+  },
+): boolean {
+  const row = tx
+    .select({ envelope: messages.envelope })
+    .from(messages)
+    .where(eq(messages.id, input.messageId))
+    .get();
+  if (!row) {
+    return false;
+  }
+  const envelope = JSON.parse(row.envelope) as { tags: string[]; metadata: Record<string, string> };
+  const which = [eq(recipients.messageId, input.messageId), eq(recipients.status, "queued")];
+  if (input.emails) {
+    which.push(inArray(recipients.email, input.emails));
+  }
+  const moved = tx
+    .update(recipients)
+    .set({ status: input.status, updatedAt: input.at.getTime() })
+    .where(and(...which))
+    .returning({ email: recipients.email })
+    .all();
+  if (moved.length > 0) {
+    tx.insert(deliveryEvents)
+      .values(
+        dispatchEventRows({
+          messageId: input.messageId,
+          recipients: moved.map((recipient) => recipient.email),
+          type: input.status,
+          at: input.at,
+          provider: input.provider,
+          providerType: input.providerType,
+          providerMessageId: input.providerMessageId,
+          reason: input.reason,
+          tags: envelope.tags,
+          metadata: envelope.metadata,
+        }),
+      )
+      .run();
+  }
+  return true;
+}
+
 /**
  * Moves a message to `sent` or `failed`: message, recipients, events and job in one transaction.
  * Only recipients still `queued` move (a suppressed one stays `rejected`, and one a fast webhook
@@ -192,24 +251,18 @@ export function completeMessage(db: SqliteDatabase, input: CompleteMessageInput)
   const at = input.at.getTime();
   db.transaction(
     (tx) => {
-      const row = tx
-        .select({ envelope: messages.envelope })
-        .from(messages)
-        .where(eq(messages.id, input.messageId))
-        .get();
-      if (!row) {
+      const found = moveQueuedRecipients(tx, {
+        messageId: input.messageId,
+        status: input.status,
+        at: input.at,
+        provider: input.provider,
+        providerType: input.providerType,
+        providerMessageId: input.providerMessageId,
+        reason: input.error?.message,
+      });
+      if (!found) {
         return;
       }
-      const envelope = JSON.parse(row.envelope) as {
-        tags: string[];
-        metadata: Record<string, string>;
-      };
-      const updated = tx
-        .update(recipients)
-        .set({ status: input.status, updatedAt: at })
-        .where(and(eq(recipients.messageId, input.messageId), eq(recipients.status, "queued")))
-        .returning({ email: recipients.email })
-        .all();
       const statuses = tx
         .select({ status: recipients.status })
         .from(recipients)
@@ -227,24 +280,6 @@ export function completeMessage(db: SqliteDatabase, input: CompleteMessageInput)
         })
         .where(eq(messages.id, input.messageId))
         .run();
-      if (updated.length > 0) {
-        tx.insert(deliveryEvents)
-          .values(
-            dispatchEventRows({
-              messageId: input.messageId,
-              recipients: updated.map((recipient) => recipient.email),
-              type: input.status,
-              at: input.at,
-              provider: input.provider,
-              providerType: input.providerType,
-              providerMessageId: input.providerMessageId,
-              reason: input.error?.message,
-              tags: envelope.tags,
-              metadata: envelope.metadata,
-            }),
-          )
-          .run();
-      }
       tx.delete(jobs).where(eq(jobs.id, input.jobId)).run();
     },
     { behavior: "immediate" },
@@ -266,44 +301,18 @@ export function rejectRecipients(
   const at = input.at.getTime();
   db.transaction(
     (tx) => {
-      const row = tx
-        .select({ envelope: messages.envelope })
-        .from(messages)
-        .where(eq(messages.id, input.messageId))
-        .get();
-      if (!row || input.recipients.length === 0) {
+      if (input.recipients.length === 0) {
         return;
       }
-      const envelope = JSON.parse(row.envelope) as {
-        tags: string[];
-        metadata: Record<string, string>;
-      };
-      const updated = tx
-        .update(recipients)
-        .set({ status: "rejected", updatedAt: at })
-        .where(
-          and(
-            eq(recipients.messageId, input.messageId),
-            inArray(recipients.email, input.recipients),
-            eq(recipients.status, "queued"),
-          ),
-        )
-        .returning({ email: recipients.email })
-        .all();
-      if (updated.length > 0) {
-        tx.insert(deliveryEvents)
-          .values(
-            dispatchEventRows({
-              messageId: input.messageId,
-              recipients: updated.map((recipient) => recipient.email),
-              type: "rejected",
-              at: input.at,
-              reason: input.reason,
-              tags: envelope.tags,
-              metadata: envelope.metadata,
-            }),
-          )
-          .run();
+      const found = moveQueuedRecipients(tx, {
+        messageId: input.messageId,
+        status: "rejected",
+        emails: input.recipients,
+        at: input.at,
+        reason: input.reason,
+      });
+      if (!found) {
+        return;
       }
       if (input.final) {
         tx.update(messages)
