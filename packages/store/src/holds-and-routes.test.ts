@@ -1,7 +1,7 @@
-import { type EmailMessage, newId } from "@mailroute/core";
+import { plainMessage } from "@mailroute/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SqliteStore } from "./sqlite-store";
-import { createTestStore } from "./testing";
+import { acceptNow, createTestStore } from "./testing";
 
 const stores: SqliteStore[] = [];
 afterEach(async () => {
@@ -10,34 +10,11 @@ afterEach(async () => {
   }
 });
 
-function message(): EmailMessage {
-  return {
-    id: newId("msg"),
-    from: { email: "a@acme.test" },
-    to: [{ email: "one@example.com" }],
-    cc: [],
-    bcc: [],
-    replyTo: [],
-    subject: "s",
-    text: "t",
-    attachments: [],
-    headers: {},
-    tags: [],
-    metadata: {},
-  };
-}
-
 async function accepted() {
   const store = createTestStore();
   stores.push(store);
-  const value = message();
-  const now = new Date();
-  await store.acceptMessage({
-    message: value,
-    acceptedAt: now,
-    runAt: now,
-    response: { status: 202, body: {} },
-  });
+  const value = plainMessage();
+  const now = await acceptNow(store, value);
   return { store, value, now };
 }
 

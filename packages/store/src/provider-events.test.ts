@@ -1,7 +1,8 @@
-import { type EmailMessage, type IncomingEvent, newId } from "@mailroute/core";
+import { type IncomingEvent, newId } from "@mailroute/core";
+import { plainMessage } from "@mailroute/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SqliteStore } from "./sqlite-store";
-import { createTestStore } from "./testing";
+import { acceptNow, createTestStore } from "./testing";
 
 const stores: SqliteStore[] = [];
 afterEach(async () => {
@@ -10,33 +11,13 @@ afterEach(async () => {
   }
 });
 
-function message(): EmailMessage {
-  return {
-    id: newId("msg"),
-    from: { email: "a@acme.test" },
-    to: [{ email: "one@example.com" }, { email: "two@example.com" }],
-    cc: [],
-    bcc: [],
-    replyTo: [],
-    subject: "s",
-    text: "t",
-    attachments: [],
-    headers: {},
-    tags: [],
-    metadata: {},
-  };
-}
+const message = () =>
+  plainMessage({ to: [{ email: "one@example.com" }, { email: "two@example.com" }] });
 
 /** A message accepted and sent through provider "sg" with provider id "pm-1". */
 async function sentMessage(store: SqliteStore) {
   const value = message();
-  const now = new Date();
-  await store.acceptMessage({
-    message: value,
-    acceptedAt: now,
-    runAt: now,
-    response: { status: 202, body: {} },
-  });
+  const now = await acceptNow(store, value);
   const [job] = await store.claimJobs({ owner: "w", limit: 1, leaseMs: 1000, now });
   const attempt = await store.startAttempt({
     messageId: value.id,
@@ -191,13 +172,7 @@ describe("recordProviderEvents", () => {
   it("does not let a sent completion overwrite a status a fast webhook already set", async () => {
     const store = open();
     const value = message();
-    const now = new Date();
-    await store.acceptMessage({
-      message: value,
-      acceptedAt: now,
-      runAt: now,
-      response: { status: 202, body: {} },
-    });
+    const now = await acceptNow(store, value);
     const [job] = await store.claimJobs({ owner: "w", limit: 1, leaseMs: 1000, now });
     await record(store, [event({ mailrouteId: value.id, type: "delivered" })]);
     expect((await store.getMessage(value.id))?.status).toBe("queued");
@@ -278,13 +253,7 @@ describe("rejectRecipients", () => {
   it("rejects suppressed recipients, and the whole message when final", async () => {
     const store = open();
     const value = message();
-    const now = new Date();
-    await store.acceptMessage({
-      message: value,
-      acceptedAt: now,
-      runAt: now,
-      response: { status: 202, body: {} },
-    });
+    const now = await acceptNow(store, value);
     const [job] = await store.claimJobs({ owner: "w", limit: 1, leaseMs: 1000, now });
     await store.rejectRecipients({
       messageId: value.id,

@@ -1,7 +1,8 @@
-import { type EmailMessage, newId } from "@mailroute/core";
+import { newId } from "@mailroute/core";
+import { plainMessage } from "@mailroute/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SqliteStore } from "./sqlite-store";
-import { createTestStore } from "./testing";
+import { acceptNow, createTestStore } from "./testing";
 
 const stores: SqliteStore[] = [];
 afterEach(async () => {
@@ -11,27 +12,7 @@ afterEach(async () => {
 });
 
 async function acceptOne(store: SqliteStore) {
-  const message: EmailMessage = {
-    id: newId("msg"),
-    from: { email: "a@acme.test" },
-    to: [{ email: "one@example.com" }],
-    cc: [],
-    bcc: [],
-    replyTo: [],
-    subject: "s",
-    text: "t",
-    attachments: [],
-    headers: {},
-    tags: [],
-    metadata: {},
-  };
-  const now = new Date();
-  await store.acceptMessage({
-    message,
-    acceptedAt: now,
-    runAt: now,
-    response: { status: 202, body: {} },
-  });
+  await acceptNow(store, plainMessage());
 }
 
 async function endpoint(store: SqliteStore, enabled: boolean) {

@@ -1,25 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { EmailMessage } from "../message/message-schema";
 import { createFakeProvider, type FakeProvider } from "../testing/fake-provider";
+import { plainMessage } from "../testing/plain-message";
 import { breakerSettingsSchema } from "./breaker-settings";
 import { computeBackoff } from "./compute-backoff";
 import { ProviderBreakers } from "./provider-breakers";
 import { type AttemptResult, type RunPlanInput, runPlan } from "./run-plan";
 
-const message: EmailMessage = {
-  id: "msg_1",
-  from: { email: "a@acme.test" },
-  to: [{ email: "u@example.com" }],
-  cc: [],
-  bcc: [],
-  replyTo: [],
-  subject: "s",
-  text: "t",
-  attachments: [],
-  headers: {},
-  tags: [],
-  metadata: {},
-};
+const message = plainMessage({ id: "msg_1", to: [{ email: "u@example.com" }] });
 
 const breakerSets: ProviderBreakers[] = [];
 
