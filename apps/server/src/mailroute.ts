@@ -1,4 +1,14 @@
-import { type BreakerTransition, ProviderBreakers, ProviderLimiter } from "@mailroute/core";
+import {
+  type BreakerSettings,
+  type BreakerTransition,
+  type EmailProvider,
+  type MailStore,
+  ProviderBreakers,
+  ProviderLimiter,
+  type ProviderLimits,
+  type RouteConfig,
+  type WebhookOutboxStore,
+} from "@mailroute/core";
 import { createSqliteStore } from "@mailroute/store";
 import type { Logger } from "pino";
 import { createApp } from "./app";
@@ -6,10 +16,108 @@ import type { App } from "./app-env";
 import type { MailrouteConfig } from "./config";
 import { createProviders } from "./providers";
 import { createApiKey } from "./services/api-keys";
-import { createDispatcher, type Dispatcher } from "./services/dispatcher";
-import { createOutboundWorker, type OutboundWorker } from "./services/outbound-worker";
+import { createDispatcher, type Dispatcher, type DispatchSettings } from "./services/dispatcher";
+import {
+  createOutboundWorker,
+  type OutboundSettings,
+  type OutboundWorker,
+} from "./services/outbound-worker";
 import { createRoutingService } from "./services/routing";
-import { createWebhookEndpoints } from "./webhooks";
+import { createWebhookEndpoints, type WebhookEndpoint } from "./webhooks";
+
+/** What a mailroute is built from, once configuration (or a test) has made the parts. */
+export interface MailrouteParts {
+  store: MailStore & WebhookOutboxStore;
+  providers: ReadonlyMap<string, EmailProvider>;
+  routes: RouteConfig[];
+  breaker: BreakerSettings;
+  limits: ReadonlyMap<string, ProviderLimits>;
+  dispatch: DispatchSettings;
+  outbound: OutboundSettings;
+  webhookEndpoints: ReadonlyMap<string, WebhookEndpoint>;
+  bodyLimitBytes: number;
+  logger: Logger;
+  adminKey?: string | undefined;
+  /** Injected by tests to make weighted routing and jitter repeatable. */
+  random?: () => number;
+}
+
+/** The wired object graph: the app, its two workers and what tests look into. */
+export interface WiredMailroute {
+  app: App;
+  dispatcher: Dispatcher;
+  outboundWorker: OutboundWorker;
+  breakers: ProviderBreakers;
+  /** Stops the workers and the breakers' timers (the store and providers stay open). */
+  stop(): Promise<void>;
+}
+
+/** Builds breakers, limits, routing, both workers and the app over the given parts. */
+export async function wireMailroute(parts: MailrouteParts): Promise<WiredMailroute> {
+  const { store, providers, logger } = parts;
+  const breakers = new ProviderBreakers(
+    [...providers.keys()],
+    parts.breaker,
+    (transition: BreakerTransition) =>
+      logger.warn(transition, `breaker of ${transition.provider} is now ${transition.to}`),
+  );
+  const limiter = new ProviderLimiter(parts.limits);
+  const today = new Date();
+  today.setUTCHours(0, 0, 0, 0);
+  for (const [provider, count] of Object.entries(await store.countAcceptedSince(today))) {
+    limiter.seedDailyCount(provider, count);
+  }
+  const routing = await createRoutingService({
+    store,
+    configured: parts.routes,
+    senders: [...providers.keys()],
+  });
+  const random = parts.random ? { random: parts.random } : {};
+  const dispatcher = createDispatcher({
+    store,
+    providers,
+    breakers,
+    limiter,
+    routes: () => routing.current(),
+    logger,
+    settings: parts.dispatch,
+    ...random,
+  });
+  const outboundWorker = createOutboundWorker({
+    store,
+    settings: parts.outbound,
+    logger,
+    ...random,
+  });
+  const app = createApp({
+    store,
+    providers,
+    breakers,
+    limiter,
+    routing,
+    dispatcher,
+    outboundWorker,
+    outbound: {
+      allowLoopback: parts.outbound.allowLoopback,
+      allowPrivate: parts.outbound.allowPrivate,
+    },
+    logger,
+    adminKey: parts.adminKey,
+    bodyLimitBytes: parts.bodyLimitBytes,
+    webhookEndpoints: parts.webhookEndpoints,
+  });
+  return {
+    app,
+    dispatcher,
+    outboundWorker,
+    breakers,
+    async stop() {
+      await dispatcher.stop();
+      await outboundWorker.stop();
+      breakers.shutdown();
+    },
+  };
+}
 
 /** A wired mailroute: the app, its worker and how to stop them. */
 export interface Mailroute {
@@ -34,38 +142,6 @@ export async function createMailroute(options: {
   const store = createSqliteStore({ path: databasePath, synchronous: config.synchronous });
   try {
     const providers = createProviders(config.providers, { store });
-    const breakers = new ProviderBreakers(
-      [...providers.keys()],
-      config.breaker,
-      (transition: BreakerTransition) =>
-        logger.warn(transition, `breaker of ${transition.provider} is now ${transition.to}`),
-    );
-    const limits = new Map(
-      config.providers.flatMap((entry) =>
-        entry.limits ? [[entry.name, entry.limits] as const] : [],
-      ),
-    );
-    const limiter = new ProviderLimiter(limits);
-    const today = new Date();
-    today.setUTCHours(0, 0, 0, 0);
-    for (const [provider, count] of Object.entries(await store.countAcceptedSince(today))) {
-      limiter.seedDailyCount(provider, count);
-    }
-    const routing = await createRoutingService({
-      store,
-      configured: config.routes,
-      senders: [...providers.keys()],
-    });
-    const dispatcher = createDispatcher({
-      store,
-      providers,
-      breakers,
-      limiter,
-      routes: () => routing.current(),
-      logger,
-      settings: { ...config.dispatch, retry: config.retry, onAmbiguous: config.onAmbiguous },
-    });
-    const webhookEndpoints = createWebhookEndpoints(config.providers);
     for (const entry of config.providers) {
       const webhook = entry.webhook as { topicArns?: unknown } | undefined;
       if (entry.type === "ses" && webhook && !webhook.topicArns) {
@@ -76,38 +152,35 @@ export async function createMailroute(options: {
         );
       }
     }
-    const outboundWorker = createOutboundWorker({ store, settings: config.outbound, logger });
+    const wired = await wireMailroute({
+      store,
+      providers,
+      routes: config.routes,
+      breaker: config.breaker,
+      limits: new Map(
+        config.providers.flatMap((entry) =>
+          entry.limits ? [[entry.name, entry.limits] as const] : [],
+        ),
+      ),
+      dispatch: { ...config.dispatch, retry: config.retry, onAmbiguous: config.onAmbiguous },
+      outbound: config.outbound,
+      webhookEndpoints: createWebhookEndpoints(config.providers),
+      bodyLimitBytes: config.server.bodyLimitBytes,
+      logger,
+      adminKey: options.adminKey,
+    });
     let firstKey: string | null = null;
     if ((await store.countApiKeys()) === 0 && !options.adminKey) {
       firstKey = (await createApiKey(store, "first key")).key;
     }
-    const app = createApp({
-      store,
-      providers,
-      breakers,
-      limiter,
-      routing,
-      dispatcher,
-      outboundWorker,
-      outbound: {
-        allowLoopback: config.outbound.allowLoopback,
-        allowPrivate: config.outbound.allowPrivate,
-      },
-      logger,
-      adminKey: options.adminKey,
-      bodyLimitBytes: config.server.bodyLimitBytes,
-      webhookEndpoints,
-    });
     return {
-      app,
-      dispatcher,
-      outboundWorker,
+      app: wired.app,
+      dispatcher: wired.dispatcher,
+      outboundWorker: wired.outboundWorker,
       firstKey,
       databasePath,
       async close() {
-        await dispatcher.stop();
-        await outboundWorker.stop();
-        breakers.shutdown();
+        await wired.stop();
         await Promise.all([...providers.values()].map((provider) => provider.close?.()));
         await store.close();
       },

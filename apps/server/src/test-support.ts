@@ -2,8 +2,6 @@ import {
   breakerSettingsSchema,
   type EmailProvider,
   type MailStore,
-  ProviderBreakers,
-  ProviderLimiter,
   type ProviderLimits,
   type RouteConfig,
   retryPolicySchema,
@@ -12,11 +10,9 @@ import {
 } from "@mailroute/core";
 import { createTestStore } from "@mailroute/store/testing";
 import { pino } from "pino";
-import { createApp } from "./app";
+import { wireMailroute } from "./mailroute";
 import { createApiKey } from "./services/api-keys";
-import { createDispatcher, type DispatchSettings } from "./services/dispatcher";
-import { createOutboundWorker } from "./services/outbound-worker";
-import { createRoutingService } from "./services/routing";
+import type { DispatchSettings } from "./services/dispatcher";
 import type { WebhookEndpoint } from "./webhooks";
 
 /** An app on an in-memory store with the given providers; the dispatcher is driven by `drain()`. */
@@ -32,29 +28,16 @@ export async function createTestApp(options: {
 }) {
   const store = options.store ?? createTestStore();
   const providers = new Map(options.providers.map((provider) => [provider.name, provider]));
-  const breakers = new ProviderBreakers(
-    [...providers.keys()],
-    breakerSettingsSchema.parse({ volumeThreshold: 5 }),
-  );
   const routes: RouteConfig[] = (
     options.routes ?? [{ name: "default", providers: [...providers.keys()] }]
   ).map((route) => routeSchema.parse(route));
-  const logger = pino({ level: "silent" });
-  const limiter = new ProviderLimiter(options.limits ?? new Map());
-  const routing = await createRoutingService({
-    store,
-    configured: routes,
-    senders: [...providers.keys()],
-  });
-  const dispatcher = createDispatcher({
+  const { app, dispatcher, outboundWorker, breakers, stop } = await wireMailroute({
     store,
     providers,
-    breakers,
-    limiter,
-    routes: () => routing.current(),
-    logger,
-    random: () => 0.5,
-    settings: {
+    routes,
+    breaker: breakerSettingsSchema.parse({ volumeThreshold: 5 }),
+    limits: options.limits ?? new Map(),
+    dispatch: {
       concurrency: 8,
       pollIntervalMs: 20,
       attemptTimeoutMs: 2000,
@@ -63,12 +46,7 @@ export async function createTestApp(options: {
       onAmbiguous: "failover",
       ...options.settings,
     },
-  });
-  const outboundWorker = createOutboundWorker({
-    store,
-    logger,
-    random: () => 0.5,
-    settings: {
+    outbound: {
       concurrency: 4,
       pollIntervalMs: 20,
       timeoutMs: 1000,
@@ -77,20 +55,11 @@ export async function createTestApp(options: {
       allowPrivate: false,
       retryScheduleMs: [0, 0, 0, 0, 0, 0, 0, 0],
     },
-  });
-  const app = createApp({
-    store,
-    providers,
-    breakers,
-    limiter,
-    routing,
-    dispatcher,
-    outboundWorker,
-    outbound: { allowLoopback: true, allowPrivate: false },
-    logger,
-    adminKey: options.adminKey,
-    bodyLimitBytes: options.bodyLimitBytes ?? 10 * 1024 * 1024,
     webhookEndpoints: options.webhookEndpoints ?? new Map(),
+    bodyLimitBytes: options.bodyLimitBytes ?? 10 * 1024 * 1024,
+    logger: pino({ level: "silent" }),
+    adminKey: options.adminKey,
+    random: () => 0.5,
   });
   const { key } = await createApiKey(store, "test");
   const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
@@ -110,7 +79,7 @@ export async function createTestApp(options: {
       }),
     get: (path: string) => app.request(path, { headers }),
     close: async () => {
-      breakers.shutdown();
+      await stop();
       await store.close();
     },
   };
