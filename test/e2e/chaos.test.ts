@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EmulatorControl, EmulatorFault } from "@mailroute/core/testing";
+import { freePort } from "@mailroute/core/testing";
 import { mailgunEmulatorDefaults, startMailgunEmulator } from "@mailroute/emulators/mailgun";
 import { defaultPostmarkServerToken, startPostmarkEmulator } from "@mailroute/emulators/postmark";
 import { sendGridTestApiKey, startSendGridEmulator } from "@mailroute/emulators/sendgrid";
@@ -36,15 +36,6 @@ const chaos: EmulatorFault = {
     { kind: "latency", ms: 50 },
   ],
 };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe("chaos: random provider faults and five kill -9 restarts", () => {
   const folder = mkdtempSync(join(tmpdir(), "mailroute-chaos-"));

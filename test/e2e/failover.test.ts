@@ -1,4 +1,4 @@
-import { createServer } from "node:net";
+import { freePort } from "@mailroute/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { waitUntil } from "./support/api-client";
 import { type FaultPair, faults, messageBody, startFaultPair } from "./support/fault-harness";
@@ -22,15 +22,6 @@ function print(name: string, figures: object) {
       .map(([key, value]) => `${key}=${value}`)
       .join(" ")}`,
   );
-}
-
-async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
 }
 
 describe("failover under provider faults (SendGrid primary, Postmark secondary)", () => {
@@ -63,7 +54,7 @@ describe("failover under provider faults (SendGrid primary, Postmark secondary)"
   }
 
   it("fails over when the primary refuses connections", async () => {
-    const test = await pair({ primaryUrl: await closedPortUrl() });
+    const test = await pair({ primaryUrl: `http://127.0.0.1:${await freePort()}` });
     const outcomes = await test.sendAll(count);
     const figures = test.figures(outcomes);
     print("refused", figures);

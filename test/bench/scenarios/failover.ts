@@ -1,4 +1,4 @@
-import { createServer } from "node:net";
+import { freePort } from "@mailroute/core/testing";
 import { type EmulatorHost, startEmulatorHost } from "../support/emulator-host";
 import { failures, startLoadGenerator } from "../support/load";
 import { sendBodyJson } from "../support/message-body";
@@ -8,14 +8,6 @@ import { median, summarize } from "../support/stats";
 import type { Row, ScenarioResult } from "../support/table";
 
 /** An address on 127.0.0.1 where nothing listens: connections are refused. */
-async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
 
 type Case = "healthy primary" | "primary refuses connections" | "primary hangs";
 
@@ -45,7 +37,9 @@ export async function run(options: BenchOptions): Promise<ScenarioResult> {
       await primary.fault({ kind: "hang" });
     }
     const primaryUrl =
-      name === "primary refuses connections" ? await closedPortUrl() : primary.baseUrl;
+      name === "primary refuses connections"
+        ? `http://127.0.0.1:${await freePort()}`
+        : primary.baseUrl;
     // A fresh server per case: breakers start closed, as after a deploy.
     const server = await startBenchServer({
       providers: [

@@ -10,6 +10,7 @@ export {
   type FakeStep,
   unlimitedCapabilities,
 } from "./fake-provider";
+export { freePort } from "./free-port";
 export { plainMessage } from "./plain-message";
 export {
   fullMessage,

@@ -4,6 +4,7 @@ import type { EmailMessage } from "../message/message-schema";
 import { findUnsupportedFeature } from "../provider/capabilities";
 import type { EmailProvider, SendOptions } from "../provider/email-provider";
 import type { EmulatorControl } from "./emulator-control";
+import { freePort } from "./free-port";
 
 /** A 1×1 transparent PNG, base64. */
 export const tinyPng =
@@ -89,16 +90,6 @@ async function sendExpectingError(
   throw new Error("expected the send to fail");
 }
 
-async function freePortUrl(): Promise<string> {
-  const { createServer } = await import("node:net");
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
-
 /**
  * The conformance suite every provider adapter runs against its emulator: the happy path with
  * every field, one case per error class, the deadline, capability refusal and env independence.
@@ -178,7 +169,9 @@ export function runProviderContract(setup: ProviderContractSetup): void {
     }
 
     test("classifies a refused connection as retryable", async () => {
-      const provider = setup.createProvider(await freePortUrl(), { timeoutMs: 5000 });
+      const provider = setup.createProvider(`http://127.0.0.1:${await freePort()}`, {
+        timeoutMs: 5000,
+      });
       const error = await sendExpectingError(provider, fullMessage());
       expect(error.outcome).toBe("retryable");
       expect(error.reason).toBe("network");
