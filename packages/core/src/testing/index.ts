@@ -18,6 +18,7 @@ export {
   runProviderContract,
   tinyPng,
 } from "./provider-contract";
+export { providerErrorOf } from "./provider-error-of";
 export {
   expectedEvent,
   fixtureRequest,

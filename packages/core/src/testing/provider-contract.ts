@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { isProviderError, type ProviderError } from "../errors/provider-error";
+import type { ProviderError } from "../errors/provider-error";
 import type { EmailMessage } from "../message/message-schema";
 import { findUnsupportedFeature } from "../provider/capabilities";
 import type { EmailProvider, SendOptions } from "../provider/email-provider";
 import type { EmulatorControl } from "./emulator-control";
 import { freePort } from "./free-port";
+import { providerErrorOf } from "./provider-error-of";
 
 /** A 1×1 transparent PNG, base64. */
 export const tinyPng =
@@ -74,20 +75,12 @@ function sendOptions(timeoutMs = 5000): SendOptions {
   return { signal: AbortSignal.timeout(timeoutMs), idempotencyKey: "msg_contract0000000000000001" };
 }
 
-async function sendExpectingError(
+function sendExpectingError(
   provider: EmailProvider,
   message: EmailMessage,
   options = sendOptions(),
 ) {
-  try {
-    await provider.send(message, options);
-  } catch (error) {
-    if (!isProviderError(error)) {
-      throw new Error(`expected a ProviderError, got ${String(error)}`);
-    }
-    return error;
-  }
-  throw new Error("expected the send to fail");
+  return providerErrorOf(provider.send(message, options));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createServer } from "node:net";
-import { isProviderError, type ProviderError } from "@mailroute/core";
-import { fullMessage } from "@mailroute/core/testing";
+import type { ProviderError } from "@mailroute/core";
+import { fullMessage, providerErrorOf } from "@mailroute/core/testing";
 import { mailgunEmulatorDefaults, startMailgunEmulator } from "@mailroute/emulators/mailgun";
 import { describe, expect, it } from "vitest";
 import { isTransportFailure, type MailgunApiError, mapMailgunError } from "./mailgun-error";
@@ -30,18 +30,12 @@ async function sendExpectingError(
     baseUrl,
     timeoutMs: options.timeoutMs ?? 5000,
   });
-  try {
-    await provider.send(fullMessage(), {
+  return providerErrorOf(
+    provider.send(fullMessage(), {
       signal: options.signal ?? AbortSignal.timeout(10_000),
       idempotencyKey: "msg_1",
-    });
-  } catch (error) {
-    if (isProviderError(error)) {
-      return error;
-    }
-    throw error;
-  }
-  throw new Error("expected the send to fail");
+    }),
+  );
 }
 
 /**

@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { isProviderError, type ProviderError } from "@mailroute/core";
-import { fullMessage, tinyPng } from "@mailroute/core/testing";
+import { fullMessage, providerErrorOf, tinyPng } from "@mailroute/core/testing";
 import { mailgunEmulatorDefaults, startMailgunEmulator } from "@mailroute/emulators/mailgun";
 import { describe, expect, it, vi } from "vitest";
 import { createMailgunProvider } from "./mailgun-provider";
@@ -15,18 +14,6 @@ function providerAt(baseUrl: string, timeoutMs = 5000) {
 
 function options(signal: AbortSignal = AbortSignal.timeout(10_000)) {
   return { signal, idempotencyKey: "msg_1" };
-}
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isProviderError(error)) {
-      return error;
-    }
-    throw error;
-  }
-  throw new Error("expected the send to fail");
 }
 
 /** A bare HTTP server for answers the emulator never gives (redirects, odd 2xx). */
@@ -175,7 +162,7 @@ describe("sendMailgunMessage deadlines (mailgun.js takes no AbortSignal)", () =>
     try {
       emulator.fault({ kind: "hang" });
       const controller = new AbortController();
-      const pending = failure(
+      const pending = providerErrorOf(
         providerAt(emulator.baseUrl).send(fullMessage(), options(controller.signal)),
       );
       await vi.waitFor(() => expect(emulator.requestCount()).toBe(1));
@@ -191,7 +178,7 @@ describe("sendMailgunMessage deadlines (mailgun.js takes no AbortSignal)", () =>
     try {
       const controller = new AbortController();
       controller.abort();
-      const error = await failure(
+      const error = await providerErrorOf(
         providerAt(emulator.baseUrl).send(fullMessage(), options(controller.signal)),
       );
       expect(error).toMatchObject({ outcome: "retryable", reason: "timeout" });
@@ -206,7 +193,7 @@ describe("sendMailgunMessage deadlines (mailgun.js takes no AbortSignal)", () =>
     try {
       // Ten chunks 400 ms apart: never idle for the 1000 ms axios timeout, done after ~4 s.
       emulator.fault({ kind: "slowBody", ms: 4000 });
-      const error = await failure(
+      const error = await providerErrorOf(
         providerAt(emulator.baseUrl, 1000).send(fullMessage(), options()),
       );
       expect(error).toMatchObject({ outcome: "ambiguous", reason: "timeout" });
@@ -231,7 +218,9 @@ describe("sendMailgunMessage and redirects (mailgun.js always follows them)", ()
       }
     });
     try {
-      const error = await failure(providerAt(server.baseUrl).send(fullMessage(), options()));
+      const error = await providerErrorOf(
+        providerAt(server.baseUrl).send(fullMessage(), options()),
+      );
       expect(error).toMatchObject({ outcome: "retryable", statusCode: 405 });
       expect(server.seen).toEqual([`POST ${sendPath}`, `GET ${sendPath}`]);
     } finally {
@@ -266,7 +255,9 @@ describe("sendMailgunMessage and redirects (mailgun.js always follows them)", ()
       response.writeHead(200, { "content-type": "text/plain" }).end("Mailgun Magnificent API");
     });
     try {
-      const error = await failure(providerAt(server.baseUrl).send(fullMessage(), options()));
+      const error = await providerErrorOf(
+        providerAt(server.baseUrl).send(fullMessage(), options()),
+      );
       expect(error).toMatchObject({ outcome: "retryable", reason: "provider_unavailable" });
     } finally {
       await server.close();

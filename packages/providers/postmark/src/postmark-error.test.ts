@@ -1,5 +1,5 @@
-import { isProviderError, type ProviderError } from "@mailroute/core";
-import { fullMessage } from "@mailroute/core/testing";
+import type { ProviderError } from "@mailroute/core";
+import { fullMessage, providerErrorOf } from "@mailroute/core/testing";
 import {
   type PostmarkEmulator,
   postmarkMessages,
@@ -20,18 +20,6 @@ afterEach(async () => {
 
 const options = () => ({ signal: AbortSignal.timeout(5000), idempotencyKey: "msg_1" });
 
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isProviderError(error)) {
-      return error;
-    }
-    throw error;
-  }
-  throw new Error("expected the send to fail");
-}
-
 async function sendAgainst(fault: Parameters<PostmarkEmulator["fault"]>[0]) {
   emulator = await startPostmarkEmulator();
   emulator.fault(fault);
@@ -40,7 +28,7 @@ async function sendAgainst(fault: Parameters<PostmarkEmulator["fault"]>[0]) {
     serverToken: emulator.serverToken,
     baseUrl: emulator.baseUrl,
   });
-  return failure(provider.send(fullMessage(), options()));
+  return providerErrorOf(provider.send(fullMessage(), options()));
 }
 
 const apiError = (ErrorCode: number, Message = "refused") => JSON.stringify({ ErrorCode, Message });
@@ -146,7 +134,7 @@ describe("Postmark classification table: the emulator's own refusals", () => {
       serverToken: emulator.serverToken,
       baseUrl: emulator.baseUrl,
     });
-    const error = await failure(provider.send(fullMessage(), options()));
+    const error = await providerErrorOf(provider.send(fullMessage(), options()));
     expect(error.outcome).toBe("permanent");
     expect(error.reason).toBe("recipient_suppressed");
     expect(error.rejectedRecipients).toEqual([
@@ -165,7 +153,7 @@ describe("Postmark classification table: the emulator's own refusals", () => {
       baseUrl: emulator.baseUrl,
     });
     const to = Array.from({ length: 51 }, (_, index) => ({ email: `r${index}@example.net` }));
-    const error = await failure(provider.send({ ...fullMessage(), to }, options()));
+    const error = await providerErrorOf(provider.send({ ...fullMessage(), to }, options()));
     expect(error.outcome).toBe("permanent");
     expect(error.providerCode).toBe("300");
   });
@@ -177,7 +165,7 @@ describe("Postmark classification table: the emulator's own refusals", () => {
       serverToken: "not-the-token",
       baseUrl: emulator.baseUrl,
     });
-    const error = await failure(provider.send(fullMessage(), options()));
+    const error = await providerErrorOf(provider.send(fullMessage(), options()));
     expect(error.outcome).toBe("retryable");
     expect(error.reason).toBe("authentication");
     expect(error.providerCode).toBe("10");
@@ -213,7 +201,7 @@ describe("Postmark classification table: network failures", () => {
       serverToken: "token",
       fetch: undiciFailure(code),
     });
-    const error = await failure(provider.send(fullMessage(), options()));
+    const error = await providerErrorOf(provider.send(fullMessage(), options()));
     expect({
       outcome: error.outcome,
       reason: error.reason,

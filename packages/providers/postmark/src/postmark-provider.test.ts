@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ConfigError, isProviderError, type ProviderError } from "@mailroute/core";
-import { fullMessage, runProviderContract } from "@mailroute/core/testing";
+import { ConfigError } from "@mailroute/core";
+import { fullMessage, providerErrorOf, runProviderContract } from "@mailroute/core/testing";
 import {
   defaultPostmarkServerToken,
   type PostmarkEmulator,
@@ -41,18 +41,6 @@ function provider(target: PostmarkEmulator, timeoutMs = 5000, name = "postmark-t
     baseUrl: target.baseUrl,
     timeoutMs,
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isProviderError(error)) {
-      return error;
-    }
-    throw error;
-  }
-  throw new Error("expected the send to fail");
 }
 
 const options = (signal: AbortSignal = AbortSignal.timeout(5000)) => ({
@@ -121,7 +109,7 @@ describe("postmark adapter traps", () => {
   it("keeps the socket code of a network failure the SDK reduces to 'fetch failed'", async () => {
     const target = await emulator();
     target.fault({ kind: "acceptThenReset" });
-    const reset = await failure(provider(target).send(fullMessage(), options()));
+    const reset = await providerErrorOf(provider(target).send(fullMessage(), options()));
     expect(reset.outcome).toBe("ambiguous");
     expect(reset.reason).toBe("interrupted");
     expect(reset.providerCode).toBe("UND_ERR_SOCKET");
@@ -146,7 +134,7 @@ describe("postmark adapter traps", () => {
         serverToken: "token",
         baseUrl: `http://127.0.0.1:${port}`,
       });
-      const error = await failure(redirected.send(fullMessage(), options()));
+      const error = await providerErrorOf(redirected.send(fullMessage(), options()));
       expect(error.statusCode).toBe(302);
       expect(error.outcome).toBe("retryable");
     } finally {
@@ -158,7 +146,7 @@ describe("postmark adapter traps", () => {
   it("ends a hung request at the caller's deadline, below its own ceiling", async () => {
     const target = await emulator();
     target.fault({ kind: "hang" });
-    const error = await failure(
+    const error = await providerErrorOf(
       provider(target, 60_000).send(fullMessage(), options(AbortSignal.timeout(200))),
     );
     expect(error.outcome).toBe("ambiguous");
@@ -172,7 +160,7 @@ describe("postmark adapter traps", () => {
     const controller = new AbortController();
     const sending = provider(target, 60_000).send(fullMessage(), options(controller.signal));
     setTimeout(() => controller.abort(), 50);
-    const error = await failure(sending);
+    const error = await providerErrorOf(sending);
     expect(error.outcome).toBe("ambiguous");
     expect(error.reason).toBe("timeout");
   });
@@ -202,7 +190,9 @@ describe("postmark adapter traps", () => {
         baseUrl,
         timeoutMs: 60_000,
       });
-      const error = await failure(stalled.send(fullMessage(), options(AbortSignal.timeout(200))));
+      const error = await providerErrorOf(
+        stalled.send(fullMessage(), options(AbortSignal.timeout(200))),
+      );
       expect(error.statusCode).toBe(503);
       expect(error.outcome).toBe("retryable");
     } finally {
@@ -212,7 +202,9 @@ describe("postmark adapter traps", () => {
 
   it("sends nothing when the deadline has already passed", async () => {
     const target = await emulator();
-    const error = await failure(provider(target).send(fullMessage(), options(AbortSignal.abort())));
+    const error = await providerErrorOf(
+      provider(target).send(fullMessage(), options(AbortSignal.abort())),
+    );
     expect(error.outcome).toBe("retryable");
     expect(error.reason).toBe("timeout");
     expect(target.requestCount()).toBe(0);
@@ -231,7 +223,7 @@ describe("postmark adapter traps", () => {
   it("refuses, without a request, metadata beyond Postmark's field limits", async () => {
     const target = await emulator();
     const message = { ...fullMessage(), metadata: { aVeryLongMetadataFieldName: "x" } };
-    const error = await failure(provider(target).send(message, options()));
+    const error = await providerErrorOf(provider(target).send(message, options()));
     expect(error.outcome).toBe("retryable");
     expect(error.reason).toBe("unsupported");
     expect(target.requestCount()).toBe(0);
@@ -239,7 +231,7 @@ describe("postmark adapter traps", () => {
 
   it("refuses a second tag instead of dropping it", async () => {
     const target = await emulator();
-    const error = await failure(
+    const error = await providerErrorOf(
       provider(target).send({ ...fullMessage(), tags: ["a", "b"] }, options()),
     );
     expect(error.reason).toBe("unsupported");

@@ -1,5 +1,5 @@
-import { isProviderError, type ProviderError, type SendOptions } from "@mailroute/core";
-import { fullMessage } from "@mailroute/core/testing";
+import type { ProviderError, SendOptions } from "@mailroute/core";
+import { fullMessage, providerErrorOf } from "@mailroute/core/testing";
 import { sendGridTestApiKey, startSendGridEmulator } from "@mailroute/emulators/sendgrid";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSendGridAgents } from "./sendgrid-client";
@@ -43,15 +43,7 @@ async function sendExpectingError(
   message = fullMessage(),
   options = sendOptions(),
 ): Promise<ProviderError> {
-  try {
-    await sendWithSendGrid(sendContext, message, options);
-  } catch (error) {
-    if (isProviderError(error)) {
-      return error;
-    }
-    throw error;
-  }
-  throw new Error("expected the send to fail");
+  return providerErrorOf(sendWithSendGrid(sendContext, message, options));
 }
 
 describe("sendWithSendGrid", () => {

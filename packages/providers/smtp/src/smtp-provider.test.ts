@@ -3,10 +3,9 @@ import {
   ConfigError,
   type EmailMessage,
   type EmailProvider,
-  isProviderError,
   type ProviderError,
 } from "@mailroute/core";
-import { fullMessage, runProviderContract } from "@mailroute/core/testing";
+import { fullMessage, providerErrorOf, runProviderContract } from "@mailroute/core/testing";
 import {
   type SmtpEmulator,
   type SmtpEmulatorOptions,
@@ -82,15 +81,7 @@ async function sendExpectingError(
   message: EmailMessage = fullMessage(),
   options = sendOptions(),
 ): Promise<ProviderError> {
-  try {
-    await provider.send(message, options);
-  } catch (error) {
-    if (isProviderError(error)) {
-      return error;
-    }
-    throw error;
-  }
-  throw new Error("expected the send to fail");
+  return providerErrorOf(provider.send(message, options));
 }
 
 describe("createSmtpProvider", () => {
