@@ -27,6 +27,32 @@ describe("parseConfig", () => {
     ]);
     expect(config.database).toBe("./data/mailroute.db");
     expect(config.synchronous).toBe("full");
+    expect(config.dispatch).toEqual({
+      concurrency: 32,
+      pollIntervalMs: 250,
+      attemptTimeoutMs: 15_000,
+      leaseMarginMs: 15_000,
+    });
+    expect(config.outbound).toEqual({
+      concurrency: 8,
+      pollIntervalMs: 500,
+      timeoutMs: 15_000,
+      leaseMs: 60_000,
+      allowLoopback: false,
+      allowPrivate: false,
+    });
+    expect(config.server).toEqual({ bodyLimitBytes: 10 * 1024 * 1024 });
+    expect(config.retry).toEqual({
+      maxAttempts: 8,
+      initialDelayMs: 1000,
+      maxDelayMs: 300_000,
+      deadlineMs: 3_600_000,
+    });
+    expect(config.breaker).toMatchObject({ volumeThreshold: 10, resetTimeoutMs: 20_000 });
+    expect(parseConfig({ dispatch: { concurrency: 4 } }).dispatch).toMatchObject({
+      concurrency: 4,
+      pollIntervalMs: 250,
+    });
   });
 
   it("resolves env: secrets and names a missing variable by path", () => {

@@ -28,9 +28,9 @@ export const configSchema = z
     database: z.string().min(1).default("./data/mailroute.db"),
     /** `full` (default) fsyncs each commit so an acknowledged message survives power loss. */
     synchronous: z.enum(["full", "normal"]).default("full"),
-    retry: retryPolicySchema.default(retryPolicySchema.parse({})),
+    retry: retryPolicySchema.prefault({}),
     onAmbiguous: z.enum(ambiguousPolicies).default("failover"),
-    breaker: breakerSettingsSchema.default(breakerSettingsSchema.parse({})),
+    breaker: breakerSettingsSchema.prefault({}),
     dispatch: z
       .object({
         /** Messages dispatched at once. */
@@ -43,12 +43,7 @@ export const configSchema = z
         leaseMarginMs: z.number().int().min(100).default(15_000),
       })
       .strict()
-      .default({
-        concurrency: 32,
-        pollIntervalMs: 250,
-        attemptTimeoutMs: 15_000,
-        leaseMarginMs: 15_000,
-      }),
+      .prefault({}),
     outbound: z
       .object({
         concurrency: z.number().int().min(1).max(200).default(8),
@@ -62,14 +57,7 @@ export const configSchema = z
         retryScheduleMs: z.array(z.number().int().min(0)).min(1).optional(),
       })
       .strict()
-      .default({
-        concurrency: 8,
-        pollIntervalMs: 500,
-        timeoutMs: 15_000,
-        leaseMs: 60_000,
-        allowLoopback: false,
-        allowPrivate: false,
-      }),
+      .prefault({}),
     server: z
       .object({
         bodyLimitBytes: z
@@ -79,7 +67,7 @@ export const configSchema = z
           .default(10 * 1024 * 1024),
       })
       .strict()
-      .default({ bodyLimitBytes: 10 * 1024 * 1024 }),
+      .prefault({}),
   })
   .strict();
 
