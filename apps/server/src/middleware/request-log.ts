@@ -5,6 +5,11 @@ import type { AppEnv } from "../app-env";
 /** Logs one line per request: method, path, status, time. Never headers or bodies (secrets). */
 export function requestLog(logger: Logger) {
   return createMiddleware<AppEnv>(async (c, next) => {
+    // The hot path pays nothing for a log line that is not written.
+    if (!logger.isLevelEnabled("debug")) {
+      await next();
+      return;
+    }
     const started = performance.now();
     await next();
     logger.debug(
