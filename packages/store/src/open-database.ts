@@ -8,7 +8,7 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import * as schema from "./schema/index";
 
 /** The Drizzle handle every repository receives. */
-export type SqliteDatabase = BetterSQLite3Database<typeof schema>;
+export type SqliteDatabase = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 /** Where the committed drizzle-kit migrations live. */
 export const migrationsFolder = fileURLToPath(new URL("../migrations", import.meta.url));

@@ -50,6 +50,23 @@ function accept(store: SqliteStore, value: EmailMessage, extra: Partial<AcceptMe
   });
 }
 
+/** A message whose worker "w1" claimed it and started an attempt at "capture", then died. */
+async function attemptLeftInFlight(store: SqliteStore) {
+  const value = message();
+  await accept(store, value);
+  const now = new Date();
+  const [job] = await store.claimJobs({ owner: "w1", limit: 1, leaseMs: 1000, now });
+  const attemptId = await store.startAttempt({
+    messageId: value.id,
+    jobId: job!.jobId,
+    owner: "w1",
+    provider: "capture",
+    startedAt: now,
+    leaseUntil: new Date(now.getTime() + 1000),
+  });
+  return { value, now, attemptId, job: job! };
+}
+
 describe("SQLite store: accept", () => {
   it("stores the message, de-duplicated recipients, queued events and a job in one go", async () => {
     const store = open();
@@ -147,20 +164,30 @@ describe("SQLite store: dispatch", () => {
     );
   });
 
+  it("still reports an interrupted attempt when the worker that found it dies too", async () => {
+    const store = open();
+    const { now, attemptId } = await attemptLeftInFlight(store);
+    const later = (ms: number) => new Date(now.getTime() + ms);
+    // w2 finds the attempt interrupted, then dies before writing anything else.
+    const [second] = await store.claimJobs({
+      owner: "w2",
+      limit: 1,
+      leaseMs: 1000,
+      now: later(2000),
+    });
+    expect(second?.interruptedAttempts).toEqual([{ id: attemptId, provider: "capture" }]);
+    const [third] = await store.claimJobs({
+      owner: "w3",
+      limit: 1,
+      leaseMs: 1000,
+      now: later(4000),
+    });
+    expect(third?.interruptedAttempts).toEqual([{ id: attemptId, provider: "capture" }]);
+  });
+
   it("marks attempts a dead worker left in flight as interrupted when the job is claimed again", async () => {
     const store = open();
-    const value = message();
-    await accept(store, value);
-    const now = new Date();
-    const [job] = await store.claimJobs({ owner: "w1", limit: 1, leaseMs: 1000, now });
-    const attemptId = await store.startAttempt({
-      messageId: value.id,
-      jobId: job!.jobId,
-      owner: "w1",
-      provider: "capture",
-      startedAt: now,
-      leaseUntil: new Date(now.getTime() + 1000),
-    });
+    const { value, now, attemptId, job } = await attemptLeftInFlight(store);
     expect((await store.getMessage(value.id))?.status).toBe("sending");
     const [again] = await store.claimJobs({
       owner: "w2",
@@ -178,13 +205,35 @@ describe("SQLite store: dispatch", () => {
     await expect(
       store.startAttempt({
         messageId: value.id,
-        jobId: job!.jobId,
+        jobId: job.jobId,
         owner: "w1",
         provider: "capture",
         startedAt: now,
         leaseUntil: now,
       }),
     ).rejects.toThrow(/lease/);
+  });
+
+  it("lists attempts started in the same millisecond in the order they started", async () => {
+    const store = open();
+    const value = message();
+    await accept(store, value);
+    const now = new Date();
+    const [job] = await store.claimJobs({ owner: "w", limit: 1, leaseMs: 1000, now });
+    const providers = ["p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8"];
+    for (const provider of providers) {
+      // Ids within one millisecond sort by their random part: only insertion order can tell.
+      await store.startAttempt({
+        messageId: value.id,
+        jobId: job!.jobId,
+        owner: "w",
+        provider,
+        startedAt: now,
+        leaseUntil: new Date(now.getTime() + 1000),
+      });
+    }
+    const detail = await store.getMessage(value.id);
+    expect(detail?.attempts.map((attempt) => attempt.provider)).toEqual(providers);
   });
 
   it("completes a message: status, recipients, sent events, job removed", async () => {

@@ -1,4 +1,5 @@
 import type { MailStore, WebhookOutboxStore } from "@mailroute/core";
+import { startCheckpointer } from "./checkpointer";
 import { openDatabase, type SqliteOptions } from "./open-database";
 import { acceptMessage } from "./repositories/accept-message";
 import { countApiKeys, findApiKeyByHash, insertApiKey } from "./repositories/api-keys";
@@ -51,7 +52,18 @@ export interface SqliteStore extends MailStore, WebhookOutboxStore {
 /** Opens the embedded SQLite database and returns the store over it. */
 export function createSqliteStore(options: SqliteOptions): SqliteStore {
   const { sqlite, db, sync } = openDatabase(options);
-  const write = createWriteQueue(db, sync ? { sync } : {});
+  // A durable file is checkpointed from a worker thread between batches (see checkpointer.ts).
+  const checkpointer = sync ? startCheckpointer(options.path) : null;
+  if (checkpointer) {
+    sqlite.pragma("wal_autocheckpoint = 0");
+  }
+  const write = createWriteQueue(db, sqlite, {
+    ...(sync ? { sync } : {}),
+    // 16,384 frames: a WAL of about 64 MB.
+    ...(checkpointer
+      ? { checkpoint: { run: checkpointer.run, due: () => checkpointer.frames() > 16_384 } }
+      : {}),
+  });
   const run = <T>(work: () => T): Promise<T> => {
     try {
       return Promise.resolve(work());
@@ -61,8 +73,10 @@ export function createSqliteStore(options: SqliteOptions): SqliteStore {
   };
   return {
     path: options.path,
-    acceptMessage: (input) => write((db) => acceptMessage(db, sqlite, input)),
-    claimJobs: (input) => write((db) => claimJobs(db, input)),
+    acceptMessage: (input) => write((db) => acceptMessage(db, input)),
+    // A lost claim only means the job is claimed again; the attempt written before any provider
+    // call is durable, and makes the claim before it durable too.
+    claimJobs: (input) => write((db) => claimJobs(db, input), { durable: false }),
     startAttempt: (input) => write((db) => startAttempt(db, input)),
     finishAttempt: (attemptId, result) => write((db) => finishAttempt(db, attemptId, result)),
     saveRouting: (messageId, routing) => write((db) => saveRouting(db, messageId, routing)),
@@ -84,7 +98,7 @@ export function createSqliteStore(options: SqliteOptions): SqliteStore {
     saveCapture: (input) => write((db) => saveCapture(db, input)),
     listCaptures: (query) => run(() => listCaptures(db, query)),
 
-    recordProviderEvents: (input) => write((db) => recordProviderEvents(db, sqlite, input)),
+    recordProviderEvents: (input) => write((db) => recordProviderEvents(db, input)),
     listEvents: (query) => run(() => listEvents(db, query)),
 
     findSuppressions: (emails) => run(() => findSuppressions(db, emails)),
@@ -125,6 +139,7 @@ export function createSqliteStore(options: SqliteOptions): SqliteStore {
       // Let writes already queued commit first.
       await write(() => undefined).catch(() => undefined);
       await sync?.close();
+      await checkpointer?.close();
       if (sqlite.open) {
         sqlite.close();
       }

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { openDatabase } from "./open-database";
 import { settings } from "./schema/index";
 import { createWriteQueue } from "./write-queue";
@@ -13,7 +13,7 @@ afterEach(() => {
 function setup() {
   const { sqlite, db } = openDatabase({ path: ":memory:" });
   opened.push(sqlite);
-  return { sqlite, db, queue: createWriteQueue(db) };
+  return { sqlite, db, queue: createWriteQueue(db, sqlite) };
 }
 
 const put =
@@ -71,10 +71,10 @@ describe("createWriteQueue", () => {
   });
 
   it("answers a batch only after its sync, and every write of it fails when the sync fails", async () => {
-    const { db } = setup();
+    const { db, sqlite } = setup();
     let release: () => void = () => {};
     const syncs: string[] = [];
-    const queue = createWriteQueue(db, {
+    const queue = createWriteQueue(db, sqlite, {
       sync: () => {
         syncs.push("started");
         return new Promise<void>((resolve) => {
@@ -93,9 +93,96 @@ describe("createWriteQueue", () => {
     await pending;
     expect(answered).toBe(true);
 
-    const failing = createWriteQueue(db, { sync: () => Promise.reject(new Error("disk gone")) });
+    const failing = createWriteQueue(db, sqlite, {
+      sync: () => Promise.reject(new Error("disk gone")),
+    });
     const outcomes = await Promise.allSettled([failing(put("p")), failing(put("q"))]);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(["rejected", "rejected"]);
+  });
+});
+
+describe("createWriteQueue durability", () => {
+  it("answers a durable: false write after the commit, and a durable one only after the sync", async () => {
+    const { db, sqlite } = setup();
+    let release: () => void = () => {};
+    let syncs = 0;
+    const queue = createWriteQueue(db, sqlite, {
+      sync: () => {
+        syncs += 1;
+        return new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      },
+    });
+    const answered: string[] = [];
+    const quick = queue(put("claim"), { durable: false }).then(() => answered.push("claim"));
+    const slow = queue(put("attempt")).then(() => answered.push("attempt"));
+    await quick;
+    expect(answered).toEqual(["claim"]);
+    expect(syncs).toBe(1);
+    release();
+    await slow;
+    expect(answered).toEqual(["claim", "attempt"]);
+    // A batch of non-durable writes alone costs no fsync.
+    await queue(put("lease"), { durable: false });
+    expect(syncs).toBe(1);
+  });
+});
+
+describe("createWriteQueue checkpoints", () => {
+  it("checkpoints between batches when due, and falls back to SQLite's own when that fails", async () => {
+    const { db, sqlite } = setup();
+    sqlite.pragma("wal_autocheckpoint = 0");
+    let runs = 0;
+    let due = false;
+    const queue = createWriteQueue(db, sqlite, {
+      sync: () => Promise.resolve(),
+      checkpoint: {
+        due: () => due,
+        run: () => {
+          runs += 1;
+          return runs === 1 ? Promise.resolve() : Promise.reject(new Error("worker gone"));
+        },
+      },
+    });
+    await queue(put("a"));
+    expect(runs).toBe(0);
+    due = true;
+    await queue(put("b"));
+    await queue(put("c"));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(runs).toBe(2);
+    expect(sqlite.pragma("wal_autocheckpoint", { simple: true })).toBe(1000);
+    // The failed checkpointer is not asked again.
+    await queue(put("d"));
+    expect(runs).toBe(2);
+  });
+});
+
+describe("startCheckpointer", () => {
+  it("copies the WAL into the database file from its own thread, and reports the WAL's length", async () => {
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { startCheckpointer } = await import("./checkpointer");
+    const path = join(mkdtempSync(join(tmpdir(), "mailroute-checkpoint-")), "db.sqlite");
+    const { sqlite } = openDatabase({ path });
+    opened.push(sqlite);
+    sqlite.pragma("wal_autocheckpoint = 0");
+    const insert = sqlite.prepare("insert into settings (key, value, updated_at) values (?, ?, 0)");
+    for (let index = 0; index < 200; index += 1) {
+      insert.run(`key-${index}`, "x".repeat(2000));
+    }
+    const checkpointer = startCheckpointer(path, 10);
+    // Its background checkpoints report the WAL as it is: the 200 commits above.
+    await vi.waitFor(() => expect(checkpointer.frames()).toBeGreaterThan(100), { timeout: 10_000 });
+    await checkpointer.run();
+    // Everything was copied, so the next commit starts the WAL over.
+    insert.run("after", "y");
+    await vi.waitFor(() => expect(checkpointer.frames()).toBeLessThan(10), { timeout: 10_000 });
+    // Commands asked together are each answered.
+    await Promise.all([checkpointer.run(), checkpointer.run()]);
+    await checkpointer.close();
   });
 });
 

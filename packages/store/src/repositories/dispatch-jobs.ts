@@ -7,12 +7,14 @@ import {
   type EmailMessage,
   LeaseLostError,
   newId,
+  type RecipientStatus,
   type RoutePlan,
 } from "@mailroute/core";
-import { and, asc, eq, gte, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import type { SqliteDatabase } from "../open-database";
-import { deliveryEvents, jobs, messages, recipients, sendAttempts } from "../schema/index";
-import { dispatchEventRows } from "./event-rows";
+import { jobs, messages, recipients, sendAttempts } from "../schema/index";
+import { dispatchEventRows, insertEventRows } from "./event-rows";
+import { prepared } from "./prepared";
 
 const interruptedError: AttemptError = {
   class: "ambiguous",
@@ -31,92 +33,63 @@ export function claimJobs(
   input: { owner: string; limit: number; leaseMs: number; now: Date },
 ): ClaimedJob[] {
   const now = input.now.getTime();
-  return db.transaction(
-    (tx) => {
-      const due = tx
-        .select({
-          id: jobs.id,
-          messageId: jobs.messageId,
-          rounds: jobs.rounds,
-          pinnedProvider: jobs.pinnedProvider,
-        })
-        .from(jobs)
-        .where(and(lte(jobs.runAt, now), or(isNull(jobs.leaseUntil), lt(jobs.leaseUntil, now))))
-        .orderBy(asc(jobs.runAt))
-        .limit(input.limit)
-        .all();
-      if (due.length === 0) {
-        return [];
-      }
-      const jobIds = due.map((job) => job.id);
-      tx.update(jobs)
-        .set({ leaseOwner: input.owner, leaseUntil: now + input.leaseMs })
-        .where(inArray(jobs.id, jobIds))
-        .run();
-      const messageIds = due.map((job) => job.messageId);
-      const rows = tx
-        .select({
-          id: messages.id,
-          payload: messages.payload,
-          createdAt: messages.createdAt,
-          possibleDuplicate: messages.possibleDuplicate,
-        })
-        .from(messages)
-        .where(inArray(messages.id, messageIds))
-        .all();
-      const interrupted = tx
-        .update(sendAttempts)
-        .set({ outcome: "ambiguous", error: JSON.stringify(interruptedError) })
-        .where(
-          and(inArray(sendAttempts.messageId, messageIds), eq(sendAttempts.outcome, "in_flight")),
-        )
-        .returning({
-          id: sendAttempts.id,
-          provider: sendAttempts.provider,
-          messageId: sendAttempts.messageId,
-        })
-        .all();
-      const accepted = tx
-        .select({
-          messageId: sendAttempts.messageId,
-          provider: sendAttempts.provider,
-          providerMessageId: sendAttempts.providerMessageId,
-        })
-        .from(sendAttempts)
-        .where(
-          and(inArray(sendAttempts.messageId, messageIds), eq(sendAttempts.outcome, "accepted")),
-        )
-        .all();
-      const acceptedByMessage = new Map(accepted.map((attempt) => [attempt.messageId, attempt]));
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      return due.flatMap((job): ClaimedJob[] => {
-        const row = byId.get(job.messageId);
-        if (!row) {
-          return [];
-        }
-        return [
-          {
-            jobId: job.id,
-            message: JSON.parse(row.payload) as EmailMessage,
-            acceptedAt: new Date(row.createdAt),
-            rounds: job.rounds,
-            pinnedProvider: job.pinnedProvider,
-            acceptedAttempt: (() => {
-              const attempt = acceptedByMessage.get(job.messageId);
-              return attempt
-                ? { provider: attempt.provider, providerMessageId: attempt.providerMessageId }
-                : null;
-            })(),
-            possibleDuplicate: row.possibleDuplicate,
-            interruptedAttempts: interrupted
-              .filter((attempt) => attempt.messageId === job.messageId)
-              .map((attempt) => ({ id: attempt.id, provider: attempt.provider })),
-          },
-        ];
-      });
-    },
-    { behavior: "immediate" },
+  const due = prepared(
+    db,
+    "select id, message_id as messageId, rounds, pinned_provider as pinnedProvider from jobs where run_at <= ? and (lease_until is null or lease_until < ?) order by run_at limit ?",
+  ).all(now, now, input.limit) as {
+    id: string;
+    messageId: string;
+    rounds: number;
+    pinnedProvider: string | null;
+  }[];
+  const lease = prepared(db, "update jobs set lease_owner = ?, lease_until = ? where id = ?");
+  const readMessage = prepared(
+    db,
+    "select payload, created_at as createdAt, possible_duplicate as possibleDuplicate from messages where id = ?",
   );
+  const markInterrupted = prepared(
+    db,
+    "update send_attempts set outcome = 'ambiguous', error = ? where message_id = ? and outcome = 'in_flight'",
+  );
+  const readInterrupted = prepared(
+    db,
+    "select id, provider from send_attempts where message_id = ? and outcome = 'ambiguous' and json_extract(error, '$.code') = 'INTERRUPTED' order by started_at, rowid",
+  );
+  const readAccepted = prepared(
+    db,
+    "select provider, provider_message_id as providerMessageId from send_attempts where message_id = ? and outcome = 'accepted' limit 1",
+  );
+  const interruptedJson = JSON.stringify(interruptedError);
+  return due.flatMap((job): ClaimedJob[] => {
+    lease.run(input.owner, now + input.leaseMs, job.id);
+    const row = readMessage.get(job.messageId) as
+      | { payload: string; createdAt: number; possibleDuplicate: number }
+      | undefined;
+    if (!row) {
+      return [];
+    }
+    const accepted = readAccepted.get(job.messageId) as
+      | { provider: string; providerMessageId: string | null }
+      | undefined;
+    markInterrupted.run(interruptedJson, job.messageId);
+    return [
+      {
+        jobId: job.id,
+        message: JSON.parse(row.payload) as EmailMessage,
+        acceptedAt: new Date(row.createdAt),
+        rounds: job.rounds,
+        pinnedProvider: job.pinnedProvider,
+        acceptedAttempt: accepted ?? null,
+        possibleDuplicate: row.possibleDuplicate === 1,
+        // Every interrupted attempt, not only those marked now: should this round die too
+        // before its next write, the next claim still knows the provider may have the message.
+        interruptedAttempts: readInterrupted.all(job.messageId) as {
+          id: string;
+          provider: string;
+        }[],
+      },
+    ];
+  });
 }
 
 /** Extends the lease (failing if it was lost), writes the in-flight attempt, marks the message sending. */
@@ -131,66 +104,54 @@ export function startAttempt(
     leaseUntil: Date;
   },
 ): string {
-  return db.transaction(
-    (tx) => {
-      const renewed = tx
-        .update(jobs)
-        .set({ leaseUntil: input.leaseUntil.getTime() })
-        .where(and(eq(jobs.id, input.jobId), eq(jobs.leaseOwner, input.owner)))
-        .run();
-      if (renewed.changes === 0) {
-        throw new LeaseLostError(input.jobId);
-      }
-      const id = newId("att", input.startedAt.getTime());
-      tx.insert(sendAttempts)
-        .values({
-          id,
-          messageId: input.messageId,
-          jobId: input.jobId,
-          provider: input.provider,
-          outcome: "in_flight",
-          startedAt: input.startedAt.getTime(),
-        })
-        .run();
-      tx.update(messages)
-        .set({ status: "sending", updatedAt: input.startedAt.getTime() })
-        .where(and(eq(messages.id, input.messageId), eq(messages.status, "queued")))
-        .run();
-      return id;
-    },
-    { behavior: "immediate" },
-  );
+  const startedAt = input.startedAt.getTime();
+  const renewed = prepared(
+    db,
+    "update jobs set lease_until = ? where id = ? and lease_owner = ?",
+  ).run(input.leaseUntil.getTime(), input.jobId, input.owner);
+  if (renewed.changes === 0) {
+    throw new LeaseLostError(input.jobId);
+  }
+  const id = newId("att", startedAt);
+  prepared(
+    db,
+    "insert into send_attempts (id, message_id, job_id, provider, outcome, started_at) values (?, ?, ?, ?, 'in_flight', ?)",
+  ).run(id, input.messageId, input.jobId, input.provider, startedAt);
+  prepared(
+    db,
+    "update messages set status = 'sending', updated_at = ? where id = ? and status = 'queued'",
+  ).run(startedAt, input.messageId);
+  return id;
 }
 
 /** Records how an attempt ended. */
 export function finishAttempt(db: SqliteDatabase, attemptId: string, result: AttemptResult): void {
-  db.update(sendAttempts)
-    .set({
-      outcome: result.outcome,
-      durationMs: result.durationMs,
-      providerMessageId: result.providerMessageId ?? null,
-      error: result.error ? JSON.stringify(result.error) : null,
-    })
-    .where(eq(sendAttempts.id, attemptId))
-    .run();
+  prepared(
+    db,
+    "update send_attempts set outcome = ?, duration_ms = ?, provider_message_id = ?, error = ? where id = ?",
+  ).run(
+    result.outcome,
+    result.durationMs,
+    result.providerMessageId ?? null,
+    result.error ? JSON.stringify(result.error) : null,
+    attemptId,
+  );
 }
 
 /** Stores the routing trace of the latest round. */
 export function saveRouting(db: SqliteDatabase, messageId: string, routing: RoutePlan): void {
-  db.update(messages)
-    .set({ routing: JSON.stringify(routing) })
-    .where(eq(messages.id, messageId))
-    .run();
+  prepared(db, "update messages set routing = ? where id = ?").run(
+    JSON.stringify(routing),
+    messageId,
+  );
 }
-
-type Transaction = Parameters<Parameters<SqliteDatabase["transaction"]>[0]>[0];
 
 /**
  * Moves a message's still-`queued` recipients (all, or only `emails`) to `status` and appends one
  * dispatch event per recipient moved. False when the message does not exist.
  */
 function moveQueuedRecipients(
-  tx: Transaction,
+  db: SqliteDatabase,
   input: {
     messageId: string;
     status: "sent" | "failed" | "rejected";
@@ -202,43 +163,49 @@ function moveQueuedRecipients(
     reason?: string | undefined;
   },
 ): boolean {
-  const row = tx
-    .select({ envelope: messages.envelope })
-    .from(messages)
-    .where(eq(messages.id, input.messageId))
-    .get();
+  const row = prepared(db, "select envelope from messages where id = ?").get(input.messageId) as
+    | { envelope: string }
+    | undefined;
   if (!row) {
     return false;
   }
   const envelope = JSON.parse(row.envelope) as { tags: string[]; metadata: Record<string, string> };
-  const which = [eq(recipients.messageId, input.messageId), eq(recipients.status, "queued")];
+  const at = input.at.getTime();
+  const moved: string[] = [];
   if (input.emails) {
-    which.push(inArray(recipients.email, input.emails));
+    const moveOne = prepared(
+      db,
+      "update recipients set status = ?, updated_at = ? where message_id = ? and email = ? and status = 'queued'",
+    );
+    for (const email of new Set(input.emails)) {
+      if (moveOne.run(input.status, at, input.messageId, email).changes > 0) {
+        moved.push(email);
+      }
+    }
+  } else {
+    const rows = prepared(
+      db,
+      "update recipients set status = ?, updated_at = ? where message_id = ? and status = 'queued' returning email",
+    ).all(input.status, at, input.messageId) as { email: string }[];
+    for (const recipient of rows) {
+      moved.push(recipient.email);
+    }
   }
-  const moved = tx
-    .update(recipients)
-    .set({ status: input.status, updatedAt: input.at.getTime() })
-    .where(and(...which))
-    .returning({ email: recipients.email })
-    .all();
-  if (moved.length > 0) {
-    tx.insert(deliveryEvents)
-      .values(
-        dispatchEventRows({
-          messageId: input.messageId,
-          recipients: moved.map((recipient) => recipient.email),
-          type: input.status,
-          at: input.at,
-          provider: input.provider,
-          providerType: input.providerType,
-          providerMessageId: input.providerMessageId,
-          reason: input.reason,
-          tags: envelope.tags,
-          metadata: envelope.metadata,
-        }),
-      )
-      .run();
-  }
+  insertEventRows(
+    db,
+    dispatchEventRows({
+      messageId: input.messageId,
+      recipients: moved,
+      type: input.status,
+      at: input.at,
+      provider: input.provider,
+      providerType: input.providerType,
+      providerMessageId: input.providerMessageId,
+      reason: input.reason,
+      tags: envelope.tags,
+      metadata: envelope.metadata,
+    }),
+  );
   return true;
 }
 
@@ -248,42 +215,36 @@ function moveQueuedRecipients(
  * already advanced keeps its status); the message then shows the aggregate.
  */
 export function completeMessage(db: SqliteDatabase, input: CompleteMessageInput): void {
-  const at = input.at.getTime();
-  db.transaction(
-    (tx) => {
-      const found = moveQueuedRecipients(tx, {
-        messageId: input.messageId,
-        status: input.status,
-        at: input.at,
-        provider: input.provider,
-        providerType: input.providerType,
-        providerMessageId: input.providerMessageId,
-        reason: input.error?.message,
-      });
-      if (!found) {
-        return;
-      }
-      const statuses = tx
-        .select({ status: recipients.status })
-        .from(recipients)
-        .where(eq(recipients.messageId, input.messageId))
-        .all()
-        .map((recipient) => recipient.status);
-      tx.update(messages)
-        .set({
-          status: input.status === "failed" ? "failed" : aggregateMessageStatus(statuses),
-          provider: input.provider ?? null,
-          providerMessageId: input.providerMessageId ?? null,
-          possibleDuplicate: input.possibleDuplicate,
-          error: input.error ? JSON.stringify(input.error) : null,
-          updatedAt: at,
-        })
-        .where(eq(messages.id, input.messageId))
-        .run();
-      tx.delete(jobs).where(eq(jobs.id, input.jobId)).run();
-    },
-    { behavior: "immediate" },
+  const found = moveQueuedRecipients(db, {
+    messageId: input.messageId,
+    status: input.status,
+    at: input.at,
+    provider: input.provider,
+    providerType: input.providerType,
+    providerMessageId: input.providerMessageId,
+    reason: input.error?.message,
+  });
+  if (!found) {
+    return;
+  }
+  const statuses = (
+    prepared(db, "select status from recipients where message_id = ?").all(input.messageId) as {
+      status: RecipientStatus;
+    }[]
+  ).map((recipient) => recipient.status);
+  prepared(
+    db,
+    "update messages set status = ?, provider = ?, provider_message_id = ?, possible_duplicate = ?, error = ?, updated_at = ? where id = ?",
+  ).run(
+    input.status === "failed" ? "failed" : aggregateMessageStatus(statuses),
+    input.provider ?? null,
+    input.providerMessageId ?? null,
+    input.possibleDuplicate ? 1 : 0,
+    input.error ? JSON.stringify(input.error) : null,
+    input.at.getTime(),
+    input.messageId,
   );
+  prepared(db, "delete from jobs where id = ?").run(input.jobId);
 }
 
 /** Rejects recipients before any provider call (suppressed addresses), or the whole message. */
@@ -299,40 +260,35 @@ export function rejectRecipients(
   },
 ): void {
   const at = input.at.getTime();
-  db.transaction(
-    (tx) => {
-      if (input.recipients.length === 0) {
-        return;
-      }
-      const found = moveQueuedRecipients(tx, {
-        messageId: input.messageId,
+  if (input.recipients.length === 0) {
+    return;
+  }
+  const found = moveQueuedRecipients(db, {
+    messageId: input.messageId,
+    status: "rejected",
+    emails: input.recipients,
+    at: input.at,
+    reason: input.reason,
+  });
+  if (!found) {
+    return;
+  }
+  if (input.final) {
+    db.update(messages)
+      .set({
         status: "rejected",
-        emails: input.recipients,
-        at: input.at,
-        reason: input.reason,
-      });
-      if (!found) {
-        return;
-      }
-      if (input.final) {
-        tx.update(messages)
-          .set({
-            status: "rejected",
-            error: JSON.stringify({
-              class: "permanent",
-              reason: "recipient_suppressed",
-              code: "SUPPRESSED",
-              message: input.reason,
-            }),
-            updatedAt: at,
-          })
-          .where(eq(messages.id, input.messageId))
-          .run();
-        tx.delete(jobs).where(eq(jobs.id, input.jobId)).run();
-      }
-    },
-    { behavior: "immediate" },
-  );
+        error: JSON.stringify({
+          class: "permanent",
+          reason: "recipient_suppressed",
+          code: "SUPPRESSED",
+          message: input.reason,
+        }),
+        updatedAt: at,
+      })
+      .where(eq(messages.id, input.messageId))
+      .run();
+    db.delete(jobs).where(eq(jobs.id, input.jobId)).run();
+  }
 }
 
 /** Puts a message back in the queue for another round. */
@@ -347,30 +303,25 @@ export function retryLater(
     pin?: string | undefined;
   },
 ): void {
-  db.transaction(
-    (tx) => {
-      tx.update(jobs)
-        .set({
-          runAt: input.runAt.getTime(),
-          leaseOwner: null,
-          leaseUntil: null,
-          rounds: sql`${jobs.rounds} + 1`,
-          pinnedProvider: input.pin ?? null,
-        })
-        .where(eq(jobs.id, input.jobId))
-        .run();
-      tx.update(messages)
-        .set({
-          status: "queued",
-          possibleDuplicate: input.possibleDuplicate,
-          error: input.error ? JSON.stringify(input.error) : null,
-          updatedAt: Date.now(),
-        })
-        .where(eq(messages.id, input.messageId))
-        .run();
-    },
-    { behavior: "immediate" },
-  );
+  db.update(jobs)
+    .set({
+      runAt: input.runAt.getTime(),
+      leaseOwner: null,
+      leaseUntil: null,
+      rounds: sql`${jobs.rounds} + 1`,
+      pinnedProvider: input.pin ?? null,
+    })
+    .where(eq(jobs.id, input.jobId))
+    .run();
+  db.update(messages)
+    .set({
+      status: "queued",
+      possibleDuplicate: input.possibleDuplicate,
+      error: input.error ? JSON.stringify(input.error) : null,
+      updatedAt: Date.now(),
+    })
+    .where(eq(messages.id, input.messageId))
+    .run();
 }
 
 /** Stops a message (`held`, flagged) and removes its job, until it is released or cancelled. */
@@ -378,89 +329,74 @@ export function holdMessage(
   db: SqliteDatabase,
   input: { jobId: string; messageId: string; error: AttemptError; at: Date },
 ): void {
-  db.transaction(
-    (tx) => {
-      tx.update(messages)
-        .set({
-          status: "held",
-          possibleDuplicate: true,
-          error: JSON.stringify(input.error),
-          updatedAt: input.at.getTime(),
-        })
-        .where(eq(messages.id, input.messageId))
-        .run();
-      tx.delete(jobs).where(eq(jobs.id, input.jobId)).run();
-    },
-    { behavior: "immediate" },
-  );
+  db.update(messages)
+    .set({
+      status: "held",
+      possibleDuplicate: true,
+      error: JSON.stringify(input.error),
+      updatedAt: input.at.getTime(),
+    })
+    .where(eq(messages.id, input.messageId))
+    .run();
+  db.delete(jobs).where(eq(jobs.id, input.jobId)).run();
 }
 
 /** Queues a held message again with a fresh job; false when it is not held. */
 export function releaseMessage(db: SqliteDatabase, messageId: string, at: Date): boolean {
-  return db.transaction(
-    (tx) => {
-      const changed = tx
-        .update(messages)
-        .set({ status: "queued", updatedAt: at.getTime() })
-        .where(and(eq(messages.id, messageId), eq(messages.status, "held")))
-        .run();
-      if (changed.changes === 0) {
-        return false;
-      }
-      tx.insert(jobs)
-        .values({
-          id: `job_${messageId.slice(4)}`,
-          messageId,
-          runAt: at.getTime(),
-          createdAt: at.getTime(),
-        })
-        .onConflictDoNothing()
-        .run();
-      return true;
-    },
-    { behavior: "immediate" },
-  );
+  const changed = db
+    .update(messages)
+    .set({ status: "queued", updatedAt: at.getTime() })
+    .where(and(eq(messages.id, messageId), eq(messages.status, "held")))
+    .run();
+  if (changed.changes === 0) {
+    return false;
+  }
+  db.insert(jobs)
+    .values({
+      id: `job_${messageId.slice(4)}`,
+      messageId,
+      runAt: at.getTime(),
+      createdAt: at.getTime(),
+    })
+    .onConflictDoNothing()
+    .run();
+  return true;
 }
 
 /** Fails a held or queued message for good: no further attempt will be made. */
 export function cancelMessage(db: SqliteDatabase, messageId: string, at: Date): boolean {
-  return db.transaction(
-    (tx) => {
-      const job = tx
-        .select({ leaseUntil: jobs.leaseUntil })
-        .from(jobs)
-        .where(eq(jobs.messageId, messageId))
-        .get();
-      // A message a worker is sending right now cannot be cancelled halfway.
-      if (job?.leaseUntil && job.leaseUntil > at.getTime()) {
-        return false;
-      }
-      const changed = tx
-        .update(messages)
-        .set({
-          status: "failed",
-          error: JSON.stringify({
-            class: "permanent",
-            reason: "unknown",
-            code: "CANCELLED",
-            message: "cancelled through the API",
-          }),
-          updatedAt: at.getTime(),
-        })
-        .where(and(eq(messages.id, messageId), inArray(messages.status, ["held", "queued"])))
-        .run();
-      if (changed.changes === 0) {
-        return false;
-      }
-      tx.update(recipients)
-        .set({ status: "failed", updatedAt: at.getTime() })
-        .where(and(eq(recipients.messageId, messageId), eq(recipients.status, "queued")))
-        .run();
-      tx.delete(jobs).where(eq(jobs.messageId, messageId)).run();
-      return true;
-    },
-    { behavior: "immediate" },
-  );
+  const job = db
+    .select({ leaseUntil: jobs.leaseUntil })
+    .from(jobs)
+    .where(eq(jobs.messageId, messageId))
+    .get();
+  // A message a worker is sending right now cannot be cancelled halfway.
+  if (job?.leaseUntil && job.leaseUntil > at.getTime()) {
+    return false;
+  }
+  const changed = db
+    .update(messages)
+    .set({
+      status: "failed",
+      error: JSON.stringify({
+        class: "permanent",
+        reason: "unknown",
+        code: "CANCELLED",
+        message: "cancelled through the API",
+      }),
+      updatedAt: at.getTime(),
+    })
+    .where(and(eq(messages.id, messageId), inArray(messages.status, ["held", "queued"])))
+    .run();
+  if (changed.changes === 0) {
+    return false;
+  }
+  db.update(recipients)
+    .set({ status: "failed", updatedAt: at.getTime() })
+    .where(and(eq(recipients.messageId, messageId), eq(recipients.status, "queued")))
+    .run();
+  db.delete(jobs).where(eq(jobs.messageId, messageId)).run();
+  return true;
 }
 
 /** Accepted attempts per provider since a time. */

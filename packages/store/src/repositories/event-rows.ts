@@ -1,5 +1,7 @@
 import { type EmailEvent, type EmailEventType, mailrouteSource, newId } from "@mailroute/core";
+import type { SqliteDatabase } from "../open-database";
 import type { deliveryEvents } from "../schema/index";
+import { prepared } from "./prepared";
 
 /** A row of `delivery_events` as Drizzle inserts it. */
 export type EventRow = typeof deliveryEvents.$inferInsert;
@@ -18,6 +20,8 @@ export function dispatchEventRows(input: {
   metadata: Record<string, string>;
 }): EventRow[] {
   const at = input.at.getTime();
+  const tags = JSON.stringify(input.tags);
+  const metadata = JSON.stringify(input.metadata);
   return input.recipients.map((recipient) => ({
     id: newId("evt", at),
     messageId: input.messageId,
@@ -36,10 +40,51 @@ export function dispatchEventRows(input: {
     enhancedStatus: null,
     url: null,
     userAgent: null,
-    tags: JSON.stringify(input.tags),
-    metadata: JSON.stringify(input.metadata),
+    tags,
+    metadata,
     raw: null,
   }));
+}
+
+/**
+ * Appends one event row, every kind through this one statement; false when the provider already
+ * delivered an event with the same dedupe key (mailroute's own events have none).
+ */
+export function insertEventRow(db: SqliteDatabase, row: EventRow): boolean {
+  return (
+    prepared(
+      db,
+      "insert into delivery_events (id, message_id, provider, provider_type, provider_message_id, provider_event_id, dedupe_key, type, bounce, recipient, occurred_at, received_at, reason, smtp_code, enhanced_status, url, user_agent, tags, metadata, raw) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (provider, dedupe_key) where dedupe_key is not null do nothing",
+    ).run(
+      row.id,
+      row.messageId ?? null,
+      row.provider,
+      row.providerType,
+      row.providerMessageId ?? null,
+      row.providerEventId ?? null,
+      row.dedupeKey ?? null,
+      row.type,
+      row.bounce ?? null,
+      row.recipient ?? null,
+      row.occurredAt,
+      row.receivedAt,
+      row.reason ?? null,
+      row.smtpCode ?? null,
+      row.enhancedStatus ?? null,
+      row.url ?? null,
+      row.userAgent ?? null,
+      row.tags,
+      row.metadata,
+      row.raw ?? null,
+    ).changes > 0
+  );
+}
+
+/** Appends mailroute's own events (see {@link dispatchEventRows}). */
+export function insertEventRows(db: SqliteDatabase, rows: EventRow[]): void {
+  for (const row of rows) {
+    insertEventRow(db, row);
+  }
 }
 
 /** Maps a stored row to the API's event shape. */

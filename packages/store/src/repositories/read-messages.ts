@@ -74,7 +74,7 @@ export function getMessage(db: SqliteDatabase, id: string): MessageDetail | null
     .select()
     .from(sendAttempts)
     .where(eq(sendAttempts.messageId, id))
-    .orderBy(asc(sendAttempts.startedAt), asc(sendAttempts.id))
+    .orderBy(asc(sendAttempts.startedAt), sql`rowid`)
     .all();
   const eventRows = db
     .select()

@@ -1,8 +1,9 @@
 import type { Page, Suppression } from "@mailroute/core";
-import { and, desc, eq, inArray, type SQL } from "drizzle-orm";
+import { and, desc, eq, type SQL } from "drizzle-orm";
 import type { SqliteDatabase } from "../open-database";
 import { suppressions } from "../schema/index";
 import { beforeCursor, newestFirstPage } from "./newest-first";
+import { prepared } from "./prepared";
 
 type SuppressionRow = typeof suppressions.$inferSelect;
 
@@ -23,13 +24,19 @@ export function findSuppressions(db: SqliteDatabase, emails: string[]): Suppress
   if (emails.length === 0) {
     return [];
   }
-  const lower = emails.map((email) => email.toLowerCase());
-  return db
-    .select()
-    .from(suppressions)
-    .where(inArray(suppressions.email, lower))
-    .all()
-    .map(toSuppression);
+  // Every dispatch checks its recipients here: one compiled lookup per address.
+  const find = prepared(
+    db,
+    "select email, reason, provider, event_id as eventId, message_id as messageId, note, created_at as createdAt from suppressions where email = ?",
+  );
+  const found: Suppression[] = [];
+  for (const email of [...new Set(emails.map((address) => address.toLowerCase()))].sort()) {
+    const row = find.get(email) as SuppressionRow | undefined;
+    if (row) {
+      found.push(toSuppression(row));
+    }
+  }
+  return found;
 }
 
 /** Adds an address unless it is already listed. */

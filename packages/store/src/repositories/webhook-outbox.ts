@@ -144,10 +144,8 @@ export function updateEndpoint(
 }
 
 export function deleteEndpoint(db: SqliteDatabase, id: string): boolean {
-  return db.transaction((tx) => {
-    tx.delete(webhookDeliveries).where(eq(webhookDeliveries.endpointId, id)).run();
-    return tx.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id)).run().changes > 0;
-  });
+  db.delete(webhookDeliveries).where(eq(webhookDeliveries.endpointId, id)).run();
+  return db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id)).run().changes > 0;
 }
 
 export function rotateSecret(
@@ -177,68 +175,63 @@ export function rotateSecret(
  * repeats work the unique (endpoint, event) index makes harmless.
  */
 export function fanOutEvents(db: SqliteDatabase, limit: number, at: Date): number {
-  return db.transaction(
-    (tx) => {
-      const all = tx.select().from(webhookEndpoints).all();
-      // Without any endpoint there is nothing to fan out to, and an endpoint created later only
-      // receives events stored after it (startSeq), so the cursor may stay behind. A disabled
-      // endpoint still moves the cursor on: it does not get the events of its disabled time.
-      if (all.length === 0) {
-        return 0;
+  const all = db.select().from(webhookEndpoints).all();
+  // Without any endpoint there is nothing to fan out to, and an endpoint created later only
+  // receives events stored after it (startSeq), so the cursor may stay behind. A disabled
+  // endpoint still moves the cursor on: it does not get the events of its disabled time.
+  if (all.length === 0) {
+    return 0;
+  }
+  const endpoints = all.filter((endpoint) => endpoint.enabled);
+  const cursorRow = db.select().from(settings).where(eq(settings.key, fanOutCursorKey)).get();
+  const cursor = cursorRow ? Number(cursorRow.value) : 0;
+  const events = db
+    .select()
+    .from(deliveryEvents)
+    .where(gt(deliveryEvents.seq, cursor))
+    .orderBy(asc(deliveryEvents.seq))
+    .limit(limit)
+    .all();
+  const last = events.at(-1);
+  if (!last) {
+    return 0;
+  }
+  for (const event of events) {
+    const normalized = toEmailEvent(event);
+    const body = JSON.stringify({
+      type: `message.${event.type}`,
+      timestamp: normalized.occurredAt,
+      data: normalized,
+    });
+    for (const endpoint of endpoints) {
+      const types = readJson<string[]>(endpoint.eventTypes);
+      if (event.seq <= endpoint.startSeq || (types && !types.includes(event.type))) {
+        continue;
       }
-      const endpoints = all.filter((endpoint) => endpoint.enabled);
-      const cursorRow = tx.select().from(settings).where(eq(settings.key, fanOutCursorKey)).get();
-      const cursor = cursorRow ? Number(cursorRow.value) : 0;
-      const events = tx
-        .select()
-        .from(deliveryEvents)
-        .where(gt(deliveryEvents.seq, cursor))
-        .orderBy(asc(deliveryEvents.seq))
-        .limit(limit)
-        .all();
-      const last = events.at(-1);
-      if (!last) {
-        return 0;
-      }
-      for (const event of events) {
-        const normalized = toEmailEvent(event);
-        const body = JSON.stringify({
-          type: `message.${event.type}`,
-          timestamp: normalized.occurredAt,
-          data: normalized,
-        });
-        for (const endpoint of endpoints) {
-          const types = readJson<string[]>(endpoint.eventTypes);
-          if (event.seq <= endpoint.startSeq || (types && !types.includes(event.type))) {
-            continue;
-          }
-          tx.insert(webhookDeliveries)
-            .values({
-              id: newId("whmsg", at.getTime()),
-              endpointId: endpoint.id,
-              eventId: event.id,
-              eventSeq: event.seq,
-              eventType: event.type,
-              payload: body,
-              status: "pending",
-              nextAttemptAt: at.getTime(),
-              createdAt: at.getTime(),
-            })
-            .onConflictDoNothing()
-            .run();
-        }
-      }
-      tx.insert(settings)
-        .values({ key: fanOutCursorKey, value: String(last.seq), updatedAt: at.getTime() })
-        .onConflictDoUpdate({
-          target: settings.key,
-          set: { value: String(last.seq), updatedAt: at.getTime() },
+      db.insert(webhookDeliveries)
+        .values({
+          id: newId("whmsg", at.getTime()),
+          endpointId: endpoint.id,
+          eventId: event.id,
+          eventSeq: event.seq,
+          eventType: event.type,
+          payload: body,
+          status: "pending",
+          nextAttemptAt: at.getTime(),
+          createdAt: at.getTime(),
         })
+        .onConflictDoNothing()
         .run();
-      return events.length;
-    },
-    { behavior: "immediate" },
-  );
+    }
+  }
+  db.insert(settings)
+    .values({ key: fanOutCursorKey, value: String(last.seq), updatedAt: at.getTime() })
+    .onConflictDoUpdate({
+      target: settings.key,
+      set: { value: String(last.seq), updatedAt: at.getTime() },
+    })
+    .run();
+  return events.length;
 }
 
 /** Leases due deliveries of enabled endpoints (a crashed worker's lease expires and they return). */
@@ -247,96 +240,85 @@ export function claimDeliveries(
   input: { owner: string; limit: number; leaseMs: number; now: Date },
 ): ClaimedDelivery[] {
   const now = input.now.getTime();
-  return db.transaction(
-    (tx) => {
-      const rows = tx
-        .select({ delivery: webhookDeliveries, endpoint: webhookEndpoints })
-        .from(webhookDeliveries)
-        .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
-        .where(
-          and(
-            eq(webhookDeliveries.status, "pending"),
-            lte(webhookDeliveries.nextAttemptAt, now),
-            or(isNull(webhookDeliveries.leaseUntil), lt(webhookDeliveries.leaseUntil, now)),
-            eq(webhookEndpoints.enabled, true),
-          ),
-        )
-        .orderBy(asc(webhookDeliveries.nextAttemptAt))
-        .limit(input.limit)
-        .all();
-      if (rows.length === 0) {
-        return [];
-      }
-      tx.update(webhookDeliveries)
-        .set({ leaseOwner: input.owner, leaseUntil: now + input.leaseMs })
-        .where(
-          inArray(
-            webhookDeliveries.id,
-            rows.map((row) => row.delivery.id),
-          ),
-        )
-        .run();
-      return rows.map((row) => ({
-        id: row.delivery.id,
-        endpoint: toEndpoint(row.endpoint),
-        payload: row.delivery.payload,
-        attempts: row.delivery.attempts,
-      }));
-    },
-    { behavior: "immediate" },
-  );
+  const rows = db
+    .select({ delivery: webhookDeliveries, endpoint: webhookEndpoints })
+    .from(webhookDeliveries)
+    .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
+    .where(
+      and(
+        eq(webhookDeliveries.status, "pending"),
+        lte(webhookDeliveries.nextAttemptAt, now),
+        or(isNull(webhookDeliveries.leaseUntil), lt(webhookDeliveries.leaseUntil, now)),
+        eq(webhookEndpoints.enabled, true),
+      ),
+    )
+    .orderBy(asc(webhookDeliveries.nextAttemptAt))
+    .limit(input.limit)
+    .all();
+  if (rows.length === 0) {
+    return [];
+  }
+  db.update(webhookDeliveries)
+    .set({ leaseOwner: input.owner, leaseUntil: now + input.leaseMs })
+    .where(
+      inArray(
+        webhookDeliveries.id,
+        rows.map((row) => row.delivery.id),
+      ),
+    )
+    .run();
+  return rows.map((row) => ({
+    id: row.delivery.id,
+    endpoint: toEndpoint(row.endpoint),
+    payload: row.delivery.payload,
+    attempts: row.delivery.attempts,
+  }));
 }
 
 /** Records one attempt and moves the delivery (and, when asked, its endpoint) on. */
 export function recordDeliveryAttempt(db: SqliteDatabase, record: DeliveryAttemptRecord): void {
   const at = record.at.getTime();
-  db.transaction(
-    (tx) => {
-      tx.insert(webhookAttempts)
-        .values({
-          id: newId("wha", at),
-          deliveryId: record.deliveryId,
-          attemptedAt: at,
-          status: record.status,
-          durationMs: record.durationMs,
-          responseExcerpt: record.responseExcerpt,
-          error: record.error ? JSON.stringify(record.error) : null,
-        })
-        .run();
-      tx.update(webhookDeliveries)
-        .set({
-          status: record.outcome === "retry" ? "pending" : record.outcome,
-          attempts: sql`${webhookDeliveries.attempts} + 1`,
-          nextAttemptAt:
-            record.outcome === "retry" ? (record.nextAttemptAt?.getTime() ?? at) : null,
-          leaseOwner: null,
-          leaseUntil: null,
-          lastStatus: record.status,
-          lastError: record.error ? JSON.stringify(record.error) : null,
-          deliveredAt: record.outcome === "delivered" ? at : null,
-        })
-        .where(eq(webhookDeliveries.id, record.deliveryId))
-        .run();
-      if (record.outcome === "delivered") {
-        tx.update(webhookEndpoints)
-          .set({ failingSince: null })
-          .where(eq(webhookEndpoints.id, record.endpointId))
-          .run();
-      } else {
-        tx.update(webhookEndpoints)
-          .set({ failingSince: sql`coalesce(${webhookEndpoints.failingSince}, ${at})` })
-          .where(eq(webhookEndpoints.id, record.endpointId))
-          .run();
-      }
-      if (record.disableEndpoint) {
-        tx.update(webhookEndpoints)
-          .set({ enabled: false, disabledReason: record.disableEndpoint, updatedAt: at })
-          .where(eq(webhookEndpoints.id, record.endpointId))
-          .run();
-      }
-    },
-    { behavior: "immediate" },
-  );
+  db.insert(webhookAttempts)
+    .values({
+      id: newId("wha", at),
+      deliveryId: record.deliveryId,
+      attemptedAt: at,
+      status: record.status,
+      durationMs: record.durationMs,
+      responseExcerpt: record.responseExcerpt,
+      error: record.error ? JSON.stringify(record.error) : null,
+    })
+    .run();
+  db.update(webhookDeliveries)
+    .set({
+      status: record.outcome === "retry" ? "pending" : record.outcome,
+      attempts: sql`${webhookDeliveries.attempts} + 1`,
+      nextAttemptAt: record.outcome === "retry" ? (record.nextAttemptAt?.getTime() ?? at) : null,
+      leaseOwner: null,
+      leaseUntil: null,
+      lastStatus: record.status,
+      lastError: record.error ? JSON.stringify(record.error) : null,
+      deliveredAt: record.outcome === "delivered" ? at : null,
+    })
+    .where(eq(webhookDeliveries.id, record.deliveryId))
+    .run();
+  if (record.outcome === "delivered") {
+    db.update(webhookEndpoints)
+      .set({ failingSince: null })
+      .where(eq(webhookEndpoints.id, record.endpointId))
+      .run();
+  } else {
+    db.update(webhookEndpoints)
+      .set({ failingSince: sql`coalesce(${webhookEndpoints.failingSince}, ${at})` })
+      .where(eq(webhookEndpoints.id, record.endpointId))
+      .run();
+  }
+  if (record.disableEndpoint) {
+    db.update(webhookEndpoints)
+      .set({ enabled: false, disabledReason: record.disableEndpoint, updatedAt: at })
+      .where(eq(webhookEndpoints.id, record.endpointId))
+      .run();
+  }
 }
 
 /** An endpoint's deliveries, newest first, each with its attempts. */

@@ -1,4 +1,5 @@
 import { bounceClasses, emailEventTypes } from "@mailroute/core";
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** The normalized event log; `seq` orders the feed and is its cursor. */
@@ -28,9 +29,12 @@ export const deliveryEvents = sqliteTable(
     metadata: text("metadata").notNull(),
     raw: text("raw"),
   },
+  // `id` is unique by construction (time plus 72 random bits) and never looked up: no index.
+  // mailroute's own events have no dedupe key, so only providers' events enter that index.
   (table) => [
-    uniqueIndex("delivery_events_id_idx").on(table.id),
-    uniqueIndex("delivery_events_dedupe_idx").on(table.provider, table.dedupeKey),
+    uniqueIndex("delivery_events_dedupe_idx")
+      .on(table.provider, table.dedupeKey)
+      .where(sql`${table.dedupeKey} is not null`),
     index("delivery_events_message_idx").on(table.messageId, table.occurredAt),
     index("delivery_events_type_idx").on(table.type, table.seq),
   ],

@@ -1,4 +1,5 @@
 import { messageStatuses } from "@mailroute/core";
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /** One row per accepted message; `payload` is the normalized message as JSON. */
@@ -24,7 +25,10 @@ export const messages = sqliteTable(
   (table) => [
     index("messages_status_created_idx").on(table.status, table.createdAt),
     index("messages_created_idx").on(table.createdAt),
-    index("messages_provider_message_idx").on(table.providerMessageId),
+    // Set once a provider accepted the message: unsent messages stay out of the index.
+    index("messages_provider_message_idx")
+      .on(table.providerMessageId)
+      .where(sql`${table.providerMessageId} is not null`),
     index("messages_from_idx").on(table.fromEmail, table.createdAt),
   ],
 );

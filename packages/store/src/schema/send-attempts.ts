@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /** Every try at a provider, written before the call (`in_flight`) and completed after it. */
@@ -19,6 +20,8 @@ export const sendAttempts = sqliteTable(
   (table) => [
     index("send_attempts_message_idx").on(table.messageId, table.startedAt),
     index("send_attempts_provider_idx").on(table.provider, table.startedAt),
-    index("send_attempts_provider_message_idx").on(table.providerMessageId),
+    index("send_attempts_provider_message_idx")
+      .on(table.providerMessageId)
+      .where(sql`${table.providerMessageId} is not null`),
   ],
 );
