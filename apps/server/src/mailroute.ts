@@ -40,6 +40,8 @@ export interface MailrouteParts {
   adminKey?: string | undefined;
   /** Injected by tests to make weighted routing and jitter repeatable. */
   random?: () => number;
+  /** Injected by tests to drive the stalled-provider signal without waiting. */
+  clock?: () => number;
 }
 
 /** The wired object graph: the app, its two workers and what tests look into. */
@@ -55,12 +57,16 @@ export interface WiredMailroute {
 /** Builds breakers, limits, routing, both workers and the app over the given parts. */
 export async function wireMailroute(parts: MailrouteParts): Promise<WiredMailroute> {
   const { store, providers, logger } = parts;
-  const breakers = new ProviderBreakers(
-    [...providers.keys()],
-    parts.breaker,
-    (transition: BreakerTransition) =>
+  const breakers = new ProviderBreakers([...providers.keys()], parts.breaker, {
+    attemptTimeoutMs: parts.dispatch.attemptTimeoutMs,
+    clock: parts.clock,
+    onTransition: (transition: BreakerTransition) =>
       logger.warn(transition, `breaker of ${transition.provider} is now ${transition.to}`),
-  );
+    onStall: (provider, stall) =>
+      stall
+        ? logger.warn({ provider, ...stall }, `${provider} is stalled: ${stall.detail}`)
+        : logger.info({ provider }, `${provider} answers again; no longer stalled`),
+  });
   const limiter = new ProviderLimiter(parts.limits);
   const today = new Date();
   today.setUTCHours(0, 0, 0, 0);

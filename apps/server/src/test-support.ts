@@ -25,6 +25,8 @@ export async function createTestApp(options: {
   bodyLimitBytes?: number;
   webhookEndpoints?: Map<string, WebhookEndpoint>;
   limits?: Map<string, ProviderLimits>;
+  breaker?: Record<string, unknown>;
+  clock?: () => number;
 }) {
   const store = options.store ?? createTestStore();
   const providers = new Map(options.providers.map((provider) => [provider.name, provider]));
@@ -35,7 +37,7 @@ export async function createTestApp(options: {
     store,
     providers,
     routes,
-    breaker: breakerSettingsSchema.parse({ volumeThreshold: 5 }),
+    breaker: breakerSettingsSchema.parse({ volumeThreshold: 5, ...options.breaker }),
     limits: options.limits ?? new Map(),
     dispatch: {
       concurrency: 8,
@@ -60,6 +62,7 @@ export async function createTestApp(options: {
     logger: pino({ level: "silent" }),
     adminKey: options.adminKey,
     random: () => 0.5,
+    clock: options.clock,
   });
   const { key } = await createApiKey(store, "test");
   const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };

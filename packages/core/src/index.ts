@@ -1,10 +1,15 @@
-export { type BreakerSettings, breakerSettingsSchema } from "./dispatch/breaker-settings";
+export {
+  type BreakerSettings,
+  breakerSettingsSchema,
+  slowCallThresholdMs,
+} from "./dispatch/breaker-settings";
 export { computeBackoff } from "./dispatch/compute-backoff";
 export {
   type BreakerState,
   type BreakerTransition,
   isOpenBreakerError,
   ProviderBreakers,
+  type ProviderBreakersOptions,
 } from "./dispatch/provider-breakers";
 export {
   ProviderLimiter,
@@ -21,6 +26,7 @@ export {
   toAttemptError,
   toProviderError,
 } from "./dispatch/run-plan";
+export type { ProviderStall } from "./dispatch/stall-tracker";
 export {
   type AttemptOutcome,
   attemptOutcomes,

@@ -26,8 +26,19 @@ export function createClaimLoop<T>(options: {
   claim: (limit: number) => Promise<T[]>;
   /** Handles one item; a rejection is logged and the item's lease brings it back later. */
   handle: (item: T) => Promise<void>;
+  /**
+   * How many items in hand are only waiting on a call stuck past its slow-call threshold. They do
+   * not hold a slot (up to `concurrency` of them), so a hanging provider cannot starve the queue.
+   */
+  stuck?: () => number;
 }): ClaimLoop {
   const inHand = new Set<Promise<void>>();
+  // Items whose call has hung until its deadline would otherwise fill every slot, and messages
+  // waiting behind them would wait a deadline for a slot before a (perhaps healthy) provider is
+  // even tried. Stuck items stop counting, so those messages are claimed and skip the stalled
+  // provider; at most `concurrency` more are held at once, so memory and leases stay bounded.
+  const busy = () =>
+    inHand.size - Math.min(options.stuck?.() ?? 0, options.concurrency, inHand.size);
   let running = false;
   let wake: (() => void) | null = null;
   let loop: Promise<void> | null = null;
@@ -53,33 +64,32 @@ export function createClaimLoop<T>(options: {
         }
       });
     inHand.add(work);
+    return work;
   };
 
-  async function round(): Promise<number> {
-    const free = options.concurrency - inHand.size;
+  /** Claims up to the free slots and starts handling each item; answers their work. */
+  async function round(): Promise<Promise<void>[]> {
+    const free = options.concurrency - busy();
     if (free <= 0) {
-      return 0;
+      return [];
     }
     const items = await options.claim(free);
-    for (const item of items) {
-      track(item);
-    }
-    return items.length;
+    return items.map(track);
   }
 
   async function run(): Promise<void> {
     while (running) {
       let claimed = 0;
       try {
-        claimed = await round();
+        claimed = (await round()).length;
       } catch (error) {
         options.logger.error({ err: error }, `${options.name}: claiming failed`);
       }
-      if (notified && inHand.size < options.concurrency) {
+      if (notified && busy() < options.concurrency) {
         notified = false;
         continue;
       }
-      if (claimed === 0 || inHand.size >= options.concurrency) {
+      if (claimed === 0 || busy() >= options.concurrency) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, options.pollIntervalMs);
           wake = () => {
@@ -120,8 +130,8 @@ export function createClaimLoop<T>(options: {
     },
     async drain() {
       const claimed = await round();
-      await Promise.all([...inHand]);
-      return claimed;
+      await Promise.all(claimed);
+      return claimed.length;
     },
   };
 }

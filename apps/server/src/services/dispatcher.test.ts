@@ -170,6 +170,63 @@ describe("dispatcher", () => {
     expect((await app.store.getMessage(id))?.status).toBe("queued");
   });
 
+  it("sends new messages to the backup while the primary is stalled, and to the primary again once it answers", async () => {
+    let now = 0;
+    const primary = createFakeProvider("primary");
+    primary.fallback = "hold";
+    const backup = createFakeProvider("backup");
+    const app = await setup({
+      providers: [primary, backup],
+      settings: { concurrency: 2, attemptTimeoutMs: 60_000 },
+      breaker: { slowCallMs: 500 },
+      clock: () => now,
+    });
+    const ids: string[] = [];
+    for (let index = 0; index < 2; index += 1) {
+      ids.push(((await (await app.send(validBody)).json()) as { id: string }).id);
+    }
+    const stuckRound = app.dispatcher.drain();
+    await primary.waitForCalls(2);
+    // Both slots are held by calls within the slow-call threshold: nothing else is claimed.
+    const { id: third } = (await (await app.send(validBody)).json()) as { id: string };
+    expect(await app.dispatcher.drain()).toBe(0);
+    now = 501;
+    const providers = (await (await app.get("/v1/providers")).json()) as {
+      data: { name: string; breaker: string; stalled: unknown; inFlight: number }[];
+    };
+    expect(providers.data[0]).toMatchObject({
+      name: "primary",
+      breaker: "closed",
+      stalled: {
+        detail: "2 calls in flight, the oldest for 501 ms (slow-call threshold 500 ms)",
+        since: new Date(501).toISOString(),
+      },
+      inFlight: 2,
+    });
+    // The stuck calls no longer hold a slot, and the stalled primary is skipped.
+    expect(await app.dispatcher.drain()).toBe(1);
+    expect(await app.store.getMessage(third)).toMatchObject({
+      status: "sent",
+      provider: "backup",
+      possibleDuplicate: false,
+      attempts: [{ provider: "backup", outcome: "accepted" }],
+      routing: {
+        plan: ["backup"],
+        skipped: [{ provider: "primary", reason: "stalled" }],
+      },
+    });
+    expect(primary.calls).toHaveLength(2);
+    primary.fallback = "accept";
+    primary.release();
+    expect(await stuckRound).toBe(2);
+    for (const id of ids) {
+      expect(await app.store.getMessage(id)).toMatchObject({ status: "sent", provider: "primary" });
+    }
+    const after = await sendAndDrain(app);
+    expect(after).toMatchObject({ status: "sent", provider: "primary" });
+    expect(after.routing?.skipped).toEqual([]);
+  });
+
   it("skips a provider that cannot carry the message and says why", async () => {
     const small = createFakeProvider("small", { attachments: false });
     const app = await setup({ providers: [small, createFakeProvider("big")] });

@@ -359,6 +359,9 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
     pollIntervalMs: settings.pollIntervalMs,
     logger,
     claim: (limit) => store.claimJobs({ owner, limit, leaseMs, now: new Date() }),
+    // Every provider call is made by this worker, so the calls stuck past the slow-call
+    // threshold are exactly the dispatches that wait on nothing but a hung provider.
+    stuck: () => breakers.countSlowCalls(),
     handle: (job) =>
       dispatch(job).catch((error: unknown) => {
         if (error instanceof LeaseLostError) {

@@ -32,6 +32,10 @@ export function createPlanChecks(guards: ProviderGuards, random?: () => number):
     if (guards.breakers.isOpen(provider)) {
       return { provider, reason: "breaker_open", detail: "circuit open after repeated failures" };
     }
+    const stall = guards.breakers.stall(provider);
+    if (stall) {
+      return { provider, reason: "stalled", detail: stall.detail };
+    }
     const unsupported = findUnsupportedFeature(message, adapter.capabilities);
     if (unsupported) {
       return { provider, reason: "capability", detail: unsupported };

@@ -1,6 +1,7 @@
 import CircuitBreaker from "opossum";
 import { isProviderError } from "../errors/provider-error";
-import type { BreakerSettings } from "./breaker-settings";
+import { type BreakerSettings, slowCallThresholdMs } from "./breaker-settings";
+import { type ProviderStall, StallTracker } from "./stall-tracker";
 
 /** A breaker's state as the API reports it. */
 export type BreakerState = "closed" | "open" | "halfOpen";
@@ -15,19 +16,42 @@ export interface BreakerTransition {
 
 type Thunk = () => Promise<unknown>;
 
+/** What the breakers need besides their settings. */
+export interface ProviderBreakersOptions {
+  /** The dispatch attempt deadline, from which the default slow-call threshold is derived. */
+  attemptTimeoutMs: number;
+  onTransition?: (transition: BreakerTransition) => void;
+  /** Told when a provider is found stalled (with why) and when it is no longer (null). */
+  onStall?: (provider: string, stall: ProviderStall | null) => void;
+  /** Milliseconds since the epoch; injected by tests of the stall signal. */
+  clock?: () => number;
+}
+
 /** One opossum breaker per provider account, created once and shared by every dispatch. */
 export class ProviderBreakers {
   private readonly breakers = new Map<string, CircuitBreaker<[Thunk], unknown>>();
   private readonly misconfigured = new Map<string, { reason: string; since: string }>();
   private readonly history = new Map<string, BreakerTransition[]>();
+  private readonly stalls: StallTracker;
 
   constructor(
     providerNames: readonly string[],
     settings: BreakerSettings,
-    onTransition: (transition: BreakerTransition) => void = () => {},
+    options: ProviderBreakersOptions,
   ) {
+    const onTransition = options.onTransition ?? (() => {});
+    this.stalls = new StallTracker(
+      {
+        slowCallMs: slowCallThresholdMs(settings, options.attemptTimeoutMs),
+        slowCallCount: settings.slowCallCount,
+      },
+      options.clock,
+      options.onStall,
+    );
     for (const name of providerNames) {
-      const breaker = new CircuitBreaker<[Thunk], unknown>((call: Thunk) => call(), {
+      // Every call runs inside the stall tracker, so it sees exactly what the breaker lets through.
+      const run = (call: Thunk) => this.stalls.track(name, call);
+      const breaker = new CircuitBreaker<[Thunk], unknown>(run, {
         name,
         // The adapter's HTTP client owns the deadline: opossum's own timeout would leave the
         // request running and manufacture ambiguous outcomes.
@@ -80,10 +104,28 @@ export class ProviderBreakers {
     return this.state(provider) === "open";
   }
 
+  /**
+   * Why new tries should skip the provider even while its breaker is closed (too many calls stuck
+   * past the slow-call threshold), or null.
+   */
+  stall(provider: string): ProviderStall | null {
+    return this.stalls.stall(provider);
+  }
+
+  /** How many of the provider's calls are in flight now. */
+  inFlight(provider: string): number {
+    return this.stalls.inFlight(provider);
+  }
+
+  /** Calls in flight past the slow-call threshold, over every provider. */
+  countSlowCalls(): number {
+    return this.stalls.countSlowCalls();
+  }
+
   /** Runs a provider call through its breaker; rejects with code EOPENBREAKER when open. */
   fire<T>(provider: string, call: () => Promise<T>): Promise<T> {
     const breaker = this.breakers.get(provider);
-    return breaker ? (breaker.fire(call) as Promise<T>) : call();
+    return breaker ? (breaker.fire(call) as Promise<T>) : this.stalls.track(provider, call);
   }
 
   /**

@@ -10,13 +10,18 @@ const message = plainMessage({ id: "msg_1", to: [{ email: "u@example.com" }] });
 
 const breakerSets: ProviderBreakers[] = [];
 
-function setup(names: string[], overrides: Partial<RunPlanInput> = {}) {
+function setup(
+  names: string[],
+  overrides: Partial<RunPlanInput> = {},
+  options: { clock?: () => number; breaker?: Record<string, unknown> } = {},
+) {
   const providers = new Map<string, FakeProvider>(
     names.map((name) => [name, createFakeProvider(name)]),
   );
   const breakers = new ProviderBreakers(
     names,
-    breakerSettingsSchema.parse({ volumeThreshold: 3, resetTimeoutMs: 60_000 }),
+    breakerSettingsSchema.parse({ volumeThreshold: 3, resetTimeoutMs: 60_000, ...options.breaker }),
+    { attemptTimeoutMs: overrides.attemptTimeoutMs ?? 1000, clock: options.clock },
   );
   breakerSets.push(breakers);
   const log: { event: string; provider?: string; result?: AttemptResult }[] = [];
@@ -161,6 +166,45 @@ describe("runPlan", () => {
     ]);
   });
 
+  it("skips a stalled provider without an attempt, and tries it again once one of its calls answers", async () => {
+    let now = 0;
+    const { input, get, log } = setup(
+      ["a", "b"],
+      { attemptTimeoutMs: 60_000 },
+      { clock: () => now, breaker: { slowCallMs: 500 } },
+    );
+    get("a").script("hold", "hold");
+    const stuck = [runPlan(input), runPlan(input)];
+    await get("a").waitForCalls(2);
+    now = 501;
+    log.length = 0;
+    const during = await runPlan(input);
+    expect(during).toMatchObject({
+      kind: "sent",
+      provider: "b",
+      possibleDuplicate: false,
+      skipped: [
+        {
+          provider: "a",
+          reason: "stalled",
+          detail: "2 calls in flight, the oldest for 501 ms (slow-call threshold 500 ms)",
+        },
+      ],
+    });
+    expect(log.filter((entry) => entry.event === "start").map((entry) => entry.provider)).toEqual([
+      "b",
+    ]);
+    expect(get("a").calls).toHaveLength(2);
+    // The stuck calls keep their deadline; one answering ends the stall.
+    get("a").release();
+    expect(await Promise.all(stuck)).toMatchObject([
+      { kind: "sent", provider: "a" },
+      { kind: "sent", provider: "a" },
+    ]);
+    expect(input.breakers.stall("a")).toBeNull();
+    expect(await runPlan(input)).toMatchObject({ kind: "sent", provider: "a", skipped: [] });
+  });
+
   it("force-opens the breaker of an account that answers with an authentication error", async () => {
     const { input, get } = setup(["a", "b"]);
     get("a").script({
@@ -238,7 +282,10 @@ describe("ProviderBreakers", () => {
     const breakers = new ProviderBreakers(
       ["a"],
       breakerSettingsSchema.parse({ volumeThreshold: 1 }),
-      (transition) => transitions.push(`${transition.from}->${transition.to}`),
+      {
+        attemptTimeoutMs: 1000,
+        onTransition: (transition) => transitions.push(`${transition.from}->${transition.to}`),
+      },
     );
     breakerSets.push(breakers);
     await breakers.fire("a", () => Promise.reject(new Error("down"))).catch(() => {});

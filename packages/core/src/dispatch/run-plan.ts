@@ -146,6 +146,12 @@ export async function runPlan(input: RunPlanInput): Promise<PlanResult> {
       skipped.push({ provider: name, reason: "breaker_open", detail: "circuit open" });
       continue;
     }
+    // Checked again here, not only when planning: a provider may stall while a message waits.
+    const stall = input.breakers.stall(name);
+    if (stall) {
+      skipped.push({ provider: name, reason: "stalled", detail: stall.detail });
+      continue;
+    }
     const refusal = input.admit?.(name) ?? null;
     if (refusal) {
       const { retryAfterMs: wait, ...skip } = refusal;

@@ -9,6 +9,7 @@ export interface SkippedProvider {
   reason:
     | "capability"
     | "breaker_open"
+    | "stalled"
     | "unknown_provider"
     | "rate_limited"
     | "quota_exhausted"

@@ -16,8 +16,11 @@ export const unlimitedCapabilities: ProviderCapabilities = {
   idempotency: false,
 };
 
-/** What the fake does on one call: accept, throw a classified error, or hang until aborted. */
-export type FakeStep = "accept" | "hang" | Omit<ProviderErrorInit, "provider">;
+/**
+ * What the fake does on one call: accept, throw a classified error, hang until aborted, or hold
+ * (ignore the signal, like a provider that never answers) until `release()`.
+ */
+export type FakeStep = "accept" | "hang" | "hold" | Omit<ProviderErrorInit, "provider">;
 
 /** A provider for tests: scripted outcomes, and a record of every call. */
 export interface FakeProvider extends EmailProvider {
@@ -25,6 +28,10 @@ export interface FakeProvider extends EmailProvider {
   /** Outcomes for the next calls, consumed in order; when empty, `fallback` applies. */
   script(...steps: FakeStep[]): void;
   fallback: FakeStep;
+  /** Lets every held call end with acceptance (the default) or the given error. */
+  release(step?: "accept" | Omit<ProviderErrorInit, "provider">): void;
+  /** Resolves once the fake has been called `count` times in all. */
+  waitForCalls(count: number): Promise<void>;
 }
 
 /** Creates a fake provider named `name`. */
@@ -34,6 +41,17 @@ export function createFakeProvider(
 ): FakeProvider {
   const steps: FakeStep[] = [];
   const calls: FakeProvider["calls"] = [];
+  const held: ((step: "accept" | Omit<ProviderErrorInit, "provider">) => void)[] = [];
+  const waiters: { count: number; resolve: () => void }[] = [];
+  const answer = (
+    step: "accept" | Omit<ProviderErrorInit, "provider">,
+    callNumber: number,
+  ): SendResult => {
+    if (step === "accept") {
+      return { providerMessageId: `${name}-${callNumber}` };
+    }
+    throw new ProviderError({ provider: name, ...step });
+  };
   const provider: FakeProvider = {
     name,
     type: "capture",
@@ -43,11 +61,38 @@ export function createFakeProvider(
     script: (...next) => {
       steps.push(...next);
     },
+    release: (step = "accept") => {
+      for (const finish of held.splice(0)) {
+        finish(step);
+      }
+    },
+    waitForCalls: (count) =>
+      calls.length >= count
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            waiters.push({ count, resolve });
+          }),
     async send(message, options): Promise<SendResult> {
       calls.push({ message, options });
+      const callNumber = calls.length;
+      for (const waiter of waiters.filter((entry) => entry.count <= callNumber)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
       const step = steps.shift() ?? provider.fallback;
       if (step === "accept") {
-        return { providerMessageId: `${name}-${calls.length}` };
+        return answer(step, callNumber);
+      }
+      if (step === "hold") {
+        return new Promise<SendResult>((resolve, reject) => {
+          held.push((final) => {
+            try {
+              resolve(answer(final, callNumber));
+            } catch (error) {
+              reject(error);
+            }
+          });
+        });
       }
       if (step === "hang") {
         return new Promise<SendResult>((_resolve, reject) => {
@@ -63,7 +108,7 @@ export function createFakeProvider(
           );
         });
       }
-      throw new ProviderError({ provider: name, ...step });
+      return answer(step, callNumber);
     },
   };
   return provider;

@@ -11,6 +11,13 @@ const providerSchema = z
     breaker: z.enum(["closed", "open", "halfOpen"]),
     /** Set when the provider answered that this account is broken (bad credentials); cleared when its breaker closes. */
     misconfigured: z.object({ reason: z.string(), since: z.string() }).nullable(),
+    /**
+     * Set while new tries skip the provider because its calls hang (too many in flight past the
+     * slow-call threshold); cleared when one of its calls answers or none is left in flight.
+     */
+    stalled: z.object({ detail: z.string(), since: z.string() }).nullable(),
+    /** Calls to the provider in flight now. */
+    inFlight: z.number(),
     /** The breaker's last transitions, oldest first. */
     transitions: z.array(z.object({ from: z.string(), to: z.string(), at: z.string() })),
     /** Why it would be skipped right now (rate limit or daily quota), or null. */
@@ -33,7 +40,7 @@ const route = createRoute({
   path: "/v1/providers",
   summary: "List configured providers",
   description:
-    "Each provider's breaker state, capabilities, and attempt counts and mean latency over the last hour.",
+    "Each provider's breaker state, whether it is stalled, its calls in flight, capabilities, and attempt counts and mean latency over the last hour.",
   responses: {
     200: {
       description: "Providers",
@@ -60,6 +67,11 @@ export function registerProviderRoutes(app: App): void {
         type: provider.type,
         breaker: breakers.state(provider.name),
         misconfigured: breakers.misconfiguration(provider.name),
+        stalled: (() => {
+          const stall = breakers.stall(provider.name);
+          return stall ? { detail: stall.detail, since: stall.since.toISOString() } : null;
+        })(),
+        inFlight: breakers.inFlight(provider.name),
         transitions: breakers.transitions(provider.name).map((transition) => ({
           from: transition.from,
           to: transition.to,
