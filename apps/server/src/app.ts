@@ -1,12 +1,9 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { MailrouteError } from "@mailroute/core";
-import { bodyLimit } from "hono/body-limit";
-import { requestId } from "hono/request-id";
 import type { App, AppDependencies, AppEnv, Services } from "./app-env";
-import { createErrorHandler, errorBody } from "./errors";
-import { formatIssues } from "./format-issues";
+import { createErrorHandler, errorBody, invalidRequest } from "./errors";
 import { requireApiKey } from "./middleware/auth";
-import { requestLog } from "./middleware/request-log";
+import { limitBody } from "./middleware/body-limit";
+import { requestContext } from "./middleware/request-context";
 import { registerCaptureRoutes } from "./routes/captures/list";
 import { registerEventRoutes } from "./routes/events/list";
 import { registerHealthRoutes } from "./routes/health/index";
@@ -38,29 +35,12 @@ export function createApp(dependencies: AppDependencies): App {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) {
-        throw new MailrouteError("VALIDATION_ERROR", "the request is invalid; see details", {
-          details: formatIssues(result.error.issues),
-        });
+        throw invalidRequest(result.error.issues);
       }
     },
   });
-  app.use(
-    requestId({ generator: () => `req_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}` }),
-  );
-  app.use(async (c, next) => {
-    c.set("services", services);
-    await next();
-  });
-  app.use(requestLog(logger));
-  const limit = bodyLimit({
-    maxSize: dependencies.bodyLimitBytes,
-    onError: () => {
-      throw new MailrouteError(
-        "PAYLOAD_TOO_LARGE",
-        `request body is larger than ${dependencies.bodyLimitBytes} bytes`,
-      );
-    },
-  });
+  app.use(requestContext(services, logger));
+  const limit = limitBody(dependencies.bodyLimitBytes);
   app.use("/v1/*", limit);
   app.use("/webhooks/*", limit);
   app.use("/v1/*", requireApiKey(createKeyVerifier(store, dependencies.adminKey)));

@@ -28,7 +28,7 @@ describe("parseConfig", () => {
     expect(config.database).toBe("./data/mailroute.db");
     expect(config.synchronous).toBe("full");
     expect(config.dispatch).toEqual({
-      concurrency: 32,
+      concurrency: 64,
       pollIntervalMs: 250,
       attemptTimeoutMs: 15_000,
       leaseMarginMs: 15_000,

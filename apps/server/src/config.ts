@@ -33,8 +33,11 @@ export const configSchema = z
     breaker: breakerSettingsSchema.prefault({}),
     dispatch: z
       .object({
-        /** Messages dispatched at once. */
-        concurrency: z.number().int().min(1).max(1000).default(32),
+        /**
+         * Messages dispatched at once. Each waits for two durable writes besides its provider
+         * call, so a few dozen in flight keep one core busy; 64 measured faster than 32.
+         */
+        concurrency: z.number().int().min(1).max(1000).default(64),
         /** How often an idle worker looks for due jobs (it is also woken on every accept). */
         pollIntervalMs: z.number().int().min(10).default(250),
         /** Longest one provider call may take; then it is abandoned as ambiguous. */

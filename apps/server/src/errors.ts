@@ -3,6 +3,8 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Logger } from "pino";
+import type { z } from "zod";
+import { formatIssues } from "./format-issues";
 
 /** The one table from error code to HTTP status. */
 export const codeToStatus: Record<ErrorCode, ContentfulStatusCode> = {
@@ -37,15 +39,29 @@ export function errorBody(
   return { error: { code, message, details, requestId } };
 }
 
+/** A body that is not JSON (415), the same from the generic validators and `readJsonBody`. */
+export const unsupportedMediaType = () =>
+  new MailrouteError("UNSUPPORTED_MEDIA_TYPE", "send the body as application/json");
+
+/** A body that does not parse as JSON (400). */
+export const invalidJson = () =>
+  new MailrouteError("INVALID_JSON", "request body is not valid JSON");
+
+/** A request that fails its schema (400), with one detail per field. */
+export const invalidRequest = (issues: readonly z.core.$ZodIssue[]) =>
+  new MailrouteError("VALIDATION_ERROR", "the request is invalid; see details", {
+    details: formatIssues(issues),
+  });
+
 function fromHttpException(error: HTTPException): MailrouteError {
   if (error.status === 413) {
     return new MailrouteError("PAYLOAD_TOO_LARGE", "request body is larger than the limit");
   }
   if (error.status === 400 && /json/i.test(error.message)) {
-    return new MailrouteError("INVALID_JSON", "request body is not valid JSON");
+    return invalidJson();
   }
   if (error.status === 415) {
-    return new MailrouteError("UNSUPPORTED_MEDIA_TYPE", "send the body as application/json");
+    return unsupportedMediaType();
   }
   if (error.status === 401) {
     return new MailrouteError("UNAUTHORIZED", error.message || "unauthorized");

@@ -4,7 +4,9 @@ import type { AppEnv } from "../app-env";
 import type { Principal } from "../services/api-keys";
 
 /** Requires `Authorization: Bearer <key>`; a missing or wrong key is 401. */
-export function requireApiKey(verify: (key: string) => Promise<Principal | null>) {
+export function requireApiKey(
+  verify: (key: string) => Principal | null | Promise<Principal | null>,
+) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header("authorization") ?? "";
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -14,7 +16,8 @@ export function requireApiKey(verify: (key: string) => Promise<Principal | null>
         "send your API key as 'Authorization: Bearer <key>'",
       );
     }
-    const principal = await verify(match[1]);
+    const verified = verify(match[1]);
+    const principal = verified instanceof Promise ? await verified : verified;
     if (!principal) {
       throw new MailrouteError("UNAUTHORIZED", "the API key is not valid");
     }

@@ -13,7 +13,6 @@ const idempotencyWindowMs = 24 * 60 * 60 * 1000;
 /** What `POST /v1/messages` needs besides the validated body. */
 export interface SendMessageRequest {
   input: SendMessageInput;
-  rawBody: string;
   principal: string;
   idempotencyKey?: string | undefined;
 }
@@ -72,7 +71,11 @@ export function createSendMessageService(store: MailStore, onAccepted: () => voi
             : {
                 scope: request.principal,
                 key,
-                requestHash: createHash("sha256").update(request.rawBody).digest("hex"),
+                // The validated body, not the bytes: a retry that differs only in whitespace or
+                // key order is the same request.
+                requestHash: createHash("sha256")
+                  .update(JSON.stringify(request.input))
+                  .digest("hex"),
                 expiresAt: new Date(now.getTime() + idempotencyWindowMs),
               },
       });
@@ -86,7 +89,10 @@ export function createSendMessageService(store: MailStore, onAccepted: () => voi
       if (outcome.kind === "replay") {
         return { ...outcome.response, replayed: true };
       }
-      onAccepted();
+      // A scheduled message is found by the dispatcher's poll when it falls due.
+      if (!(sendAt && sendAt > now)) {
+        onAccepted();
+      }
       return { ...response, replayed: false };
     } finally {
       if (scopedKey !== undefined) {

@@ -167,5 +167,20 @@ describe("GET /v1/providers, health and the OpenAPI document", () => {
         "/webhooks/{providerName}",
       ].sort(),
     );
+    // The send route is validated outside the generic chain but documented in full.
+    const send = (
+      document.paths["/v1/messages"] as {
+        post: {
+          parameters: { name: string; in: string }[];
+          requestBody: { content: Record<string, { schema: { properties: object } }> };
+        };
+      }
+    ).post;
+    expect(send.parameters).toContainEqual(
+      expect.objectContaining({ name: "idempotency-key", in: "header" }),
+    );
+    expect(
+      Object.keys(send.requestBody.content["application/json"]?.schema.properties ?? {}),
+    ).toEqual(expect.arrayContaining(["from", "to", "subject", "html", "text"]));
   });
 });

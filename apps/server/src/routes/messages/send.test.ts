@@ -1,5 +1,5 @@
 import { createFakeProvider } from "@mailroute/core/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createTestApp, validBody } from "../../test-support";
 
 const apps: Awaited<ReturnType<typeof createTestApp>>[] = [];
@@ -134,6 +134,29 @@ describe("POST /v1/messages", () => {
     expect(await snapshot(app)).toEqual({ messages: 0, jobs: 0 });
   });
 
+  it("answers 413 from a declared Content-Length alone, before reading the body", async () => {
+    const app = await setup({ providers: [createFakeProvider("primary")], bodyLimitBytes: 4096 });
+    const response = await app.app.request("/v1/messages", {
+      method: "POST",
+      headers: { ...app.headers, "content-length": "5000" },
+      body: JSON.stringify(validBody),
+    });
+    expect(response.status).toBe(413);
+    expect(await snapshot(app)).toEqual({ messages: 0, jobs: 0 });
+  });
+
+  it("echoes a plain X-Request-Id and replaces one that is not", async () => {
+    const app = await setup();
+    const kept = await app.send({}, { "x-request-id": "checkout-42_a=" });
+    expect(kept.headers.get("x-request-id")).toBe("checkout-42_a=");
+    expect(((await kept.json()) as { error: { requestId: string } }).error.requestId).toBe(
+      "checkout-42_a=",
+    );
+    const replaced = await app.send(validBody, { "x-request-id": "bad id\u0007" });
+    expect(replaced.status).toBe(202);
+    expect(replaced.headers.get("x-request-id")).toMatch(/^req_[0-9a-z]{24}$/);
+  });
+
   it("answers 422 for a stored template, which this version cannot render", async () => {
     const app = await setup();
     const response = await app.send({
@@ -178,16 +201,18 @@ describe("POST /v1/messages with Idempotency-Key", () => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
+    let entered = 0;
     const slowStore = {
       ...store,
       acceptMessage: async (input: Parameters<typeof store.acceptMessage>[0]) => {
+        entered += 1;
         await gate;
         return store.acceptMessage(input);
       },
     };
     const app = await setup({ providers: [createFakeProvider("primary")], store: slowStore });
     const first = app.send(validBody, { "idempotency-key": "k" });
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await vi.waitFor(() => expect(entered).toBe(1));
     const second = await app.send(validBody, { "idempotency-key": "k" });
     expect(second.status).toBe(409);
     release();

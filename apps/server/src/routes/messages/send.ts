@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { sendMessageSchema } from "@mailroute/core";
 import type { App } from "../../app-env";
+import { readJsonBody } from "../json-body";
 import { errorResponses } from "../schemas";
 
 const route = createRoute({
@@ -24,19 +25,22 @@ const route = createRoute({
   },
 });
 
-/** `POST /v1/messages`. */
+/**
+ * `POST /v1/messages`. The hottest route: documented from `route` but validated by one
+ * synchronous step instead of the generic chain of validator middlewares, with the same errors.
+ */
 export function registerSendMessage(app: App): void {
-  app.openapi(route, async (c) => {
+  app.openAPIRegistry.registerPath(route);
+  app.post(route.path, async (c) => {
     const services = c.get("services");
     const result = await services.sendMessage({
-      input: c.req.valid("json"),
-      rawBody: await c.req.text(),
+      input: await readJsonBody(c, sendMessageSchema),
       principal: c.get("principal").keyId,
       idempotencyKey: c.req.header("idempotency-key"),
     });
     if (result.replayed) {
       c.header("Idempotent-Replayed", "true");
     }
-    return c.json(result.body as { id: string; status: "queued" }, 202);
+    return c.json(result.body, 202);
   });
 }
