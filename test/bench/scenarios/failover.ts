@@ -123,7 +123,7 @@ export async function run(options: BenchOptions): Promise<ScenarioResult> {
       },
     ],
     notes: [
-      "configured: dispatch.attemptTimeoutMs = 2000; breaker and retry settings are the defaults (volumeThreshold 10, 50 %)",
+      "configured: dispatch.attemptTimeoutMs = 2000; breaker and retry settings are the defaults (volumeThreshold 10, 50 %; stalled at 2 calls in flight past 500 ms, a quarter of the deadline)",
       "longest wait: the maximum over all rounds; autocannon paces each connection per second, so requests come in bursts",
       `failed sends (non-2xx, errors, timeouts), all rounds: ${failed}`,
     ],
