@@ -10,11 +10,18 @@ describe("newId", () => {
     expect(early < late).toBe(true);
   });
 
-  it("never repeats across many refills of its random pool", () => {
-    const ids = new Set<string>();
+  it("never repeats a random part across many refills of its random pool", () => {
+    const randomParts = new Set<string>();
     for (let index = 0; index < 20_000; index += 1) {
-      ids.add(newId("evt", 0));
+      // A new millisecond each time, so every id draws fresh random digits.
+      randomParts.add(newId("evt", index).slice(14));
     }
-    expect(ids.size).toBe(20_000);
+    expect(randomParts.size).toBe(20_000);
+  });
+
+  it("sorts ids made for the same millisecond in the order they were made", () => {
+    const ids = Array.from({ length: 1000 }, () => newId("att", 1_700_000_000_000));
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(1000);
   });
 });
