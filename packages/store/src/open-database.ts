@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
-import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
@@ -10,8 +10,14 @@ import * as schema from "./schema/index";
 /** The Drizzle handle every repository receives. */
 export type SqliteDatabase = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
-/** Where the committed drizzle-kit migrations live. */
-export const migrationsFolder = fileURLToPath(new URL("../migrations", import.meta.url));
+/**
+ * Where the committed drizzle-kit migrations live: found through the package, so the server's
+ * compiled bundle (apps/server/dist) finds them as well as the sources do.
+ */
+export const migrationsFolder = join(
+  dirname(createRequire(import.meta.url).resolve("@mailroute/store/package.json")),
+  "migrations",
+);
 
 /** Settings for the embedded database. */
 export interface SqliteOptions {

@@ -29,7 +29,7 @@ export interface BenchServer {
 }
 
 /**
- * Starts `node --import tsx apps/server/src/main.ts` (through test/e2e's startServer) with this
+ * Starts `node apps/server/dist/main.js` (through test/e2e's startServer, which builds it) with this
  * configuration, a fresh database in a temporary folder unless `database` names one, and pins
  * it to the subject core.
  */

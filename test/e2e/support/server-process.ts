@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const repositoryRoot = fileURLToPath(new URL("../../..", import.meta.url));
@@ -24,9 +24,22 @@ function waitForExit(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Starts `node --import tsx apps/server/src/main.ts` on a random port and waits for its banner. */
+let built: Promise<void> | undefined;
+
+/** Compiles apps/server/dist/main.js once per test process, as `npm start` does before it runs. */
+function buildServer(): Promise<void> {
+  built ??= new Promise((resolve, reject) => {
+    execFile(process.execPath, ["apps/server/build.mjs"], { cwd: repositoryRoot }, (error) =>
+      error ? reject(error) : resolve(),
+    );
+  });
+  return built;
+}
+
+/** Starts `node apps/server/dist/main.js` on a random port and waits for its banner. */
 export async function startServer(environment: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "apps/server/src/main.ts"], {
+  await buildServer();
+  const child = spawn(process.execPath, ["apps/server/dist/main.js"], {
     cwd: repositoryRoot,
     env: {
       ...process.env,
