@@ -14,7 +14,7 @@ import type { Logger } from "pino";
 import { createApp } from "./app";
 import type { App } from "./app-env";
 import type { MailrouteConfig } from "./config";
-import { createProviders } from "./providers";
+import { createProviders, loadProviderKinds } from "./providers";
 import { createApiKey } from "./services/api-keys";
 import { createDispatcher, type Dispatcher, type DispatchSettings } from "./services/dispatcher";
 import {
@@ -147,7 +147,8 @@ export async function createMailroute(options: {
   const databasePath = options.databasePath ?? config.database;
   const store = createSqliteStore({ path: databasePath, synchronous: config.synchronous });
   try {
-    const providers = createProviders(config.providers, { store });
+    const kinds = await loadProviderKinds(config.providers);
+    const providers = createProviders(config.providers, kinds, { store });
     for (const entry of config.providers) {
       const webhook = entry.webhook as { topicArns?: unknown } | undefined;
       if (entry.type === "ses" && webhook && !webhook.topicArns) {
@@ -170,7 +171,7 @@ export async function createMailroute(options: {
       ),
       dispatch: { ...config.dispatch, retry: config.retry, onAmbiguous: config.onAmbiguous },
       outbound: config.outbound,
-      webhookEndpoints: createWebhookEndpoints(config.providers),
+      webhookEndpoints: createWebhookEndpoints(config.providers, kinds),
       bodyLimitBytes: config.server.bodyLimitBytes,
       logger,
       adminKey: options.adminKey,
