@@ -59,9 +59,11 @@ export function createSqliteStore(options: SqliteOptions): SqliteStore {
   }
   const write = createWriteQueue(db, sqlite, {
     ...(sync ? { sync } : {}),
-    // 16,384 frames: a WAL of about 64 MB.
+    // 4,096 frames: a WAL of about 16 MB. Under a steady write load the WAL only starts over
+    // after such a catching-up checkpoint; at 64 MB the accept p99 at 50 connections was 2-3 ms
+    // higher for the same throughput (three alternating runs each).
     ...(checkpointer
-      ? { checkpoint: { run: checkpointer.run, due: () => checkpointer.frames() > 16_384 } }
+      ? { checkpoint: { run: checkpointer.run, due: () => checkpointer.frames() > 4096 } }
       : {}),
   });
   const run = <T>(work: () => T): Promise<T> => {
