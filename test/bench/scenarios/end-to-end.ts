@@ -1,3 +1,4 @@
+import { parseConfig } from "@mailroute/server";
 import { startEmulatorHost } from "../support/emulator-host";
 import { failures, startLoadGenerator } from "../support/load";
 import { sendBodyJson } from "../support/message-body";
@@ -30,7 +31,7 @@ async function settledCpuMs(pid: number): Promise<number> {
 export async function run(options: BenchOptions): Promise<ScenarioResult> {
   const providerLatencies = [0, 20];
   // The dispatcher's default concurrency: both sides keep as many calls in flight.
-  const concurrency = 32;
+  const concurrency = parseConfig({}).dispatch.concurrency;
   const count = options.quick ? 1000 : 5000;
   const sequentialCount = options.quick ? 15 : 100;
   const body = sendBodyJson();
