@@ -66,6 +66,8 @@ export {
   type EmailMessage,
   emailMessageSchema,
   messageLimits,
+  type RecipientKind,
+  recipientKindsOf,
   recipientsOf,
   reservedHeaderNames,
   type SendMessageInput,

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { parseAddress } from "./address";
-import { recipientsOf, sendMessageSchema, toEmailMessage } from "./message-schema";
+import {
+  recipientKindsOf,
+  recipientsOf,
+  sendMessageSchema,
+  toEmailMessage,
+} from "./message-schema";
 
 const valid = {
   from: "Acme <noreply@acme.test>",
@@ -147,5 +152,9 @@ describe("recipientsOf", () => {
       }),
     );
     expect(recipientsOf(message)).toEqual(["a@example.com", "b@example.com"]);
+    expect([...recipientKindsOf(message)]).toEqual([
+      ["a@example.com", "to"],
+      ["b@example.com", "bcc"],
+    ]);
   });
 });

@@ -199,10 +199,29 @@ export function toEmailMessage(id: string, input: SendMessageInput): EmailMessag
   };
 }
 
+/** The field a recipient is addressed in. */
+export type RecipientKind = "to" | "cc" | "bcc";
+
+/**
+ * Every recipient address of a message, lowercased and de-duplicated, in order (to, then cc, then
+ * bcc), each with the field it first appears in.
+ */
+export function recipientKindsOf(
+  message: Pick<EmailMessage, "to" | "cc" | "bcc">,
+): Map<string, RecipientKind> {
+  const kinds = new Map<string, RecipientKind>();
+  for (const kind of ["to", "cc", "bcc"] as const) {
+    for (const address of message[kind]) {
+      const email = address.email.toLowerCase();
+      if (!kinds.has(email)) {
+        kinds.set(email, kind);
+      }
+    }
+  }
+  return kinds;
+}
+
 /** Every recipient address of a message (to, cc, bcc), lowercased and de-duplicated. */
 export function recipientsOf(message: Pick<EmailMessage, "to" | "cc" | "bcc">): string[] {
-  const all = [...message.to, ...message.cc, ...message.bcc].map((address) =>
-    address.email.toLowerCase(),
-  );
-  return [...new Set(all)];
+  return [...recipientKindsOf(message).keys()];
 }

@@ -1,4 +1,4 @@
-import { type AcceptMessageInput, type AcceptOutcome, recipientsOf } from "@mailroute/core";
+import { type AcceptMessageInput, type AcceptOutcome, recipientKindsOf } from "@mailroute/core";
 import type { SqliteDatabase } from "../open-database";
 import { dispatchEventRows, insertEventRows } from "./event-rows";
 import { prepared } from "./prepared";
@@ -71,19 +71,9 @@ export function acceptMessage(db: SqliteDatabase, input: AcceptMessageInput): Ac
     db,
     "insert into recipients (message_id, email, kind, status, updated_at) values (?, ?, ?, 'queued', ?)",
   );
-  const seen = new Set<string>();
-  for (const [kind, list] of [
-    ["to", message.to],
-    ["cc", message.cc],
-    ["bcc", message.bcc],
-  ] as const) {
-    for (const address of list) {
-      const email = address.email.toLowerCase();
-      if (!seen.has(email)) {
-        seen.add(email);
-        insertRecipient.run(message.id, email, kind, now);
-      }
-    }
+  const kinds = recipientKindsOf(message);
+  for (const [email, kind] of kinds) {
+    insertRecipient.run(message.id, email, kind, now);
   }
   const insertTag = prepared(db, "insert into message_tags (message_id, tag) values (?, ?)");
   for (const tag of new Set(message.tags)) {
@@ -93,7 +83,7 @@ export function acceptMessage(db: SqliteDatabase, input: AcceptMessageInput): Ac
     db,
     dispatchEventRows({
       messageId: message.id,
-      recipients: recipientsOf(message),
+      recipients: [...kinds.keys()],
       type: "queued",
       at: input.acceptedAt,
       tags: message.tags,
