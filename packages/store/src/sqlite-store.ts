@@ -57,7 +57,7 @@ export function createSqliteStore(options: SqliteOptions): SqliteStore {
   if (checkpointer) {
     sqlite.pragma("wal_autocheckpoint = 0");
   }
-  const write = createWriteQueue(db, sqlite, {
+  const write = createWriteQueue(db, {
     ...(sync ? { sync } : {}),
     // 4,096 frames: a WAL of about 16 MB. Under a steady write load the WAL only starts over
     // after such a catching-up checkpoint; at 64 MB the accept p99 at 50 connections was 2-3 ms

@@ -13,7 +13,7 @@ afterEach(() => {
 function setup() {
   const { sqlite, db } = openDatabase({ path: ":memory:" });
   opened.push(sqlite);
-  return { sqlite, db, queue: createWriteQueue(db, sqlite) };
+  return { sqlite, db, queue: createWriteQueue(db) };
 }
 
 const put =
@@ -71,10 +71,10 @@ describe("createWriteQueue", () => {
   });
 
   it("answers a batch only after its sync, and every write of it fails when the sync fails", async () => {
-    const { db, sqlite } = setup();
+    const { db } = setup();
     let release: () => void = () => {};
     const syncs: string[] = [];
-    const queue = createWriteQueue(db, sqlite, {
+    const queue = createWriteQueue(db, {
       sync: () => {
         syncs.push("started");
         return new Promise<void>((resolve) => {
@@ -93,7 +93,7 @@ describe("createWriteQueue", () => {
     await pending;
     expect(answered).toBe(true);
 
-    const failing = createWriteQueue(db, sqlite, {
+    const failing = createWriteQueue(db, {
       sync: () => Promise.reject(new Error("disk gone")),
     });
     const outcomes = await Promise.allSettled([failing(put("p")), failing(put("q"))]);
@@ -103,10 +103,10 @@ describe("createWriteQueue", () => {
 
 describe("createWriteQueue durability", () => {
   it("answers a durable: false write after the commit, and a durable one only after the sync", async () => {
-    const { db, sqlite } = setup();
+    const { db } = setup();
     let release: () => void = () => {};
     let syncs = 0;
-    const queue = createWriteQueue(db, sqlite, {
+    const queue = createWriteQueue(db, {
       sync: () => {
         syncs += 1;
         return new Promise<void>((resolve) => {
@@ -135,7 +135,7 @@ describe("createWriteQueue checkpoints", () => {
     sqlite.pragma("wal_autocheckpoint = 0");
     let runs = 0;
     let due = false;
-    const queue = createWriteQueue(db, sqlite, {
+    const queue = createWriteQueue(db, {
       sync: () => Promise.resolve(),
       checkpoint: {
         due: () => due,

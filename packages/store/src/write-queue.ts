@@ -1,4 +1,3 @@
-import type Database from "better-sqlite3";
 import type { SqliteDatabase } from "./open-database";
 
 interface PendingWrite {
@@ -39,7 +38,6 @@ export type WriteQueue = <T>(
  */
 export function createWriteQueue(
   db: SqliteDatabase,
-  client: Database.Database,
   options: {
     /**
      * Makes a committed batch durable before its callers resolve (an fsync of the WAL, run off
@@ -54,6 +52,7 @@ export function createWriteQueue(
     checkpoint?: { run: () => Promise<void>; due: () => boolean };
   } = {},
 ): WriteQueue {
+  const client = db.$client;
   const sql = {
     begin: client.prepare("begin immediate"),
     commit: client.prepare("commit"),
