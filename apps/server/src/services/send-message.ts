@@ -55,6 +55,7 @@ export function createSendMessageService(store: MailStore, onAccepted: () => voi
     const id = newId("msg", now.getTime());
     const message = toEmailMessage(id, request.input);
     const sendAt = message.sendAt ? new Date(message.sendAt) : null;
+    const scheduled = sendAt !== null && sendAt > now;
     const response: StoredResponse = { status: 202, body: { id, status: "queued" } };
     if (scopedKey !== undefined) {
       inFlight.add(scopedKey);
@@ -63,7 +64,7 @@ export function createSendMessageService(store: MailStore, onAccepted: () => voi
       const outcome = await store.acceptMessage({
         message,
         acceptedAt: now,
-        runAt: sendAt && sendAt > now ? sendAt : now,
+        runAt: scheduled ? sendAt : now,
         response,
         idempotency:
           key === undefined
@@ -90,7 +91,7 @@ export function createSendMessageService(store: MailStore, onAccepted: () => voi
         return { ...outcome.response, replayed: true };
       }
       // A scheduled message is found by the dispatcher's poll when it falls due.
-      if (!(sendAt && sendAt > now)) {
+      if (!scheduled) {
         onAccepted();
       }
       return { ...response, replayed: false };
