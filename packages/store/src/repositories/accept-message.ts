@@ -1,5 +1,6 @@
 import { type AcceptMessageInput, type AcceptOutcome, recipientKindsOf } from "@mailroute/core";
 import type { SqliteDatabase } from "../open-database";
+import { jobIdOf } from "./dispatch-jobs";
 import { dispatchEventRows, insertEventRows } from "./event-rows";
 import { prepared } from "./prepared";
 
@@ -91,7 +92,7 @@ export function acceptMessage(db: SqliteDatabase, input: AcceptMessageInput): Ac
     }),
   );
   prepared(db, "insert into jobs (id, message_id, run_at, created_at) values (?, ?, ?, ?)").run(
-    `job_${message.id.slice(4)}`,
+    jobIdOf(message.id),
     message.id,
     input.runAt.getTime(),
     now,

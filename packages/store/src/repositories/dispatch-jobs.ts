@@ -24,6 +24,11 @@ const interruptedError: AttemptError = {
     "the worker stopped during the provider call; the provider may have accepted the message",
 };
 
+/** A message's dispatch job id: one job per message, named after it (`msg_x` → `job_x`). */
+export function jobIdOf(messageId: string): string {
+  return `job_${messageId.slice("msg_".length)}`;
+}
+
 /**
  * Leases due jobs whose lease is free or expired. Attempts a dead worker left in flight are
  * marked ambiguous in the same transaction and returned, so the dispatcher can apply its policy.
@@ -353,7 +358,7 @@ export function releaseMessage(db: SqliteDatabase, messageId: string, at: Date):
   }
   db.insert(jobs)
     .values({
-      id: `job_${messageId.slice(4)}`,
+      id: jobIdOf(messageId),
       messageId,
       runAt: at.getTime(),
       createdAt: at.getTime(),
