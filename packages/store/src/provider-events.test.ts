@@ -2,7 +2,7 @@ import { type IncomingEvent, newId } from "@mailroute/core";
 import { plainMessage } from "@mailroute/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SqliteStore } from "./sqlite-store";
-import { acceptNow, createTestStore } from "./testing";
+import { acceptNow, claimAndStartAttempt, createTestStore } from "./testing";
 
 const stores: SqliteStore[] = [];
 afterEach(async () => {
@@ -18,22 +18,14 @@ const message = () =>
 async function sentMessage(store: SqliteStore) {
   const value = message();
   const now = await acceptNow(store, value);
-  const [job] = await store.claimJobs({ owner: "w", limit: 1, leaseMs: 1000, now });
-  const attempt = await store.startAttempt({
-    messageId: value.id,
-    jobId: job!.jobId,
-    owner: "w",
-    provider: "sg",
-    startedAt: now,
-    leaseUntil: new Date(now.getTime() + 1000),
-  });
-  await store.finishAttempt(attempt, {
+  const { job, attemptId } = await claimAndStartAttempt(store, { owner: "w", provider: "sg", now });
+  await store.finishAttempt(attemptId, {
     outcome: "accepted",
     durationMs: 5,
     providerMessageId: `pm-${value.id}`,
   });
   await store.completeMessage({
-    jobId: job!.jobId,
+    jobId: job.jobId,
     messageId: value.id,
     status: "sent",
     provider: "sg",

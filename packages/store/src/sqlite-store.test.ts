@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "./open-database";
 import { createSqliteStore, type SqliteStore } from "./sqlite-store";
-import { createTestStore } from "./testing";
+import { claimAndStartAttempt, createTestStore } from "./testing";
 
 const stores: SqliteStore[] = [];
 afterEach(async () => {
@@ -55,16 +55,12 @@ async function attemptLeftInFlight(store: SqliteStore) {
   const value = message();
   await accept(store, value);
   const now = new Date();
-  const [job] = await store.claimJobs({ owner: "w1", limit: 1, leaseMs: 1000, now });
-  const attemptId = await store.startAttempt({
-    messageId: value.id,
-    jobId: job!.jobId,
+  const { job, attemptId } = await claimAndStartAttempt(store, {
     owner: "w1",
     provider: "capture",
-    startedAt: now,
-    leaseUntil: new Date(now.getTime() + 1000),
+    now,
   });
-  return { value, now, attemptId, job: job! };
+  return { value, now, attemptId, job };
 }
 
 describe("SQLite store: accept", () => {
@@ -222,7 +218,7 @@ describe("SQLite store: dispatch", () => {
     const [job] = await store.claimJobs({ owner: "w", limit: 1, leaseMs: 1000, now });
     const providers = ["p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8"];
     for (const provider of providers) {
-      // Ids within one millisecond sort by their random part: only insertion order can tell.
+      // Every attempt starts in the same millisecond: the order comes from the tie-break.
       await store.startAttempt({
         messageId: value.id,
         jobId: job!.jobId,

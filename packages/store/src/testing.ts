@@ -17,3 +17,31 @@ export async function acceptNow(store: SqliteStore, message: EmailMessage): Prom
   });
   return now;
 }
+
+/**
+ * Claims the one due job as `owner` and starts an attempt at `provider`, as a dispatch worker
+ * would at `now`; returns the claimed job and the attempt's id.
+ */
+export async function claimAndStartAttempt(
+  store: SqliteStore,
+  input: { owner: string; provider: string; now: Date },
+) {
+  const [job] = await store.claimJobs({
+    owner: input.owner,
+    limit: 1,
+    leaseMs: 1000,
+    now: input.now,
+  });
+  if (!job) {
+    throw new Error("no job was due");
+  }
+  const attemptId = await store.startAttempt({
+    messageId: job.message.id,
+    jobId: job.jobId,
+    owner: input.owner,
+    provider: input.provider,
+    startedAt: input.now,
+    leaseUntil: new Date(input.now.getTime() + 1000),
+  });
+  return { job, attemptId };
+}

@@ -1,24 +1,19 @@
 import { describe, expect, it } from "vitest";
 import type { EmailMessage } from "../message/message-schema";
+import { plainMessage } from "../testing/plain-message";
 import { matchesRoute } from "./match-route";
 import { orderTargets } from "./order-targets";
 import { planRoute } from "./plan-route";
 import { findUnknownProviders, type RouteConfig, routeSchema, routesSchema } from "./route-schema";
 
-const message: EmailMessage = {
+const message: EmailMessage = plainMessage({
   id: "msg_1",
   from: { email: "noreply@Acme.test" },
   to: [{ email: "user@example.com" }],
   cc: [{ email: "boss@example.com" }],
-  bcc: [],
-  replyTo: [],
-  subject: "s",
-  text: "t",
-  attachments: [],
-  headers: {},
   tags: ["password-reset", "security"],
   metadata: { tenant: "acme", stream: "transactional" },
-};
+});
 
 const route = (input: unknown): RouteConfig => routeSchema.parse(input);
 
