@@ -4,9 +4,9 @@ import { describe, expect, it } from "vitest";
 import type { BounceClass, EmailEventType } from "../events/email-event";
 import type { ProviderEvent, ProviderWebhook, WebhookRequest } from "../webhooks/provider-webhook";
 
-/** Where the shared corpus lives: `../shared/fixtures/webhooks` beside the repository. */
+/** Where the corpus lives: the project's own copy in `test/fixtures/webhooks`, with its provenance. */
 export const webhookFixturesFolder = fileURLToPath(
-  new URL("../../../../../shared/fixtures/webhooks/", import.meta.url),
+  new URL("../../../../test/fixtures/webhooks/", import.meta.url),
 );
 
 /** One expected event of the corpus, in its own (django-anymail) vocabulary. */
