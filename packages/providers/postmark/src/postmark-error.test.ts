@@ -210,6 +210,25 @@ describe("Postmark classification table: network failures", () => {
     expect(error.message).toBe(`[${code}] fetch failed: connect ${code}`);
   });
 
+  it("reads fetch's refusal of a bad port, before anything was sent, as retryable", async () => {
+    // 6000 (X11) is on the Fetch standard's bad-port list: undici refuses it without connecting.
+    const provider = createPostmarkProvider({
+      name: "postmark-table",
+      serverToken: "token",
+      baseUrl: "http://127.0.0.1:6000",
+    });
+    const error = await providerErrorOf(provider.send(fullMessage(), options()));
+    expect({
+      outcome: error.outcome,
+      reason: error.reason,
+      providerCode: error.providerCode,
+    }).toEqual({ outcome: "retryable", reason: "provider_unavailable", providerCode: "BAD_PORT" });
+    expect(classifyTransportCode("ERR_INVALID_URL")).toEqual({
+      outcome: "retryable",
+      reason: "provider_unavailable",
+    });
+  });
+
   it("reads an unknown failure after the request left as ambiguous", () => {
     expect(classifyTransportCode("UNKNOWN")).toEqual({ outcome: "ambiguous", reason: "unknown" });
   });

@@ -56,6 +56,11 @@ const connectCodes = new Set([
   "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
   "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
 ]);
+/**
+ * Requests fetch refused to make at all (a base URL on a port fetch forbids, or not a URL):
+ * nothing left, and the provider's settings, not the network, must change.
+ */
+const refusedLocallyCodes = new Set(["BAD_PORT", "ERR_INVALID_URL"]);
 /** Deadlines that passed while the request was out: it may have been taken. */
 const timeoutCodes = new Set([
   "DEADLINE",
@@ -70,6 +75,9 @@ const timeoutCodes = new Set([
 export function classifyTransportCode(code: string): Classification {
   if (connectCodes.has(code) || code.startsWith("CERT_") || code.startsWith("ERR_TLS_")) {
     return retryable("network");
+  }
+  if (refusedLocallyCodes.has(code)) {
+    return retryable("provider_unavailable");
   }
   if (timeoutCodes.has(code)) {
     return { outcome: "ambiguous", reason: "timeout" };

@@ -52,6 +52,11 @@ export function transportCodeOf(error: unknown, call?: PostmarkCall): string {
   if (code) {
     return code;
   }
+  // undici refuses the ports of the Fetch standard's "bad port" list before connecting; its
+  // cause carries that message and no code.
+  if (cause instanceof Error && cause.message === "bad port") {
+    return "BAD_PORT";
+  }
   const name = error instanceof Error ? error.name : undefined;
   if (name === "TimeoutError") {
     return "TIMEOUT";
