@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -141,4 +142,36 @@ describe("one message through each provider, via mailroute's API", () => {
       }
     });
   }
+
+  it("simulates and sends a 7 MB attachment, byte for byte (9.8 MB of base64 in a 10 MB body)", async () => {
+    const bytes = Buffer.alloc(7 * 1024 * 1024);
+    for (let index = 0; index < bytes.length; index += 1) {
+      bytes[index] = (index * 31 + (index >> 8)) & 0xff;
+    }
+    const content = bytes.toString("base64");
+    const big = {
+      ...body("sendgrid"),
+      subject: "A large report",
+      attachments: [{ filename: "report.bin", content, contentType: "application/octet-stream" }],
+    };
+    const simulated = await fetch(`${server?.url}/v1/routes/simulate`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify(big),
+    });
+    expect(simulated.status).toBe(200);
+    expect(await simulated.json()).toMatchObject({ route: "sendgrid", plan: ["sendgrid"] });
+
+    const answer = await api.send(big);
+    expect(answer.status).toBe(202);
+    await waitUntil(
+      async () =>
+        (await api.get<{ status: string }>(`/v1/messages/${answer.id}`)).status === "sent",
+      15_000,
+    );
+    const entry = emulators.sendgrid.ledger().find((item) => item.mailrouteId === answer.id);
+    const sent = entry?.attachments[0]?.content ?? "";
+    const digest = (value: Buffer) => createHash("sha256").update(value).digest("hex");
+    expect(digest(Buffer.from(sent, "base64"))).toBe(digest(bytes));
+  });
 });

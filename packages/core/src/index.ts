@@ -60,6 +60,7 @@ export {
   isEmailAddress,
   parseAddress,
 } from "./message/address";
+export { isBase64 } from "./message/is-base64";
 export {
   type Attachment,
   attachmentSchema,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isOneLine } from "./is-one-line";
 
 // Deliberately plain: one @, no whitespace or angle brackets, a dotted domain of letters, digits
 // and hyphens. Providers validate further; this catches typos before anything is stored.
@@ -48,7 +49,9 @@ export function domainOf(email: string): string {
   return email.slice(email.lastIndexOf("@") + 1).toLowerCase();
 }
 
-const lineBreak = /[\r\n]/;
+// A display name is one line of text; an angle bracket in it would make a second address
+// (`<a@b.com> <c@d.com>`) or a name that shows another address (`"Bank <help@bank.test>" <x@evil.test>`).
+const angleBracket = /[<>]/;
 
 /** One address as the API accepts it: a string (`a@b.com`, `Name <a@b.com>`) or `{email, name}`. */
 export const addressInputSchema = z
@@ -64,10 +67,14 @@ export const addressInputSchema = z
       ctx.addIssue({ code: "custom", message: "is not a valid email address" });
       return z.NEVER;
     }
-    if (parsed.name !== undefined && (lineBreak.test(parsed.name) || parsed.name.length > 256)) {
+    if (
+      parsed.name !== undefined &&
+      (!isOneLine(parsed.name) || angleBracket.test(parsed.name) || parsed.name.length > 256)
+    ) {
       ctx.addIssue({
         code: "custom",
-        message: "display name must be one line of at most 256 characters",
+        message:
+          "display name must be one line of at most 256 characters, without control characters, < or >",
       });
       return z.NEVER;
     }

@@ -131,6 +131,56 @@ describe("sendMessageSchema", () => {
     }
   });
 
+  it("refuses Message-ID, which the provider sets, and says how to thread instead", () => {
+    const issues = issuesOf({ ...valid, headers: { "Message-Id": "<a@b.test>" } });
+    expect(issues.map((issue) => issue.path)).toEqual(["headers.Message-Id"]);
+    expect(issues[0]?.message).toContain("In-Reply-To");
+    expect(issuesOf({ ...valid, headers: { "In-Reply-To": "<a@b.test>" } })).toEqual([]);
+  });
+
+  it("refuses NUL and other control characters in header values, file names and tags", () => {
+    const issues = issuesOf({
+      ...valid,
+      headers: { "X-Ok": "tab\tis fine", "X-Nul": "a\u0000b", "X-Esc": "\u001b[31m" },
+      attachments: [{ filename: "a\u0000.txt", content: "aGVsbG8=" }],
+      tags: ["a\u0000"],
+    });
+    expect(issues.map((issue) => issue.path).sort()).toEqual([
+      "attachments.0.filename",
+      "headers.X-Esc",
+      "headers.X-Nul",
+      "tags.0",
+    ]);
+    expect(issues.find((issue) => issue.path === "headers.X-Nul")?.message).toContain("NUL");
+  });
+
+  it("refuses a display name holding angle brackets or control characters", () => {
+    for (const to of [
+      "<a@b.com> <c@d.com>",
+      '"Bank <help@bank.test>" <x@evil.test>',
+      { email: "c@d.com", name: "<a@b.com>" },
+      { email: "c@d.com", name: "a\u0000b" },
+    ]) {
+      const issues = issuesOf({ ...valid, to });
+      expect(
+        issues.map((issue) => issue.path),
+        JSON.stringify(to),
+      ).toEqual(["to.0"]);
+      expect(issues[0]?.message).toContain("< or >");
+    }
+    expect(issuesOf({ ...valid, to: '"Doe, Jane" <jane@b.com>' })).toEqual([]);
+  });
+
+  it("validates a 7 MB base64 attachment in one pass, and refuses a broken one", () => {
+    const content = Buffer.alloc(7 * 1024 * 1024, 0xa5).toString("base64");
+    const body = { ...valid, attachments: [{ filename: "big.bin", content }] };
+    expect(issuesOf(body)).toEqual([]);
+    const broken = `${content.slice(0, -8)}*${content.slice(-7)}`;
+    expect(issuesOf({ ...valid, attachments: [{ filename: "big.bin", content: broken }] })).toEqual(
+      [{ path: "attachments.0.content", message: "must be base64", code: "custom" }],
+    );
+  });
+
   it("limits tags and recipients", () => {
     expect(
       issuesOf({ ...valid, tags: Array.from({ length: 11 }, (_, index) => `t${index}`) })[0]?.path,

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { addressInputSchema, addressListInputSchema, emailAddressSchema } from "./address";
+import { isBase64 } from "./is-base64";
+import { isOneLine } from "./is-one-line";
 
 /** Headers mailroute or the provider set itself; a message may not override them. */
 export const reservedHeaderNames = [
@@ -31,23 +33,32 @@ export const messageLimits = {
   maxSubjectLength: 998,
 } as const;
 
+/**
+ * Headers the provider sets: `Message-ID` is how Mailgun and SMTP name a sent message, so the
+ * events that come back are matched to it; two messages with one caller-chosen id could not be
+ * told apart. Replies thread with `In-Reply-To` and `References`, which pass through.
+ */
+const providerHeaderNames: Record<string, string> = {
+  "message-id":
+    "is set by the provider, which names the sent message by it; thread replies with In-Reply-To and References",
+};
+
 const headerNamePattern = /^[!-9;-~]+$/; // printable ASCII except the colon (RFC 5322 field-name)
-const oneLine = /^[^\r\n]*$/;
-const base64Pattern = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const oneLineMessage = "must be one line without control characters";
 
 const attachmentInputSchema = z
   .object({
-    filename: z.string().min(1).max(255).regex(oneLine, "must be one line"),
+    filename: z.string().min(1).max(255).refine(isOneLine, oneLineMessage),
     content: z
       .string()
       .min(1)
       .transform((value) => value.replace(/\s+/g, ""))
-      .refine((value) => base64Pattern.test(value), "must be base64"),
+      .refine(isBase64, "must be base64"),
     contentType: z
       .string()
       .regex(/^[\w.+-]+\/[\w.+-]+$/, "must be a MIME type such as application/pdf")
       .optional(),
-    contentId: z.string().min(1).max(255).regex(oneLine, "must be one line").optional(),
+    contentId: z.string().min(1).max(255).refine(isOneLine, oneLineMessage).optional(),
   })
   .strict();
 
@@ -69,16 +80,22 @@ const headersSchema = z.record(z.string(), z.string()).superRefine((headers, ctx
         path: [name],
         message: "is set by mailroute and cannot be overridden",
       });
+    } else if (Object.hasOwn(providerHeaderNames, lower)) {
+      ctx.addIssue({ code: "custom", path: [name], message: providerHeaderNames[lower] ?? "" });
     }
-    if (!oneLine.test(headers[name] ?? "")) {
-      ctx.addIssue({ code: "custom", path: [name], message: "must not contain CR or LF" });
+    if (!isOneLine(headers[name] ?? "")) {
+      ctx.addIssue({
+        code: "custom",
+        path: [name],
+        message: "must not contain CR, LF, NUL or other control characters",
+      });
     }
   }
 });
 
 const metadataSchema = z
   .record(
-    z.string().min(1).max(128).regex(oneLine, "must be one line"),
+    z.string().min(1).max(128).refine(isOneLine, oneLineMessage),
     z.string().max(messageLimits.maxMetadataValueLength),
   )
   .refine((value) => Object.keys(value).length <= messageLimits.maxMetadataKeys, {
@@ -99,14 +116,14 @@ export const sendMessageSchema = z
     subject: z
       .string()
       .max(messageLimits.maxSubjectLength)
-      .regex(oneLine, "must be one line")
+      .refine(isOneLine, oneLineMessage)
       .optional(),
     text: z.string().optional(),
     html: z.string().optional(),
     attachments: z.array(attachmentInputSchema).max(messageLimits.maxAttachments).optional(),
     headers: headersSchema.optional(),
     tags: z
-      .array(z.string().min(1).max(messageLimits.maxTagLength).regex(oneLine, "must be one line"))
+      .array(z.string().min(1).max(messageLimits.maxTagLength).refine(isOneLine, oneLineMessage))
       .max(messageLimits.maxTags)
       .optional(),
     metadata: metadataSchema.optional(),

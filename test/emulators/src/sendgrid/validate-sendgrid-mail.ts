@@ -1,3 +1,4 @@
+import { isBase64 } from "@mailroute/core";
 import type { SendGridErrorItem, SendGridMail } from "./sendgrid-mail";
 
 // Messages follow the Mail Send errors page
@@ -26,7 +27,6 @@ const reservedHeaders = new Set([
 ]);
 
 const emailPattern = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
-const base64Pattern = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -212,7 +212,7 @@ function checkAttachments(value: unknown, problems: Problems): void {
     }
     if (typeof attachment.content !== "string" || attachment.content.length === 0) {
       problems.add(`${field}.content`, "The attachment content is required.", "attachments");
-    } else if (!base64Pattern.test(attachment.content)) {
+    } else if (!isBase64(attachment.content)) {
       problems.add(
         `${field}.content`,
         "The attachment content must be base64 encoded.",
