@@ -29,6 +29,8 @@ export interface AppDependencies {
   logger: Logger;
   adminKey?: string | undefined;
   bodyLimitBytes: number;
+  /** How far ahead a message's `sendAt` may be. */
+  sendAtHorizonDays: number;
   /** Providers that receive webhooks, by configured name. */
   webhookEndpoints: ReadonlyMap<string, WebhookEndpoint>;
   /** Used to fetch SNS signing certificates and confirm subscriptions; tests inject their own. */

@@ -22,7 +22,9 @@ export function createApp(dependencies: AppDependencies): App {
   const { store, dispatcher, logger } = dependencies;
   const services: Services = {
     ...dependencies,
-    sendMessage: createSendMessageService(store, () => dispatcher.notify()),
+    sendMessage: createSendMessageService(store, () => dispatcher.notify(), {
+      sendAtHorizonDays: dependencies.sendAtHorizonDays,
+    }),
     receiveWebhook: createWebhookService({
       store,
       endpoints: dependencies.webhookEndpoints,

@@ -41,7 +41,7 @@ describe("parseConfig", () => {
       allowLoopback: false,
       allowPrivate: false,
     });
-    expect(config.server).toEqual({ bodyLimitBytes: 10 * 1024 * 1024 });
+    expect(config.server).toEqual({ bodyLimitBytes: 10 * 1024 * 1024, sendAtHorizonDays: 30 });
     expect(config.retry).toEqual({
       maxAttempts: 8,
       initialDelayMs: 1000,

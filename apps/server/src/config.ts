@@ -68,6 +68,8 @@ export const configSchema = z
           .int()
           .min(1024)
           .default(10 * 1024 * 1024),
+        /** How far ahead `sendAt` may be; a later one is refused with 400. */
+        sendAtHorizonDays: z.number().int().min(1).max(3650).default(30),
       })
       .strict()
       .prefault({}),

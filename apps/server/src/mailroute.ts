@@ -36,6 +36,8 @@ export interface MailrouteParts {
   outbound: OutboundSettings;
   webhookEndpoints: ReadonlyMap<string, WebhookEndpoint>;
   bodyLimitBytes: number;
+  /** How far ahead a message's `sendAt` may be. */
+  sendAtHorizonDays: number;
   logger: Logger;
   adminKey?: string | undefined;
   /** Injected by tests to make weighted routing and jitter repeatable. */
@@ -110,6 +112,7 @@ export async function wireMailroute(parts: MailrouteParts): Promise<WiredMailrou
     logger,
     adminKey: parts.adminKey,
     bodyLimitBytes: parts.bodyLimitBytes,
+    sendAtHorizonDays: parts.sendAtHorizonDays,
     webhookEndpoints: parts.webhookEndpoints,
   });
   return {
@@ -173,6 +176,7 @@ export async function createMailroute(options: {
       outbound: config.outbound,
       webhookEndpoints: createWebhookEndpoints(config.providers, kinds),
       bodyLimitBytes: config.server.bodyLimitBytes,
+      sendAtHorizonDays: config.server.sendAtHorizonDays,
       logger,
       adminKey: options.adminKey,
     });

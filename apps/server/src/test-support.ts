@@ -23,6 +23,7 @@ export async function createTestApp(options: {
   store?: MailStore & WebhookOutboxStore;
   adminKey?: string;
   bodyLimitBytes?: number;
+  sendAtHorizonDays?: number;
   webhookEndpoints?: Map<string, WebhookEndpoint>;
   limits?: Map<string, ProviderLimits>;
   breaker?: Record<string, unknown>;
@@ -59,6 +60,7 @@ export async function createTestApp(options: {
     },
     webhookEndpoints: options.webhookEndpoints ?? new Map(),
     bodyLimitBytes: options.bodyLimitBytes ?? 10 * 1024 * 1024,
+    sendAtHorizonDays: options.sendAtHorizonDays ?? 30,
     logger: pino({ level: "silent" }),
     adminKey: options.adminKey,
     random: () => 0.5,

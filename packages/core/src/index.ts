@@ -119,6 +119,7 @@ export {
   suppressionReasons,
 } from "./status/advance-status";
 export {
+  acceptedStatus,
   canDispatchMove,
   isDispatchFinal,
   type MessageStatus,

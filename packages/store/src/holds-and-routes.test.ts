@@ -1,7 +1,7 @@
 import { plainMessage } from "@mailroute/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SqliteStore } from "./sqlite-store";
-import { acceptNow, createTestStore } from "./testing";
+import { acceptNow, claimAndStartAttempt, createTestStore } from "./testing";
 
 const stores: SqliteStore[] = [];
 afterEach(async () => {
@@ -70,16 +70,67 @@ describe("pinned rounds, holds, release and cancel", () => {
     expect(await store.claimJobs({ owner: "w", limit: 1, leaseMs: 1000, now })).toHaveLength(1);
   });
 
-  it("cancels a held or queued message, but not one being sent or already sent", async () => {
+  it("cancels a held message, but not one being sent, with a cancelled event per recipient", async () => {
     const { store, value, now } = await accepted();
     const [job] = await store.claimJobs({ owner: "w", limit: 1, leaseMs: 60_000, now });
     expect(await store.cancelMessage(value.id, now)).toBe(false);
     await store.holdMessage({ jobId: job!.jobId, messageId: value.id, error, at: now });
     expect(await store.cancelMessage(value.id, now)).toBe(true);
     const detail = (await store.getMessage(value.id))!;
-    expect(detail).toMatchObject({ status: "failed", error: { code: "CANCELLED" } });
-    expect(detail.recipients[0]?.status).toBe("failed");
+    // The hold's reason stays: it says why someone had to decide.
+    expect(detail).toMatchObject({ status: "cancelled", error });
+    expect(detail.recipients).toEqual([{ email: "one@example.com", status: "cancelled" }]);
+    expect(detail.events.map((event) => [event.type, event.recipient, event.reason])).toEqual([
+      ["queued", "one@example.com", null],
+      ["cancelled", "one@example.com", "cancelled through the API"],
+    ]);
+    const feed = await store.listEvents({ limit: 10, types: ["cancelled"] });
+    expect(feed.data.map((event) => event.messageId)).toEqual([value.id]);
     expect(await store.cancelMessage(value.id, now)).toBe(false);
+    expect(await store.releaseMessage(value.id, now)).toBe(false);
+  });
+
+  it("stores a message due later as scheduled, and cancels it before it is claimed", async () => {
+    const store = createTestStore();
+    stores.push(store);
+    const value = plainMessage({
+      to: [{ email: "one@example.com" }, { email: "two@example.com" }],
+    });
+    const now = new Date();
+    await store.acceptMessage({
+      message: value,
+      acceptedAt: now,
+      runAt: new Date(now.getTime() + 60_000),
+      response: { status: 202, body: {} },
+    });
+    expect((await store.getMessage(value.id))?.status).toBe("scheduled");
+    expect(await store.claimJobs({ owner: "w", limit: 1, leaseMs: 1000, now })).toEqual([]);
+    expect(await store.cancelMessage(value.id, now)).toBe(true);
+    const detail = (await store.getMessage(value.id))!;
+    expect(detail.status).toBe("cancelled");
+    expect(detail.recipients.map((recipient) => recipient.status)).toEqual([
+      "cancelled",
+      "cancelled",
+    ]);
+    expect(detail.events.filter((event) => event.type === "cancelled")).toHaveLength(2);
+    expect(await store.countPendingJobs()).toBe(0);
+  });
+
+  it("moves a scheduled message to sending once it falls due and an attempt starts", async () => {
+    const store = createTestStore();
+    stores.push(store);
+    const value = plainMessage();
+    const now = new Date();
+    const due = new Date(now.getTime() + 60_000);
+    await store.acceptMessage({
+      message: value,
+      acceptedAt: now,
+      runAt: due,
+      response: { status: 202, body: {} },
+    });
+    const { job } = await claimAndStartAttempt(store, { owner: "w", provider: "p", now: due });
+    expect(job.message.id).toBe(value.id);
+    expect((await store.getMessage(value.id))?.status).toBe("sending");
   });
 
   it("counts accepted attempts per provider since a time", async () => {

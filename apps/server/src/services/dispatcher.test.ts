@@ -262,7 +262,7 @@ describe("dispatcher", () => {
     const { id } = (await (await app.send({ ...validBody, sendAt })).json()) as { id: string };
     await app.dispatcher.drain();
     expect(primary.calls).toHaveLength(0);
-    expect(await app.store.getMessage(id)).toMatchObject({ status: "queued", sendAt });
+    expect(await app.store.getMessage(id)).toMatchObject({ status: "scheduled", sendAt });
   });
 
   it("asks an idempotent provider again after a crash mid-call, without flagging a duplicate", async () => {

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import {
+  acceptedStatus,
   MailrouteError,
   type MailStore,
   newId,
@@ -17,8 +18,39 @@ export interface SendMessageRequest {
   idempotencyKey?: string | undefined;
 }
 
+const dayMs = 24 * 60 * 60 * 1000;
+
+/**
+ * Refuses a `sendAt` further ahead than the horizon (a typo in the year would otherwise park a
+ * message for decades). A `sendAt` in the past is allowed: the message is sent at once.
+ */
+export function checkSendAt(
+  input: Pick<SendMessageInput, "sendAt">,
+  now: Date,
+  horizonDays: number,
+): void {
+  if (input.sendAt === undefined) {
+    return;
+  }
+  const latest = now.getTime() + horizonDays * dayMs;
+  if (Date.parse(input.sendAt) > latest) {
+    throw new MailrouteError("VALIDATION_ERROR", "sendAt is too far ahead", {
+      details: [
+        {
+          path: "sendAt",
+          message: `must be at most ${horizonDays} days ahead (before ${new Date(latest).toISOString()})`,
+        },
+      ],
+    });
+  }
+}
+
 /** Accepts messages: stores each durably (with its job) before answering. */
-export function createSendMessageService(store: MailStore, onAccepted: () => void) {
+export function createSendMessageService(
+  store: MailStore,
+  onAccepted: () => void,
+  settings: { sendAtHorizonDays: number },
+) {
   // Keys whose first request is still being stored; a concurrent duplicate gets 409.
   const inFlight = new Set<string>();
 
@@ -52,11 +84,13 @@ export function createSendMessageService(store: MailStore, onAccepted: () => voi
       );
     }
     const now = new Date();
+    checkSendAt(request.input, now, settings.sendAtHorizonDays);
     const id = newId("msg", now.getTime());
     const message = toEmailMessage(id, request.input);
     const sendAt = message.sendAt ? new Date(message.sendAt) : null;
-    const scheduled = sendAt !== null && sendAt > now;
-    const response: StoredResponse = { status: 202, body: { id, status: "queued" } };
+    const runAt = sendAt !== null && sendAt > now ? sendAt : now;
+    const status = acceptedStatus(runAt, now);
+    const response: StoredResponse = { status: 202, body: { id, status } };
     if (scopedKey !== undefined) {
       inFlight.add(scopedKey);
     }
@@ -64,7 +98,7 @@ export function createSendMessageService(store: MailStore, onAccepted: () => voi
       const outcome = await store.acceptMessage({
         message,
         acceptedAt: now,
-        runAt: scheduled ? sendAt : now,
+        runAt,
         response,
         idempotency:
           key === undefined
@@ -91,7 +125,7 @@ export function createSendMessageService(store: MailStore, onAccepted: () => voi
         return { ...outcome.response, replayed: true };
       }
       // A scheduled message is found by the dispatcher's poll when it falls due.
-      if (!scheduled) {
+      if (status === "queued") {
         onAccepted();
       }
       return { ...response, replayed: false };

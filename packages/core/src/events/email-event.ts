@@ -10,6 +10,8 @@ export const emailEventTypes = [
   "bounced",
   "rejected",
   "failed",
+  /** Cancelled through the API before any provider took it. */
+  "cancelled",
   "complained",
   "unsubscribed",
   "opened",

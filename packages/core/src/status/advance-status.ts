@@ -18,6 +18,7 @@ export const recipientStatusRank: Record<RecipientStatus, number> = {
   complained: 80,
   rejected: 90,
   failed: 90,
+  cancelled: 90,
 };
 
 /** The recipient status an event claims, or null for events that say nothing about it. */
@@ -35,6 +36,7 @@ export function statusOfEvent(
     case "complained":
     case "rejected":
     case "failed":
+    case "cancelled":
       return type;
     case "bounced":
       // A soft bounce is a provider that will try again: the recipient may still be delivered.
@@ -71,6 +73,7 @@ const messageStatusOfRecipient: Record<RecipientStatus, MessageStatus> = {
   complained: "complained",
   rejected: "rejected",
   failed: "failed",
+  cancelled: "cancelled",
 };
 
 /**

@@ -18,7 +18,7 @@ export interface StoredResponse {
 export interface AcceptMessageInput {
   message: EmailMessage;
   acceptedAt: Date;
-  /** When the dispatcher may first pick it up (`sendAt`, or now). */
+  /** When the dispatcher may first pick it up (`sendAt`, or now); it decides `acceptedStatus`. */
   runAt: Date;
   response: StoredResponse;
   idempotency?: { scope: string; key: string; requestHash: string; expiresAt: Date } | undefined;
@@ -248,7 +248,10 @@ export interface MailStore {
   }): Promise<void>;
   /** Queues a held message again; false when it is not held. */
   releaseMessage(messageId: string, at: Date): Promise<boolean>;
-  /** Fails a held or still-queued message for good; false when it is neither. */
+  /**
+   * Cancels a held, queued or scheduled message for good (`cancelled`, with a `cancelled` event
+   * per recipient not yet past `queued`); false when it is none of those or is being sent now.
+   */
   cancelMessage(messageId: string, at: Date): Promise<boolean>;
   /** Accepted attempts per provider since a time (daily quotas start from it). */
   countAcceptedSince(since: Date): Promise<Record<string, number>>;

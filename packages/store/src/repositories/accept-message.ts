@@ -1,4 +1,9 @@
-import { type AcceptMessageInput, type AcceptOutcome, recipientKindsOf } from "@mailroute/core";
+import {
+  type AcceptMessageInput,
+  type AcceptOutcome,
+  acceptedStatus,
+  recipientKindsOf,
+} from "@mailroute/core";
 import type { SqliteDatabase } from "../open-database";
 import { jobIdOf } from "./dispatch-jobs";
 import { dispatchEventRows, insertEventRows } from "./event-rows";
@@ -52,9 +57,10 @@ export function acceptMessage(db: SqliteDatabase, input: AcceptMessageInput): Ac
   }
   prepared(
     db,
-    "insert into messages (id, status, from_email, subject, envelope, payload, send_at, created_at, updated_at) values (?, 'queued', ?, ?, ?, ?, ?, ?, ?)",
+    "insert into messages (id, status, from_email, subject, envelope, payload, send_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
   ).run(
     message.id,
+    acceptedStatus(input.runAt, input.acceptedAt),
     message.from.email.toLowerCase(),
     message.subject,
     JSON.stringify({

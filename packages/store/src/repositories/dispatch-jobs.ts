@@ -12,7 +12,7 @@ import {
 } from "@mailroute/core";
 import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import type { SqliteDatabase } from "../open-database";
-import { jobs, messages, recipients, sendAttempts } from "../schema/index";
+import { jobs, messages, sendAttempts } from "../schema/index";
 import { dispatchEventRows, insertEventRows } from "./event-rows";
 import { prepared } from "./prepared";
 
@@ -124,7 +124,7 @@ export function startAttempt(
   ).run(id, input.messageId, input.jobId, input.provider, startedAt);
   prepared(
     db,
-    "update messages set status = 'sending', updated_at = ? where id = ? and status = 'queued'",
+    "update messages set status = 'sending', updated_at = ? where id = ? and status in ('queued', 'scheduled')",
   ).run(startedAt, input.messageId);
   return id;
 }
@@ -159,7 +159,7 @@ function moveQueuedRecipients(
   db: SqliteDatabase,
   input: {
     messageId: string;
-    status: "sent" | "failed" | "rejected";
+    status: "sent" | "failed" | "rejected" | "cancelled";
     emails?: string[] | undefined;
     at: Date;
     provider?: string | undefined;
@@ -368,7 +368,10 @@ export function releaseMessage(db: SqliteDatabase, messageId: string, at: Date):
   return true;
 }
 
-/** Fails a held or queued message for good: no further attempt will be made. */
+/**
+ * Cancels a held, queued or scheduled message for good: no further attempt will be made, and each
+ * recipient still queued gets a `cancelled` event.
+ */
 export function cancelMessage(db: SqliteDatabase, messageId: string, at: Date): boolean {
   const job = db
     .select({ leaseUntil: jobs.leaseUntil })
@@ -381,25 +384,20 @@ export function cancelMessage(db: SqliteDatabase, messageId: string, at: Date): 
   }
   const changed = db
     .update(messages)
-    .set({
-      status: "failed",
-      error: JSON.stringify({
-        class: "permanent",
-        reason: "unknown",
-        code: "CANCELLED",
-        message: "cancelled through the API",
-      }),
-      updatedAt: at.getTime(),
-    })
-    .where(and(eq(messages.id, messageId), inArray(messages.status, ["held", "queued"])))
+    .set({ status: "cancelled", updatedAt: at.getTime() })
+    .where(
+      and(eq(messages.id, messageId), inArray(messages.status, ["held", "queued", "scheduled"])),
+    )
     .run();
   if (changed.changes === 0) {
     return false;
   }
-  db.update(recipients)
-    .set({ status: "failed", updatedAt: at.getTime() })
-    .where(and(eq(recipients.messageId, messageId), eq(recipients.status, "queued")))
-    .run();
+  moveQueuedRecipients(db, {
+    messageId,
+    status: "cancelled",
+    at,
+    reason: "cancelled through the API",
+  });
   db.delete(jobs).where(eq(jobs.messageId, messageId)).run();
   return true;
 }

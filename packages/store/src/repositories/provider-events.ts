@@ -118,7 +118,12 @@ function writeBack(
     statement.updateRecipient.run(state.statuses.get(email) as string, at, messageId, email);
   }
   const message = statement.messageStatus.get(messageId) as { status: string } | undefined;
-  if (!message || message.status === "queued" || message.status === "sending") {
+  if (
+    !message ||
+    message.status === "queued" ||
+    message.status === "scheduled" ||
+    message.status === "sending"
+  ) {
     return;
   }
   statement.updateMessage.run(aggregateMessageStatus([...state.statuses.values()]), at, messageId);

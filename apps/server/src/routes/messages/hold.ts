@@ -21,9 +21,9 @@ const release = createRoute({
 const cancel = createRoute({
   method: "post",
   path: "/v1/messages/{id}/cancel",
-  summary: "Cancel a held or queued message",
+  summary: "Cancel a held, queued or scheduled message",
   description:
-    "No further attempt is made; the message fails. A message being sent right now cannot be cancelled.",
+    "No further attempt is made: the message becomes `cancelled`, with a `cancelled` event for each recipient not yet sent (on the timeline, in the feed and to your webhook endpoints). A message being sent right now cannot be cancelled.",
   request: { params: z.object({ id: z.string() }) },
   responses: {
     200: { description: "Cancelled", content: { "application/json": { schema: statusSchema } } },
@@ -59,6 +59,6 @@ export function registerHoldRoutes(app: App): void {
         `message ${id} is ${message.status} and cannot be cancelled now`,
       );
     }
-    return c.json({ id, status: "failed" }, 200);
+    return c.json({ id, status: "cancelled" }, 200);
   });
 }

@@ -169,6 +169,88 @@ describe("POST /v1/messages", () => {
   });
 });
 
+describe("POST /v1/messages with sendAt", () => {
+  const hours = (count: number) => new Date(Date.now() + count * 60 * 60 * 1000).toISOString();
+
+  it("answers scheduled for a sendAt ahead and leaves it to the dispatcher until then", async () => {
+    const primary = createFakeProvider("primary");
+    const app = await setup({ providers: [primary] });
+    const response = await app.send({ ...validBody, sendAt: hours(2) });
+    expect(response.status).toBe(202);
+    const { id, status } = (await response.json()) as { id: string; status: string };
+    expect(status).toBe("scheduled");
+    await app.dispatcher.drain();
+    expect(primary.calls).toHaveLength(0);
+    expect(await app.store.getMessage(id)).toMatchObject({ status: "scheduled" });
+    const listed = (await (await app.get("/v1/messages?status=scheduled")).json()) as {
+      data: { id: string }[];
+    };
+    expect(listed.data.map((message) => message.id)).toEqual([id]);
+  });
+
+  it("sends a sendAt in the past at once, as queued", async () => {
+    const primary = createFakeProvider("primary");
+    const app = await setup({ providers: [primary] });
+    const response = await app.send({ ...validBody, sendAt: "2020-01-01T00:00:00Z" });
+    const { id, status } = (await response.json()) as { id: string; status: string };
+    expect(status).toBe("queued");
+    await app.dispatcher.drain();
+    expect(primary.calls).toHaveLength(1);
+    expect((await app.store.getMessage(id))?.status).toBe("sent");
+  });
+
+  it("refuses a sendAt past the horizon with 400 on sendAt, storing nothing; simulate too", async () => {
+    const app = await setup({ providers: [createFakeProvider("primary")], sendAtHorizonDays: 7 });
+    expect((await app.send({ ...validBody, sendAt: hours(7 * 24 - 1) })).status).toBe(202);
+    const before = await snapshot(app);
+    for (const path of ["/v1/messages", "/v1/routes/simulate"]) {
+      const response = await app.app.request(path, {
+        method: "POST",
+        headers: app.headers,
+        body: JSON.stringify({ ...validBody, sendAt: hours(7 * 24 + 1) }),
+      });
+      expect(response.status, path).toBe(400);
+      const { error } = (await response.json()) as {
+        error: { code: string; details: { path: string; message: string }[] };
+      };
+      expect(error.code).toBe("VALIDATION_ERROR");
+      expect(error.details).toEqual([
+        { path: "sendAt", message: expect.stringMatching(/^must be at most 7 days ahead/) },
+      ]);
+    }
+    expect(await snapshot(app)).toEqual(before);
+  });
+
+  it("cancels a scheduled message: cancelled status, events on the timeline and in the feed", async () => {
+    const primary = createFakeProvider("primary");
+    const app = await setup({ providers: [primary] });
+    const { id } = (await (await app.send({ ...validBody, sendAt: hours(1) })).json()) as {
+      id: string;
+    };
+    const cancel = () =>
+      app.app.request(`/v1/messages/${id}/cancel`, { method: "POST", headers: app.headers });
+    const first = await cancel();
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ id, status: "cancelled" });
+    expect((await cancel()).status).toBe(409);
+    const detail = (await (await app.get(`/v1/messages/${id}`)).json()) as {
+      status: string;
+      recipients: { status: string }[];
+      events: { type: string }[];
+    };
+    expect(detail.status).toBe("cancelled");
+    expect(detail.recipients.map((recipient) => recipient.status)).toEqual(["cancelled"]);
+    expect(detail.events.map((event) => event.type)).toEqual(["queued", "cancelled"]);
+    const feed = (await (await app.get("/v1/events?type=cancelled")).json()) as {
+      data: { messageId: string }[];
+    };
+    expect(feed.data.map((event) => event.messageId)).toEqual([id]);
+    expect(await app.store.countPendingJobs()).toBe(0);
+    await app.dispatcher.drain();
+    expect(primary.calls).toHaveLength(0);
+  });
+});
+
 describe("POST /v1/messages with Idempotency-Key", () => {
   it("replays the first response for the same key and body", async () => {
     const app = await setup();

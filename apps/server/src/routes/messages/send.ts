@@ -9,7 +9,7 @@ const route = createRoute({
   path: "/v1/messages",
   summary: "Send one message",
   description:
-    "Stores the message durably and queues it for dispatch; answers only after the commit. An `Idempotency-Key` header makes retries safe for 24 hours.",
+    "Stores the message durably and queues it for dispatch; answers only after the commit. An `Idempotency-Key` header makes retries safe for 24 hours. A `sendAt` ahead answers `scheduled` (at most `server.sendAtHorizonDays`, 30 by default, ahead); one in the past is sent at once.",
   request: {
     headers: z.object({ "idempotency-key": z.string().optional() }),
     body: { content: { "application/json": { schema: sendMessageSchema } }, required: true },
@@ -18,7 +18,9 @@ const route = createRoute({
     202: {
       description: "Accepted and stored",
       content: {
-        "application/json": { schema: z.object({ id: z.string(), status: z.literal("queued") }) },
+        "application/json": {
+          schema: z.object({ id: z.string(), status: z.enum(["queued", "scheduled"]) }),
+        },
       },
     },
     ...errorResponses(400, 401, 409, 413, 415, 422),

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { planRoute, recipientsOf, sendMessageSchema, toEmailMessage } from "@mailroute/core";
 import type { App } from "../../app-env";
 import { createPlanChecks } from "../../services/plan-checks";
+import { checkSendAt } from "../../services/send-message";
 import { errorResponses } from "../schemas";
 
 const routeStateSchema = z
@@ -88,7 +89,9 @@ export function registerRouteRoutes(app: App): void {
   });
   app.openapi(simulate, async (c) => {
     const services = c.get("services");
-    const message = toEmailMessage("msg_simulation", c.req.valid("json"));
+    const input = c.req.valid("json");
+    checkSendAt(input, new Date(), services.sendAtHorizonDays);
+    const message = toEmailMessage("msg_simulation", input);
     const suppressed = (await services.store.findSuppressions(recipientsOf(message))).map(
       (entry) => entry.email,
     );

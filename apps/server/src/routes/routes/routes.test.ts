@@ -206,7 +206,8 @@ describe("retryThenHold", () => {
       headers: app.headers,
     });
     expect(cancelQueued.status).toBe(200);
-    expect((await app.store.getMessage(id))?.status).toBe("failed");
+    expect(await cancelQueued.json()).toEqual({ id, status: "cancelled" });
+    expect((await app.store.getMessage(id))?.status).toBe("cancelled");
     expect(
       (
         await app.app.request(`/v1/messages/${id}/release`, {

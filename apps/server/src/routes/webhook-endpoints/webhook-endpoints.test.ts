@@ -118,6 +118,19 @@ describe("/v1/webhook-endpoints", () => {
     ).toEqual(["message.queued"]);
   });
 
+  it("delivers a cancelled message's cancelled event, signed like every other", async () => {
+    const app = await setup();
+    const target = await receiver();
+    const { endpoint } = await app.createEndpoint({ url: target.url, eventTypes: ["cancelled"] });
+    const sendAt = new Date(Date.now() + 60 * 60 * 1000).toISOString();
+    const { id } = (await (await app.send({ ...validBody, sendAt })).json()) as { id: string };
+    expect((await app.call("POST", `/v1/messages/${id}/cancel`)).status).toBe(200);
+    await app.outboundWorker.drain();
+    expect(target.received).toHaveLength(1);
+    const event = verify(endpoint.secret, target.received[0]!);
+    expect(event).toMatchObject({ type: "message.cancelled", data: { messageId: id } });
+  });
+
   it("disables the endpoint when it answers 410 Gone", async () => {
     const app = await setup();
     const target = await receiver([410]);
