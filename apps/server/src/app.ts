@@ -55,14 +55,23 @@ export function createApp(dependencies: AppDependencies): App {
   registerEventRoutes(app);
   registerSuppressionRoutes(app);
   registerReceiveWebhook(app);
-  app.doc31("/openapi.json", {
+  app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
+    type: "http",
+    scheme: "bearer",
+    description:
+      "A mailroute API key (`mr_…`, from `mailroute keys create` or printed on first start), or `MAILROUTE_API_KEY`.",
+  });
+  app.doc31("/openapi.json", (c) => ({
     openapi: "3.1.0",
     info: {
       title: "mailroute",
       version: "0.1.0",
       description: "Multi-provider transactional email routing proxy",
     },
-  });
+    // The origin this document was fetched from: a generated client calls the same mailroute.
+    servers: [{ url: new URL(c.req.url).origin, description: "This mailroute" }],
+    security: [{ apiKey: [] }],
+  }));
   app.notFound((c) =>
     c.json(
       errorBody(

@@ -28,8 +28,13 @@ export function formatIssues(
       }));
     }
     if (issue.code === "invalid_union" && issue.errors.length > 0) {
-      // Report the branch that got furthest instead of "invalid input".
-      const best = [...issue.errors].sort((a, b) => b.length - a.length)[0] ?? [];
+      // Report the branch that got furthest instead of "invalid input": one whose value was of
+      // the wrong type altogether (a string given to the list branch of `to`) got nowhere.
+      const progress = (branch: readonly z.core.$ZodIssue[]) =>
+        branch.every((nested) => nested.code === "invalid_type" && nested.path.length === 0)
+          ? 0
+          : branch.length;
+      const best = [...issue.errors].sort((a, b) => progress(b) - progress(a))[0] ?? [];
       const nested = formatIssues(best, path);
       if (nested.length > 0) {
         return nested;

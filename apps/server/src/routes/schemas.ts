@@ -12,25 +12,30 @@ export const errorResponseSchema = z
   })
   .openapi("Error");
 
-/** OpenAPI response entries for the usual errors. */
-export function errorResponses(...statuses: number[]) {
-  const descriptions: Record<number, string> = {
-    400: "Invalid input; `details` lists each field",
-    401: "Missing or invalid API key",
-    404: "Not found",
-    409: "A request with the same Idempotency-Key is in progress",
-    413: "Body larger than the limit",
-    415: "Body is not JSON",
-    422: "Idempotency-Key reused with another body, or an unsupported feature",
-  };
+const errorDescriptions: Record<number, string> = {
+  400: "Invalid input; `details` lists each field",
+  401: "Missing or invalid API key",
+  404: "Not found",
+  409: "A request with the same Idempotency-Key is in progress",
+  413: "Body larger than the limit",
+  415: "Body is not JSON",
+  422: "Idempotency-Key reused with another body, or an unsupported feature",
+};
+
+/**
+ * OpenAPI response entries for the usual errors: a status, or `[status, description]` where the
+ * status means something else on this endpoint.
+ */
+export function errorResponses(...statuses: (number | [number, string])[]) {
   return Object.fromEntries(
-    statuses.map((status) => [
-      status,
-      {
-        description: descriptions[status] ?? "Error",
-        content: { "application/json": { schema: errorResponseSchema } },
-      },
-    ]),
+    statuses.map((entry) => {
+      const [status, description] =
+        typeof entry === "number" ? [entry, errorDescriptions[entry] ?? "Error"] : entry;
+      return [
+        status,
+        { description, content: { "application/json": { schema: errorResponseSchema } } },
+      ];
+    }),
   );
 }
 

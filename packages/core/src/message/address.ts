@@ -81,8 +81,10 @@ export const addressInputSchema = z
     return parsed;
   });
 
-/** One address or a list of them; always a list after parsing. */
-export const addressListInputSchema = z.preprocess(
-  (value) => (Array.isArray(value) || value === undefined ? value : [value]),
-  z.array(addressInputSchema),
-);
+/**
+ * One address or a list of them; always a list after parsing. A union rather than a
+ * preprocessing step, so the OpenAPI document says that a single address is accepted too.
+ */
+export const addressListInputSchema = z
+  .union([z.array(addressInputSchema), addressInputSchema])
+  .transform((value) => (Array.isArray(value) ? value : [value]));

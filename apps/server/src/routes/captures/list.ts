@@ -16,6 +16,7 @@ const captureSchema = z
 const route = createRoute({
   method: "get",
   path: "/v1/captures",
+  operationId: "listCaptures",
   summary: "List messages kept by capture providers",
   description: "What a `capture` provider received instead of sending, newest first.",
   request: {

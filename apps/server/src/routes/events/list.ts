@@ -19,6 +19,7 @@ const eventSchema = z
 const route = createRoute({
   method: "get",
   path: "/v1/events",
+  operationId: "listEvents",
   summary: "The event feed (pull delivery reports)",
   description:
     "Oldest first after `after`. Keep the returned `nextCursor` and poll with it: the feed never skips or repeats an event, and an empty page still returns where to continue.",

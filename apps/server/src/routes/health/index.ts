@@ -4,7 +4,9 @@ import type { App } from "../../app-env";
 const live = createRoute({
   method: "get",
   path: "/healthz",
+  operationId: "getLiveness",
   summary: "Liveness",
+  security: [],
   responses: {
     200: {
       description: "The process is up",
@@ -22,7 +24,9 @@ const readySchema = z.object({
 const ready = createRoute({
   method: "get",
   path: "/readyz",
+  operationId: "getReadiness",
   summary: "Readiness",
+  security: [],
   description: "Ready when the database answers and the dispatch worker runs.",
   responses: {
     200: { description: "Ready", content: { "application/json": { schema: readySchema } } },

@@ -6,6 +6,7 @@ import { errorResponses, messageDetailSchema } from "../schemas";
 const route = createRoute({
   method: "get",
   path: "/v1/messages/{id}",
+  operationId: "getMessage",
   summary: "Read one message",
   description:
     "Status, recipients, every attempt with its provider and error class, events and the routing trace.",

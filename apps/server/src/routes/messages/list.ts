@@ -19,6 +19,7 @@ const querySchema = z.object({
 const route = createRoute({
   method: "get",
   path: "/v1/messages",
+  operationId: "listMessages",
   summary: "List messages (the log)",
   description: "Newest first. Repeat `status` or `id`, or separate values with commas.",
   request: { query: querySchema },

@@ -100,6 +100,26 @@ describe("POST /v1/messages", () => {
     });
   }
 
+  it("names the address and the reason when one of `to` (one address or a list) is refused", async () => {
+    const app = await setup();
+    const cases: [unknown, string][] = [
+      ["<a@b.com> <c@d.com>", "to"],
+      [["ok@example.com", "<a@b.com> <c@d.com>"], "to[1]"],
+      [{ email: "c@d.com", name: "<a@b.com>" }, "to"],
+    ];
+    for (const [to, path] of cases) {
+      const response = await app.send({ ...validBody, to });
+      expect(response.status).toBe(400);
+      const { error } = (await response.json()) as {
+        error: { details: { path: string; message: string }[] };
+      };
+      expect(error.details, JSON.stringify(to)).toEqual([
+        { path, message: expect.stringContaining("without control characters, < or >") },
+      ]);
+    }
+    expect(await snapshot(app)).toEqual({ messages: 0, jobs: 0 });
+  });
+
   it("answers 400 INVALID_JSON for malformed JSON", async () => {
     const app = await setup();
     const response = await app.app.request("/v1/messages", {

@@ -7,6 +7,7 @@ import { errorResponses } from "../schemas";
 const route = createRoute({
   method: "post",
   path: "/v1/messages",
+  operationId: "sendMessage",
   summary: "Send one message",
   description:
     "Stores the message durably and queues it for dispatch; answers only after the commit. An `Idempotency-Key` header makes retries safe for 24 hours. A `sendAt` ahead answers `scheduled` (at most `server.sendAtHorizonDays`, 30 by default, ahead); one in the past is sent at once.",

@@ -38,6 +38,7 @@ const providerSchema = z
 const route = createRoute({
   method: "get",
   path: "/v1/providers",
+  operationId: "listProviders",
   summary: "List configured providers",
   description:
     "Each provider's breaker state, whether it is stalled, its calls in flight, capabilities, and attempt counts and mean latency over the last hour.",

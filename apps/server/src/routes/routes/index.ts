@@ -16,6 +16,7 @@ const routeStateSchema = z
 const get = createRoute({
   method: "get",
   path: "/v1/routes",
+  operationId: "getRoutes",
   summary: "Read the routes in force",
   description:
     "`source` says whether they come from the configuration file (the seed) or were replaced through the API.",
@@ -31,6 +32,7 @@ const get = createRoute({
 const put = createRoute({
   method: "put",
   path: "/v1/routes",
+  operationId: "replaceRoutes",
   summary: "Replace the routes",
   description:
     "Validated like the configuration file (every provider must exist and be able to send), saved, then used by the very next dispatch. Saved routes win over the file's from then on.",
@@ -54,6 +56,7 @@ const put = createRoute({
 const simulate = createRoute({
   method: "post",
   path: "/v1/routes/simulate",
+  operationId: "simulateRoute",
   summary: "Show how a message would be routed, without sending it",
   description:
     "Takes the same body as `POST /v1/messages` and answers the route that matches, the ordered plan, each provider skipped and why (breaker open, misconfigured, rate limit, quota, capability), and the recipients the suppression list would reject.",

@@ -22,6 +22,7 @@ const emailSchema = z
 const list = createRoute({
   method: "get",
   path: "/v1/suppressions",
+  operationId: "listSuppressions",
   summary: "List suppressed addresses",
   description:
     "Shared by every provider: hard bounces, complaints, unsubscribes, provider refusals and manual entries.",
@@ -44,6 +45,7 @@ const list = createRoute({
 const add = createRoute({
   method: "post",
   path: "/v1/suppressions",
+  operationId: "addSuppression",
   summary: "Suppress an address",
   request: {
     body: {
@@ -68,6 +70,7 @@ const add = createRoute({
 const remove = createRoute({
   method: "delete",
   path: "/v1/suppressions/{email}",
+  operationId: "removeSuppression",
   summary: "Lift a suppression",
   request: { params: z.object({ email: z.string() }) },
   responses: { 204: { description: "Removed" }, ...errorResponses(401, 404) },

@@ -59,6 +59,7 @@ const endpointResponse = (description: string) => ({
 const create = createRoute({
   method: "post",
   path: "/v1/webhook-endpoints",
+  operationId: "createWebhookEndpoint",
   summary: "Add a webhook endpoint",
   description:
     "Every normalized event (including queued, sent, failed and rejected) goes to each matching enabled endpoint, signed the Standard Webhooks way with the endpoint's `whsec_` secret. The URL is resolved and refused when it points at a loopback, private, link-local or metadata address.",
@@ -80,6 +81,7 @@ const create = createRoute({
 const list = createRoute({
   method: "get",
   path: "/v1/webhook-endpoints",
+  operationId: "listWebhookEndpoints",
   summary: "List webhook endpoints",
   responses: {
     200: {
@@ -93,6 +95,7 @@ const list = createRoute({
 const get = createRoute({
   method: "get",
   path: "/v1/webhook-endpoints/{id}",
+  operationId: "getWebhookEndpoint",
   summary: "Read a webhook endpoint, with its secret",
   request: { params: idParams },
   responses: { 200: endpointResponse("The endpoint"), ...errorResponses(401, 404) },
@@ -101,6 +104,7 @@ const get = createRoute({
 const update = createRoute({
   method: "patch",
   path: "/v1/webhook-endpoints/{id}",
+  operationId: "updateWebhookEndpoint",
   summary: "Change a webhook endpoint",
   description: "Enabling an endpoint mailroute disabled clears the reason and the failure run.",
   request: {
@@ -122,6 +126,7 @@ const update = createRoute({
 const remove = createRoute({
   method: "delete",
   path: "/v1/webhook-endpoints/{id}",
+  operationId: "deleteWebhookEndpoint",
   summary: "Delete a webhook endpoint and its pending deliveries",
   request: { params: idParams },
   responses: { 204: { description: "Deleted" }, ...errorResponses(401, 404) },
@@ -130,6 +135,7 @@ const remove = createRoute({
 const rotate = createRoute({
   method: "post",
   path: "/v1/webhook-endpoints/{id}/rotate-secret",
+  operationId: "rotateWebhookEndpointSecret",
   summary: "Rotate the signing secret",
   description:
     "Deliveries carry signatures by both the new and the old secret until the grace period ends (24 h by default).",
@@ -148,6 +154,7 @@ const rotate = createRoute({
 const deliveries = createRoute({
   method: "get",
   path: "/v1/webhook-endpoints/{id}/deliveries",
+  operationId: "listWebhookDeliveries",
   summary: "List an endpoint's deliveries with every attempt",
   request: {
     params: idParams,
@@ -169,6 +176,7 @@ const deliveries = createRoute({
 const replay = createRoute({
   method: "post",
   path: "/v1/webhook-endpoints/{id}/replay",
+  operationId: "replayWebhookDeliveries",
   summary: "Deliver again: one delivery, or every delivery created in a time range",
   description:
     "A replay keeps the delivery's `webhook-id`, so a receiver that already has it can drop the copy.",

@@ -7,6 +7,9 @@ import { errorResponses } from "../schemas";
 const route = createRoute({
   method: "post",
   path: "/webhooks/{providerName}",
+  operationId: "receiveProviderWebhook",
+  // The provider's own authentication, checked by its adapter; not mailroute's API key.
+  security: [],
   summary: "Receive a provider's webhook",
   description:
     "No API key: each provider's own authentication (signature, basic auth, token). A forged request answers 401 and stores nothing; a storage failure answers 5xx so the provider retries.",
