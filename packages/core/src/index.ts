@@ -163,6 +163,7 @@ export {
 } from "./webhooks/basic-auth-settings-schema";
 export { createBasicAuthCheck } from "./webhooks/create-basic-auth-check";
 export { findSmtpStatus } from "./webhooks/find-smtp-status";
+export { checkJsonDepth, jsonDepth, maxJsonDepth } from "./webhooks/json-depth";
 export { lookupOwn } from "./webhooks/lookup-own";
 export { parseJsonBody } from "./webhooks/parse-json-body";
 export { parseJsonLeniently } from "./webhooks/parse-json-leniently";

@@ -30,4 +30,18 @@ describe("parseJsonBody", () => {
     expect(error).toBeInstanceOf(WebhookPayloadError);
     expect((error as Error).cause).toBeInstanceOf(TypeError);
   });
+
+  it("refuses a body nested deeper than maxJsonDepth before the parser sees it", () => {
+    let parsed = false;
+    const deep = encode(`{"a":${"[".repeat(10_000)}${"]".repeat(10_000)}}`);
+    expect(() =>
+      parseJsonBody(deep, "Acme", () => {
+        parsed = true;
+      }),
+    ).toThrow(new WebhookPayloadError("Acme webhook body nests deeper than 64 levels"));
+    expect(parsed).toBe(false);
+    expect(parseJsonBody(encode(`${"[".repeat(64)}${"]".repeat(64)}`), "Acme")).toBeInstanceOf(
+      Array,
+    );
+  });
 });

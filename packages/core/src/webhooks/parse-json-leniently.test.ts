@@ -12,6 +12,7 @@ describe("parseJsonLeniently", () => {
     ["undefined", undefined],
     ["an empty string", ""],
     ["text that is not JSON", "{a: 1}"],
+    ["JSON nested deeper than maxJsonDepth", `${"[".repeat(65)}${"]".repeat(65)}`],
   ])("gives undefined for %s", (_case, text) => {
     expect(parseJsonLeniently(text)).toBeUndefined();
   });

@@ -278,6 +278,10 @@ describe("createResendWebhook parse", () => {
       "an email event with a bad date",
       '{"type":"email.sent","created_at":"yesterday","data":{"email_id":"e"}}',
     ],
+    [
+      "an email event nested deeper than 64 levels",
+      body.replace('"data":{', `"data":{"deep":${"[".repeat(10_000)}${"]".repeat(10_000)},`),
+    ],
   ])("refuses %s", (_case, payload) => {
     expect(() => webhook.parse(signedRequest({ payload }))).toThrow(WebhookPayloadError);
   });

@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  checkJsonDepth,
   type ProviderWebhook,
   secretsEqual,
   type WebhookPayload,
@@ -56,6 +57,7 @@ function parseJson(text: string | null): unknown {
   if (text === null) {
     throw new WebhookPayloadError("Resend webhook body is not UTF-8");
   }
+  checkJsonDepth(text, "Resend");
   try {
     return JSON.parse(text);
   } catch (error) {

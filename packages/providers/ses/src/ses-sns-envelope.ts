@@ -1,3 +1,4 @@
+import { jsonDepth, maxJsonDepth } from "@mailroute/core";
 import { z } from "zod";
 
 /** The three kinds of message SNS posts to an HTTPS subscription. */
@@ -26,11 +27,18 @@ const snsEnvelopeSchema = z.object({
 /** The SNS message around an SES record. */
 export type SnsEnvelope = z.infer<typeof snsEnvelopeSchema>;
 
-/** Decodes the raw body (UTF-8 JSON, posted as text/plain); null when it is not an SNS message. */
+/**
+ * Decodes the raw body (UTF-8 JSON, posted as text/plain); null when it is not an SNS message,
+ * which includes a body nested deeper than `maxJsonDepth`.
+ */
 export function decodeSnsEnvelope(rawBody: Uint8Array): SnsEnvelope | null {
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(rawBody));
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(rawBody);
+    if (jsonDepth(text) > maxJsonDepth) {
+      return null;
+    }
+    value = JSON.parse(text);
   } catch {
     return null;
   }

@@ -397,6 +397,18 @@ describe("createSesWebhook parse", () => {
     expect(parsed.kind).toBe("ignore");
   });
 
+  it("refuses an SES record nested deeper than 64 levels inside the SNS Message", () => {
+    const envelope = readEnvelope(fixture("anymail-open"));
+    const record = JSON.parse(String(envelope.Message)) as Record<string, unknown>;
+    const deep = JSON.stringify({ ...record, deep: [] }).replace(
+      '"deep":[]',
+      `"deep":${"[".repeat(10_000)}${"]".repeat(10_000)}`,
+    );
+    expect(() => webhook.parse(requestWith({ ...envelope, Message: deep }))).toThrow(
+      new WebhookPayloadError("SES webhook body nests deeper than 64 levels"),
+    );
+  });
+
   it.each([
     ["a body that is not JSON", "not json"],
     ["an unknown SNS Type", { Type: "Hello", MessageId: "m", Message: "x" }],

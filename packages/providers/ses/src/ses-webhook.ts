@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  checkJsonDepth,
   type ProviderWebhook,
   parseJsonLeniently,
   type WebhookContext,
@@ -90,6 +91,7 @@ async function verifySnsRequest(
 }
 
 function parseNotification(envelope: SnsEnvelope): WebhookPayload {
+  checkJsonDepth(envelope.Message, "SES");
   const record = parseJsonLeniently(envelope.Message);
   if (record === undefined) {
     // SES posts "Successfully validated SNS topic for Amazon SES event publishing." as text.

@@ -1,5 +1,6 @@
-import { createFakeProvider, type FakeProvider } from "@mailroute/core/testing";
+import { basicAuthorization, createFakeProvider, type FakeProvider } from "@mailroute/core/testing";
 import { createCaptureWebhook } from "@mailroute/provider-capture";
+import { createPostmarkWebhook } from "@mailroute/provider-postmark";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestApp, validBody } from "../../test-support";
 
@@ -272,5 +273,48 @@ describe("GET /v1/events and /v1/suppressions", () => {
       app.app.request("/v1/suppressions/a@example.com", { method: "DELETE", headers: app.headers });
     expect((await remove()).status).toBe(204);
     expect((await remove()).status).toBe(404);
+  });
+});
+
+describe("a deeply nested webhook body", () => {
+  it("answers 400 and stores nothing, instead of failing (500) on every retry", async () => {
+    // Postmark keeps fields it does not know in the raw event, so the nesting reaches the store.
+    const credentials = { username: "postmark", password: "hook-password" };
+    const app = await createTestApp({
+      providers: [createFakeProvider("primary")],
+      webhookEndpoints: new Map([
+        [
+          "postmark",
+          { name: "postmark", type: "postmark", webhook: createPostmarkWebhook(credentials) },
+        ],
+      ]),
+    });
+    apps.push(app);
+    const delivery = JSON.stringify({
+      RecordType: "Delivery",
+      MessageID: "883953f4-6105-42a2-a16a-77a8eac79483",
+      Recipient: "user@example.com",
+      DeliveredAt: "2014-08-01T13:28:10.2735393-04:00",
+      Details: "[[not nesting]]",
+      Extra: "{levels}",
+    });
+    const post = (levels: number) =>
+      app.app.request("/webhooks/postmark", {
+        method: "POST",
+        headers: {
+          authorization: basicAuthorization(credentials.username, credentials.password),
+          "content-type": "application/json",
+        },
+        body: delivery.replace('"{levels}"', `${"[".repeat(levels)}${"]".repeat(levels)}`),
+      });
+    const deep = await post(10_000);
+    expect(deep.status).toBe(400);
+    expect(((await deep.json()) as { error: { code: string } }).error.code).toBe(
+      "INVALID_WEBHOOK_PAYLOAD",
+    );
+    const events = (await (await app.get("/v1/events")).json()) as { data: unknown[] };
+    expect(events.data).toEqual([]);
+    // The same event nested within the bound is stored.
+    expect(await (await post(60)).json()).toMatchObject({ received: 1, stored: 1 });
   });
 });
