@@ -173,6 +173,7 @@ export { parseWrappedSmtpReply } from "./webhooks/parse-wrapped-smtp-reply";
 export type {
   ProviderEvent,
   ProviderWebhook,
+  ReplayClaim,
   WebhookContext,
   WebhookPayload,
   WebhookRequest,

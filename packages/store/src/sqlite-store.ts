@@ -41,6 +41,7 @@ import {
   rotateSecret,
   updateEndpoint,
 } from "./repositories/webhook-outbox";
+import { claimWebhookReplayKey } from "./repositories/webhook-replay-keys";
 import { createWriteQueue } from "./write-queue";
 
 /** The SQLite store: reads answer at once; writes are group-committed (see write-queue.ts). */
@@ -101,6 +102,10 @@ export function createSqliteStore(options: SqliteOptions): SqliteStore {
     listCaptures: (query) => run(() => listCaptures(db, query)),
 
     recordProviderEvents: (input) => write((db) => recordProviderEvents(db, input)),
+    // Not waiting for the fsync: the events of the same request are recorded next, durably, and
+    // a durable commit later in the log makes this one durable too.
+    claimWebhookReplayKey: (input) =>
+      write((db) => claimWebhookReplayKey(db, input), { durable: false }),
     listEvents: (query) => run(() => listEvents(db, query)),
 
     findSuppressions: (emails) => run(() => findSuppressions(db, emails)),

@@ -42,7 +42,15 @@ export function createWebhookService(dependencies: {
       throw new MailrouteError("NOT_FOUND", `no provider named "${name}" receives webhooks here`);
     }
     // Verification comes first and sees the raw bytes; nothing is parsed or stored before it.
-    await endpoint.webhook.verify(request, { now: new Date(), fetch: dependencies.fetch });
+    const now = new Date();
+    await endpoint.webhook.verify(request, {
+      now,
+      fetch: dependencies.fetch,
+      // Single-use values are kept in the database, per configured provider, so a replay is
+      // refused after a restart and by every process sharing the database.
+      claimReplayKey: (claim) =>
+        store.claimWebhookReplayKey({ ...claim, provider: endpoint.name, now }),
+    });
     const payload = endpoint.webhook.parse(request);
     if (payload.kind === "subscribe") {
       const response = await dependencies.fetch(payload.confirmUrl, { redirect: "error" });

@@ -6,7 +6,7 @@ import type { EmailMessage } from "../message/message-schema";
 import type { RoutePlan } from "../routing/plan-route";
 import type { SuppressionReason } from "../status/advance-status";
 import type { MessageStatus, RecipientStatus } from "../status/message-status";
-import type { ProviderEvent } from "../webhooks/provider-webhook";
+import type { ProviderEvent, ReplayClaim } from "../webhooks/provider-webhook";
 
 /** A response stored under an idempotency key and replayed for the same key and body. */
 export interface StoredResponse {
@@ -290,6 +290,13 @@ export interface MailStore {
     receivedAt: Date;
     events: IncomingEvent[];
   }): Promise<RecordEventsResult>;
+  /**
+   * Records a webhook replay claim for `provider` (the configured name) in one atomic statement:
+   * true when the key is new or its earlier claim expired by `now`, or when it is held with the
+   * same non-null body digest; false otherwise, leaving the earlier claim as it was. Expired
+   * claims are pruned along the way.
+   */
+  claimWebhookReplayKey(input: ReplayClaim & { provider: string; now: Date }): Promise<boolean>;
   /** The event feed, oldest first from the cursor: never skips or repeats an event. */
   listEvents(query: EventQuery): Promise<Page<EmailEvent>>;
   /** The suppressed addresses among `emails` (lowercased). */

@@ -19,6 +19,7 @@ export {
   tinyPng,
 } from "./provider-contract";
 export { providerErrorOf } from "./provider-error-of";
+export { createReplayKeyFake, type ReplayKeyFake } from "./replay-key-fake";
 export {
   expectedEvent,
   fixtureRequest,

@@ -13,11 +13,33 @@ export interface WebhookRequest {
   remoteAddress?: string | undefined;
 }
 
+/**
+ * One use of the single-use value a signed webhook carries (Mailgun's token, Svix's id and
+ * timestamp), recorded so that a captured request cannot be posted again.
+ */
+export interface ReplayClaim {
+  key: string;
+  /**
+   * SHA-256 (hex) of the body the key came with: a later use with the same digest is the
+   * provider retrying a delivery and is let through. Null when any second use is a replay.
+   */
+  bodyDigest: string | null;
+  /** When the key stops mattering: its timestamp leaves the tolerance, so it is refused as stale. */
+  expiresAt: Date;
+}
+
 /** What verification may use besides the request. */
 export interface WebhookContext {
   now: Date;
   /** Fetches a signing certificate (Amazon SNS); injected so tests never leave the machine. */
   fetch?: typeof fetch;
+  /**
+   * Records a replay claim for this endpoint in the database, so it holds across restarts and
+   * across processes sharing the database. Resolves false when the key is already held, unexpired,
+   * with another body digest (or with none); check and record are one atomic step. Providers whose
+   * signature can be replayed refuse the request when it is missing.
+   */
+  claimReplayKey?: (claim: ReplayClaim) => Promise<boolean>;
 }
 
 /** A normalized event as a provider's webhook reports it, before mailroute stores it. */

@@ -10,8 +10,6 @@ export const mailgunWebhookSettingsSchema = z
     signingKey: z.string().min(1),
     /** How far the signed timestamp may be from our clock, either way, in seconds. */
     toleranceSeconds: z.number().int().positive().default(300),
-    /** How many verified tokens are remembered against replays. */
-    replayCacheSize: z.number().int().positive().default(10_000),
   })
   .strict();
 

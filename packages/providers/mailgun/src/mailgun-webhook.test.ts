@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import {
   ConfigError,
   WebhookPayloadError,
@@ -6,12 +6,13 @@ import {
   WebhookVerificationError,
 } from "@mailroute/core";
 import {
+  createReplayKeyFake,
   fixtureRequest,
   readManifest,
   readSignatureVectors,
   runWebhookFixtures,
 } from "@mailroute/core/testing";
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createMailgunWebhook } from "./mailgun-webhook";
 
 interface SignatureVector {
@@ -77,6 +78,16 @@ function vectorRequest(vector: SignatureVector): WebhookRequest {
   return withSignature(caseRequest(vector.fixture), { timestamp, token, signature });
 }
 
+let replayKeys = createReplayKeyFake();
+beforeEach(() => {
+  replayKeys = createReplayKeyFake();
+});
+
+/** The verification context at `now`, with the replay claims of this test alone. */
+function contextAt(now: Date) {
+  return { now, claimReplayKey: replayKeys.claimReplayKey };
+}
+
 function sign(timestamp: string, token: string, key = testKey): string {
   return createHmac("sha256", key).update(`${timestamp}${token}`).digest("hex");
 }
@@ -101,7 +112,7 @@ describe("createMailgunWebhook verify: signatures.json vectors", () => {
     const now = new Date(Number.isNaN(timestamp) ? 0 : timestamp * 1000);
     const result = createMailgunWebhook({ signingKey: vector.signing_key }).verify(
       vectorRequest(vector),
-      { now },
+      contextAt(now),
     );
     if (vector.valid) {
       await expect(result).resolves.toBeUndefined();
@@ -118,21 +129,21 @@ describe("createMailgunWebhook verify", () => {
   const webhook = () => createMailgunWebhook({ signingKey: key });
 
   it("verifies the corpus request as the fixture runner builds it", async () => {
-    await expect(webhook().verify(request, { now: signedAt })).resolves.toBeUndefined();
+    await expect(webhook().verify(request, contextAt(signedAt))).resolves.toBeUndefined();
   });
 
   it("refuses a changed token or timestamp: the parts of the body Mailgun signs", async () => {
     await verificationError(
-      webhook().verify(withSignature(request, { token: "f".repeat(50) }), { now: signedAt }),
+      webhook().verify(withSignature(request, { token: "f".repeat(50) }), contextAt(signedAt)),
     );
     await verificationError(
-      webhook().verify(withSignature(request, { timestamp: "1661621788" }), { now: signedAt }),
+      webhook().verify(withSignature(request, { timestamp: "1661621788" }), contextAt(signedAt)),
     );
   });
 
   it("refuses a signature made with the API key instead of the signing key", async () => {
     await verificationError(
-      createMailgunWebhook({ signingKey: "key-api" }).verify(request, { now: signedAt }),
+      createMailgunWebhook({ signingKey: "key-api" }).verify(request, contextAt(signedAt)),
     );
   });
 
@@ -142,7 +153,7 @@ describe("createMailgunWebhook verify", () => {
     ["is empty", ""],
   ])("refuses a signature that %s", async (_case, signature) => {
     await verificationError(
-      webhook().verify(withSignature(request, { signature }), { now: signedAt }),
+      webhook().verify(withSignature(request, { signature }), contextAt(signedAt)),
     );
   });
 
@@ -158,15 +169,14 @@ describe("createMailgunWebhook verify", () => {
       { ...request, rawBody: encode("not json") },
       { ...request, headers: { "content-type": "text/plain" } },
     ]) {
-      const error = await verificationError(webhook().verify(unsigned, { now: signedAt }));
+      const error = await verificationError(webhook().verify(unsigned, contextAt(signedAt)));
       expect(error.message).toMatch(/no timestamp/);
     }
   });
 
   it("accepts a timestamp 300 s away either way and refuses 301 s", async () => {
-    const at = (offsetSeconds: number) => ({
-      now: new Date(signedAt.getTime() + offsetSeconds * 1000),
-    });
+    const at = (offsetSeconds: number) =>
+      contextAt(new Date(signedAt.getTime() + offsetSeconds * 1000));
     await expect(webhook().verify(request, at(300))).resolves.toBeUndefined();
     await expect(webhook().verify(request, at(-300))).resolves.toBeUndefined();
     const stale = await verificationError(webhook().verify(request, at(301)));
@@ -176,25 +186,57 @@ describe("createMailgunWebhook verify", () => {
 
   it("uses the configured tolerance", async () => {
     const strict = createMailgunWebhook({ signingKey: key, toleranceSeconds: 30 });
-    await verificationError(strict.verify(request, { now: new Date(signedAt.getTime() + 31_000) }));
+    await verificationError(
+      strict.verify(request, contextAt(new Date(signedAt.getTime() + 31_000))),
+    );
   });
 
   it("refuses a token it has already accepted, even with other event data", async () => {
     const handler = webhook();
-    await handler.verify(request, { now: signedAt });
+    await handler.verify(request, contextAt(signedAt));
     const body = JSON.parse(new TextDecoder().decode(request.rawBody)) as Record<string, unknown>;
     const forged = {
       ...request,
       rawBody: encode(JSON.stringify({ ...body, "event-data": { event: "complained" } })),
     };
-    const replay = await verificationError(handler.verify(forged, { now: signedAt }));
+    const replay = await verificationError(handler.verify(forged, contextAt(signedAt)));
     expect(replay.message).toMatch(/already used/);
+  });
+
+  it("keeps used tokens where the context records them, so a new handler (a restart) still refuses", async () => {
+    await webhook().verify(request, contextAt(signedAt));
+    const body = JSON.parse(new TextDecoder().decode(request.rawBody)) as Record<string, unknown>;
+    const forged = {
+      ...request,
+      rawBody: encode(JSON.stringify({ ...body, "event-data": { event: "complained" } })),
+    };
+    const replay = await verificationError(webhook().verify(forged, contextAt(signedAt)));
+    expect(replay.message).toMatch(/already used/);
+    await expect(webhook().verify(request, contextAt(signedAt))).resolves.toBeUndefined();
+  });
+
+  it("claims the token with the body's SHA-256 until the timestamp leaves the tolerance", async () => {
+    await webhook().verify(request, contextAt(signedAt));
+    const { token } = JSON.parse(new TextDecoder().decode(request.rawBody)).signature as {
+      token: string;
+    };
+    expect(replayKeys.claims).toEqual([
+      {
+        key: token,
+        bodyDigest: createHash("sha256").update(request.rawBody).digest("hex"),
+        expiresAt: new Date((1661621787 + 300) * 1000),
+      },
+    ]);
+  });
+
+  it("refuses to verify anything without a place to record used tokens", async () => {
+    await expect(webhook().verify(request, { now: signedAt })).rejects.toThrow(/claimReplayKey/);
   });
 
   it("lets a retry of the same delivery through, since the server drops the copy by event id", async () => {
     const handler = webhook();
-    await handler.verify(request, { now: signedAt });
-    await expect(handler.verify(request, { now: signedAt })).resolves.toBeUndefined();
+    await handler.verify(request, contextAt(signedAt));
+    await expect(handler.verify(request, contextAt(signedAt))).resolves.toBeUndefined();
   });
 
   it("lets only one of two concurrent uses of a token with different event data through", async () => {
@@ -205,8 +247,8 @@ describe("createMailgunWebhook verify", () => {
       rawBody: encode(JSON.stringify({ ...body, "event-data": { event: "complained" } })),
     };
     const results = await Promise.allSettled([
-      handler.verify(request, { now: signedAt }),
-      handler.verify(forged, { now: signedAt }),
+      handler.verify(request, contextAt(signedAt)),
+      handler.verify(forged, contextAt(signedAt)),
     ]);
     expect(results.map((result) => result.status).sort()).toEqual(["fulfilled", "rejected"]);
   });
@@ -214,8 +256,8 @@ describe("createMailgunWebhook verify", () => {
   it("does not record the token of a forgery, so the real request still passes", async () => {
     const handler = webhook();
     const forged = withSignature(request, { signature: sign("1661621787", "d1931d9645b6", "x") });
-    await verificationError(handler.verify(forged, { now: signedAt }));
-    await expect(handler.verify(request, { now: signedAt })).resolves.toBeUndefined();
+    await verificationError(handler.verify(forged, contextAt(signedAt)));
+    await expect(handler.verify(request, contextAt(signedAt))).resolves.toBeUndefined();
   });
 
   it("checks the last timestamp, token and signature of a form post", async () => {
@@ -237,7 +279,7 @@ describe("createMailgunWebhook verify", () => {
     };
     const now = new Date(Number(timestamp) * 1000);
     await expect(
-      createMailgunWebhook({ signingKey: testKey }).verify(posted, { now }),
+      createMailgunWebhook({ signingKey: testKey }).verify(posted, contextAt(now)),
     ).resolves.toBeUndefined();
   });
 
@@ -265,7 +307,7 @@ describe("createMailgunWebhook verify", () => {
       rawBody: encode(body),
     };
     const handler = createMailgunWebhook({ signingKey: testKey });
-    await handler.verify(posted, { now: new Date(Number(timestamp) * 1000) });
+    await handler.verify(posted, contextAt(new Date(Number(timestamp) * 1000)));
     const parsed = handler.parse(posted);
     const [event] = handler.toEvents(parsed.kind === "events" ? parsed.payload : null);
     expect(event).toMatchObject({

@@ -5,7 +5,6 @@ import {
   type WebhookRequest,
   WebhookVerificationError,
 } from "@mailroute/core";
-import { createMailgunTokenCache } from "./mailgun-token-cache";
 import {
   decodeMailgunPayload,
   type MailgunSignature,
@@ -56,12 +55,11 @@ function checkTimestamp(signature: MailgunSignature, now: Date, toleranceSeconds
  * Creates the webhook handler for one Mailgun signing key. `verify` checks
  * `hex(HMAC-SHA256(signingKey, timestamp + token))`
  * (https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/securing-webhooks),
- * the timestamp's freshness, and that the token was not used before; JSON webhooks and legacy
- * form posts are both accepted.
+ * the timestamp's freshness, and that the token was not used before with other event data
+ * (through `context.claimReplayKey`); JSON webhooks and legacy form posts are both accepted.
  */
 export function createMailgunWebhook(settings: MailgunWebhookSettings): ProviderWebhook {
-  const { signingKey, toleranceSeconds, replayCacheSize } = resolveSettings(settings);
-  const tokens = createMailgunTokenCache(replayCacheSize);
+  const { signingKey, toleranceSeconds } = resolveSettings(settings);
   const encoder = new TextEncoder();
   let key: Promise<HmacKey> | undefined;
   const loadKey = (): Promise<HmacKey> => {
@@ -83,6 +81,11 @@ export function createMailgunWebhook(settings: MailgunWebhookSettings): Provider
           "Mailgun webhook carries no timestamp, token, signature",
         );
       }
+      const { claimReplayKey } = context;
+      if (!claimReplayKey) {
+        // Without it a signature block could be reattached to forged event data.
+        throw new Error("Mailgun webhook verification needs claimReplayKey in its context");
+      }
       checkTimestamp(signature, context.now, toleranceSeconds);
       const bodyDigest = Array.from(
         new Uint8Array(await crypto.subtle.digest("SHA-256", request.rawBody)),
@@ -94,10 +97,16 @@ export function createMailgunWebhook(settings: MailgunWebhookSettings): Provider
       if (!digest || !(await crypto.subtle.verify("HMAC", await loadKey(), digest, signed))) {
         throw new WebhookVerificationError("Mailgun webhook signature does not verify");
       }
-      // Recorded only once authentic, after the last await, so a forgery cannot burn a token and
-      // two concurrent deliveries of one token cannot both pass.
-      const expiresAtMs = (Number(signature.timestamp) + toleranceSeconds) * 1000;
-      if (!tokens.claim(signature.token, bodyDigest, expiresAtMs, context.now.getTime())) {
+      // The signature does not cover the event data, so the token is single-use: claimed only
+      // once authentic (a forgery cannot burn it), with the body's digest, until its timestamp
+      // leaves the tolerance. The same body again is Mailgun retrying a delivery we failed to
+      // store, and the server drops the copy by event id.
+      const claimed = await claimReplayKey({
+        key: signature.token,
+        bodyDigest,
+        expiresAt: new Date((Number(signature.timestamp) + toleranceSeconds) * 1000),
+      });
+      if (!claimed) {
         throw new WebhookVerificationError(
           "Mailgun webhook token was already used with other event data",
         );

@@ -1,5 +1,6 @@
 import { type ProviderEvent, WebhookPayloadError, WebhookVerificationError } from "@mailroute/core";
 import {
+  createReplayKeyFake,
   expectedEvent,
   fixtureRequest,
   type ManifestCase,
@@ -8,7 +9,7 @@ import {
   runWebhookFixtures,
 } from "@mailroute/core/testing";
 import { Webhook } from "standardwebhooks";
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createResendWebhook } from "./resend-webhook";
 
 const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -20,6 +21,16 @@ runWebhookFixtures({
   provider: "resend",
   webhook: createResendWebhook({ secret }),
 });
+
+let replayKeys = createReplayKeyFake();
+beforeEach(() => {
+  replayKeys = createReplayKeyFake();
+});
+
+/** The verification context at `now`, with the replay claims of this test alone. */
+function contextAt(now: Date) {
+  return { now, claimReplayKey: replayKeys.claimReplayKey };
+}
 
 function manifestCase(id: string): ManifestCase {
   const found = readManifest().find((fixture) => fixture.id === id);
@@ -99,9 +110,10 @@ describe("createResendWebhook verify: signatures.json svix vectors", () => {
         },
         rawBody: new Uint8Array(Buffer.from(vector.payload_base64, "base64")),
       };
-      const verification = webhook.verify(request, {
-        now: new Date(Number(vector.svix_timestamp) * 1000),
-      });
+      const verification = webhook.verify(
+        request,
+        contextAt(new Date(Number(vector.svix_timestamp) * 1000)),
+      );
       if (vector.valid) {
         await expect(verification).resolves.toBeUndefined();
       } else {
@@ -114,7 +126,7 @@ describe("createResendWebhook verify: signatures.json svix vectors", () => {
     const fixture = manifestCase("resend/symfony-sent-crlf-signed");
     const webhook = createResendWebhook({ secret: "whsec_ESwTAuuIe3yfH4DgdgI+ENsiNzPAGdp+" });
     const request = fixtureRequest(fixture);
-    await webhook.verify(request, { now: new Date(1712569389 * 1000) });
+    await webhook.verify(request, contextAt(new Date(1712569389 * 1000)));
     const parsed = webhook.parse(request);
     expect(parsed.kind).toBe("events");
   });
@@ -123,7 +135,7 @@ describe("createResendWebhook verify: signatures.json svix vectors", () => {
 describe("createResendWebhook verify", () => {
   it("accepts a request signed with the secret", async () => {
     const webhook = createResendWebhook({ secret });
-    await expect(webhook.verify(signedRequest({}), { now: signedAt })).resolves.toBeUndefined();
+    await expect(webhook.verify(signedRequest({}), contextAt(signedAt))).resolves.toBeUndefined();
   });
 
   it("accepts Standard Webhooks header names", async () => {
@@ -137,14 +149,14 @@ describe("createResendWebhook verify", () => {
         "webhook-signature": headers["svix-signature"],
       },
     };
-    await expect(webhook.verify(request, { now: signedAt })).resolves.toBeUndefined();
+    await expect(webhook.verify(request, contextAt(signedAt))).resolves.toBeUndefined();
   });
 
   it("refuses a tampered body", async () => {
     const webhook = createResendWebhook({ secret });
     const request = signedRequest({});
     request.rawBody = new TextEncoder().encode(body.replace("a@example.com", "b@example.com"));
-    await expect(webhook.verify(request, { now: signedAt })).rejects.toThrow(
+    await expect(webhook.verify(request, contextAt(signedAt))).rejects.toThrow(
       WebhookVerificationError,
     );
   });
@@ -152,7 +164,7 @@ describe("createResendWebhook verify", () => {
   it("refuses a request signed with another secret", async () => {
     const webhook = createResendWebhook({ secret });
     const request = signedRequest({ signingSecret: "whsec_d3Jvbmcgc2lnbmluZyBrZXk=" });
-    await expect(webhook.verify(request, { now: signedAt })).rejects.toThrow(
+    await expect(webhook.verify(request, contextAt(signedAt))).rejects.toThrow(
       WebhookVerificationError,
     );
   });
@@ -164,7 +176,7 @@ describe("createResendWebhook verify", () => {
       const request = signedRequest({});
       const headers: Record<string, string> = { ...request.headers };
       delete headers[name];
-      await expect(webhook.verify({ ...request, headers }, { now: signedAt })).rejects.toThrow(
+      await expect(webhook.verify({ ...request, headers }, contextAt(signedAt))).rejects.toThrow(
         WebhookVerificationError,
       );
     },
@@ -174,7 +186,7 @@ describe("createResendWebhook verify", () => {
     const webhook = createResendWebhook({ secret });
     const request = signedRequest({});
     request.headers["svix-timestamp"] = "2026-01-15T10:00:00Z";
-    await expect(webhook.verify(request, { now: signedAt })).rejects.toThrow(
+    await expect(webhook.verify(request, contextAt(signedAt))).rejects.toThrow(
       WebhookVerificationError,
     );
   });
@@ -183,7 +195,7 @@ describe("createResendWebhook verify", () => {
     const webhook = createResendWebhook({ secret });
     const request = signedRequest({});
     request.headers["svix-signature"] = request.headers["svix-signature"].replace("v1,", "v1a,");
-    await expect(webhook.verify(request, { now: signedAt })).rejects.toThrow(
+    await expect(webhook.verify(request, contextAt(signedAt))).rejects.toThrow(
       WebhookVerificationError,
     );
   });
@@ -191,7 +203,7 @@ describe("createResendWebhook verify", () => {
   it("refuses a timestamp more than five minutes old or ahead, and accepts one just inside", async () => {
     const webhook = createResendWebhook({ secret });
     const request = signedRequest({});
-    const at = (seconds: number) => ({ now: new Date(signedAt.getTime() + seconds * 1000) });
+    const at = (seconds: number) => contextAt(new Date(signedAt.getTime() + seconds * 1000));
     await expect(webhook.verify(request, at(301))).rejects.toThrow(WebhookVerificationError);
     await expect(webhook.verify(request, at(-301))).rejects.toThrow(WebhookVerificationError);
     await expect(webhook.verify(request, at(300))).resolves.toBeUndefined();
@@ -200,33 +212,52 @@ describe("createResendWebhook verify", () => {
   it("uses the configured tolerance", async () => {
     const webhook = createResendWebhook({ secret, toleranceSeconds: 900 });
     const now = new Date(signedAt.getTime() + 800_000);
-    await expect(webhook.verify(signedRequest({}), { now })).resolves.toBeUndefined();
+    await expect(webhook.verify(signedRequest({}), contextAt(now))).resolves.toBeUndefined();
   });
 
   it("refuses a second copy of the same signed request (replay)", async () => {
     const webhook = createResendWebhook({ secret });
     const request = signedRequest({});
-    await webhook.verify(request, { now: signedAt });
-    await expect(webhook.verify(request, { now: signedAt })).rejects.toThrow(/replay/);
+    await webhook.verify(request, contextAt(signedAt));
+    await expect(webhook.verify(request, contextAt(signedAt))).rejects.toThrow(/replay/);
+  });
+
+  it("keeps the claim where the context records it, so a new handler (a restart) still refuses", async () => {
+    const request = signedRequest({});
+    await createResendWebhook({ secret }).verify(request, contextAt(signedAt));
+    await expect(
+      createResendWebhook({ secret }).verify(request, contextAt(signedAt)),
+    ).rejects.toThrow(/replay/);
+    expect(replayKeys.claims[0]).toEqual({
+      key: `msg_1.${signedAt.getTime()}`,
+      bodyDigest: null,
+      expiresAt: new Date(signedAt.getTime() + 300_000),
+    });
+  });
+
+  it("refuses to verify anything without a place to record claims", async () => {
+    await expect(
+      createResendWebhook({ secret }).verify(signedRequest({}), { now: signedAt }),
+    ).rejects.toThrow(/claimReplayKey/);
   });
 
   it("refuses a copy whose timestamp header is zero-padded (it signs the same)", async () => {
     const webhook = createResendWebhook({ secret });
     const request = signedRequest({});
-    await webhook.verify(request, { now: signedAt });
+    await webhook.verify(request, contextAt(signedAt));
     const padded = {
       ...request,
       headers: { ...request.headers, "svix-timestamp": `0${request.headers["svix-timestamp"]}` },
     };
-    await expect(webhook.verify(padded, { now: signedAt })).rejects.toThrow(/replay/);
+    await expect(webhook.verify(padded, contextAt(signedAt))).rejects.toThrow(/replay/);
   });
 
   it("accepts Svix's retry of the same event, re-signed with a new timestamp", async () => {
     const webhook = createResendWebhook({ secret });
     const later = new Date(signedAt.getTime() + 5_000);
-    await webhook.verify(signedRequest({}), { now: signedAt });
+    await webhook.verify(signedRequest({}), contextAt(signedAt));
     await expect(
-      webhook.verify(signedRequest({ at: later }), { now: later }),
+      webhook.verify(signedRequest({ at: later }), contextAt(later)),
     ).resolves.toBeUndefined();
   });
 
@@ -234,7 +265,7 @@ describe("createResendWebhook verify", () => {
     const webhook = createResendWebhook({ secret });
     const request = signedRequest({});
     request.rawBody = new Uint8Array([0x7b, 0xff, 0x7d]);
-    await expect(webhook.verify(request, { now: signedAt })).rejects.toThrow(
+    await expect(webhook.verify(request, contextAt(signedAt))).rejects.toThrow(
       WebhookVerificationError,
     );
   });
@@ -242,7 +273,7 @@ describe("createResendWebhook verify", () => {
   it("does not echo the secret in its errors", async () => {
     const webhook = createResendWebhook({ secret });
     const request = signedRequest({ signingSecret: "whsec_d3Jvbmcgc2lnbmluZyBrZXk=" });
-    const error = await webhook.verify(request, { now: signedAt }).catch((caught) => caught);
+    const error = await webhook.verify(request, contextAt(signedAt)).catch((caught) => caught);
     expect(String(error.message)).not.toContain("MfKQ9r8G");
   });
 });

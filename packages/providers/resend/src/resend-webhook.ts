@@ -10,12 +10,8 @@ import {
 } from "@mailroute/core";
 import { Webhook } from "standardwebhooks";
 import { mapResendEvent } from "./map-resend-event";
-import { createReplayGuard } from "./resend-replay-guard";
 import { type ResendWebhookPayload, resendEmailEventSchema } from "./resend-webhook-payload";
 import { type ResendWebhookSettings, resendWebhookSettingsSchema } from "./resend-webhook-settings";
-
-/** How many recent deliveries the replay guard of one handler remembers. */
-const replayCapacity = 10_000;
 
 // Resend signs with Svix (`svix-*` headers); Standard Webhooks names the same headers `webhook-*`.
 function signatureHeader(request: WebhookRequest, name: "id" | "timestamp" | "signature") {
@@ -95,7 +91,7 @@ function parseResendRequest(request: WebhookRequest): WebhookPayload {
  * Creates the handler for one Resend webhook endpoint. Verification follows Svix / Standard
  * Webhooks: HMAC-SHA256 over `${svix-id}.${svix-timestamp}.${body}` with the endpoint secret
  * (computed by `standardwebhooks`), a timestamp within the tolerance of `context.now`, and no
- * second acceptance of the same signed request. Throws ConfigError when the settings are invalid.
+ * second acceptance of the same signed request (recorded through `context.claimReplayKey`). Throws ConfigError when the settings are invalid.
  */
 export function createResendWebhook(settings: ResendWebhookSettings): ProviderWebhook {
   const parsed = resendWebhookSettingsSchema.safeParse(settings);
@@ -114,10 +110,12 @@ export function createResendWebhook(settings: ResendWebhookSettings): ProviderWe
       { path: "secret", message: "is not valid base64 after the whsec_ prefix" },
     ]);
   }
-  const replayGuard = createReplayGuard(replayCapacity);
-
   return {
     async verify(request, context) {
+      const { claimReplayKey } = context;
+      if (!claimReplayKey) {
+        throw new Error("Resend webhook verification needs claimReplayKey in its context");
+      }
       const id = signatureHeader(request, "id");
       const timestamp = signatureHeader(request, "timestamp");
       const signature = signatureHeader(request, "signature");
@@ -147,8 +145,14 @@ export function createResendWebhook(settings: ResendWebhookSettings): ProviderWe
       // Keyed by id and timestamp: Svix retries an event with the same id and a fresh timestamp,
       // and those retries must pass (the server dedupes them by svix-id); only a re-sent copy of
       // one signed request is a replay. The timestamp is keyed as a number, as it is signed, so
-      // a copy with a zero-padded header is the same request.
-      if (!replayGuard.accept(`${id}.${signedAtMs}`, signedAtMs + toleranceMs, nowMs)) {
+      // a copy with a zero-padded header is the same request. No body digest: the signature
+      // covers the body, so any second use of the key is a copy of the same request.
+      const claimed = await claimReplayKey({
+        key: `${id}.${signedAtMs}`,
+        bodyDigest: null,
+        expiresAt: new Date(signedAtMs + toleranceMs),
+      });
+      if (!claimed) {
         throw new WebhookVerificationError("Resend webhook was already received (replay)");
       }
     },

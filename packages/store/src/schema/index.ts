@@ -11,3 +11,4 @@ export { settings } from "./settings";
 export { suppressions } from "./suppressions";
 export { webhookAttempts, webhookDeliveries } from "./webhook-deliveries";
 export { webhookEndpoints } from "./webhook-endpoints";
+export { webhookReplayKeys } from "./webhook-replay-keys";
