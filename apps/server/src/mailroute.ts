@@ -2,6 +2,7 @@ import {
   type BreakerSettings,
   type BreakerTransition,
   type EmailProvider,
+  MailrouteError,
   type MailStore,
   ProviderBreakers,
   ProviderLimiter,
@@ -9,7 +10,7 @@ import {
   type RouteConfig,
   type WebhookOutboxStore,
 } from "@mailroute/core";
-import { createSqliteStore } from "@mailroute/store";
+import { createSqliteStore, type SqliteStore } from "@mailroute/store";
 import type { Logger } from "pino";
 import { createApp } from "./app";
 import type { App } from "./app-env";
@@ -139,6 +140,37 @@ export interface Mailroute {
   close(): Promise<void>;
 }
 
+/**
+ * Opens the database and proves it takes a write, so a server that could not store a message
+ * never starts (a read-only file would otherwise answer reads, look ready, and fail every send).
+ */
+async function openWritableStore(
+  path: string,
+  synchronous: MailrouteConfig["synchronous"],
+): Promise<SqliteStore> {
+  const cannotWrite = (error: unknown) =>
+    new MailrouteError(
+      "CONFIG_ERROR",
+      `the database ${path} cannot be written (${error instanceof Error ? error.message : String(error)}). ` +
+        "Make the file, its -wal and -shm files and their folder writable by this user and check the disk has room, " +
+        "or point MAILROUTE_DATABASE (or `database` in the configuration) at a writable file.",
+      { cause: error },
+    );
+  let store: SqliteStore;
+  try {
+    store = createSqliteStore({ path, synchronous });
+  } catch (error) {
+    throw cannotWrite(error);
+  }
+  try {
+    await store.writeHeartbeat(new Date());
+  } catch (error) {
+    await store.close();
+    throw cannotWrite(error);
+  }
+  return store;
+}
+
 /** Wires store, providers, breakers, dispatcher and app from a validated configuration. */
 export async function createMailroute(options: {
   config: MailrouteConfig;
@@ -148,7 +180,7 @@ export async function createMailroute(options: {
 }): Promise<Mailroute> {
   const { config, logger } = options;
   const databasePath = options.databasePath ?? config.database;
-  const store = createSqliteStore({ path: databasePath, synchronous: config.synchronous });
+  const store = await openWritableStore(databasePath, config.synchronous);
   try {
     const kinds = await loadProviderKinds(config.providers);
     const providers = createProviders(config.providers, kinds, { store });

@@ -28,6 +28,8 @@ export async function createTestApp(options: {
   limits?: Map<string, ProviderLimits>;
   breaker?: Record<string, unknown>;
   clock?: () => number;
+  /** Makes no API key (the app's own writes only), e.g. on a database that refuses writes. */
+  withoutApiKey?: boolean;
 }) {
   const store = options.store ?? createTestStore();
   const providers = new Map(options.providers.map((provider) => [provider.name, provider]));
@@ -66,7 +68,7 @@ export async function createTestApp(options: {
     random: () => 0.5,
     clock: options.clock,
   });
-  const { key } = await createApiKey(store, "test");
+  const key = options.withoutApiKey ? "" : (await createApiKey(store, "test")).key;
   const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
   return {
     app,

@@ -19,6 +19,7 @@ import {
   startAttempt,
 } from "./repositories/dispatch-jobs";
 import { listEvents } from "./repositories/event-feed";
+import { writeHeartbeat } from "./repositories/heartbeat";
 import { recordProviderEvents } from "./repositories/provider-events";
 import { getMessage, listMessages, providerStats } from "./repositories/read-messages";
 import { loadRoutes, saveRoutes } from "./repositories/routes-setting";
@@ -139,6 +140,7 @@ export function createSqliteStore(options: SqliteOptions): SqliteStore {
 
     replayDeliveries: (endpointId, selection, at) =>
       write((db) => replayDeliveries(db, endpointId, selection, at)),
+    writeHeartbeat: (at) => write((db) => writeHeartbeat(db, at)),
     async close() {
       if (!sqlite.open) {
         return;

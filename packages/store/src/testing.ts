@@ -1,3 +1,4 @@
+import { closeSync, openSync, writeSync } from "node:fs";
 import type { EmailMessage } from "@mailroute/core";
 import { createSqliteStore, type SqliteStore } from "./sqlite-store";
 
@@ -44,4 +45,21 @@ export async function claimAndStartAttempt(
     leaseUntil: new Date(input.now.getTime() + 1000),
   });
   return { job, attemptId };
+}
+
+/**
+ * Makes the (closed) database file at `path` one SQLite will not write, the way a read-only
+ * file would, but for root too: tests run as root, where `chmod 444` stops nothing, and a
+ * read-only mount needs privileges CI does not have. Byte 18 of the header is the file
+ * format's write version; SQLite opens a file whose write version is above 2 read-only
+ * (https://www.sqlite.org/fileformat2.html#file_format_version_numbers), so reads still work
+ * and every write fails with SQLITE_READONLY.
+ */
+export function makeDatabaseUnwritable(path: string): void {
+  const file = openSync(path, "r+");
+  try {
+    writeSync(file, Uint8Array.of(3), 0, 1, 18);
+  } finally {
+    closeSync(file);
+  }
 }

@@ -89,3 +89,40 @@ export async function startServer(environment: Record<string, string>): Promise<
     },
   };
 }
+
+/** How a start that should fail ended: its exit code (null if it came up instead) and stderr. */
+export interface RefusedStart {
+  exitCode: number | null;
+  stderr: string;
+}
+
+/**
+ * Starts the server as `startServer` does, expecting it to refuse: resolves with its exit code
+ * and stderr once it exits, or with `exitCode: null` (after stopping it) if it came up.
+ */
+export async function startServerExpectingRefusal(
+  environment: Record<string, string>,
+): Promise<RefusedStart> {
+  await buildServer();
+  const child = spawn(process.execPath, ["apps/server/dist/main.js"], {
+    cwd: repositoryRoot,
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", ...environment },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  let started = false;
+  return new Promise<RefusedStart>((resolve) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (!started && /API\s+http:\/\/localhost:\d+\/v1/.test(stdout)) {
+        started = true;
+        child.kill("SIGTERM");
+      }
+    });
+    child.once("exit", (code) => resolve({ exitCode: started ? null : code, stderr }));
+  });
+}

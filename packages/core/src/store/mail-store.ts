@@ -321,6 +321,11 @@ export interface MailStore {
     final: boolean;
     at: Date;
   }): Promise<void>;
+  /**
+   * The cheapest real write (one heartbeat row, committed and made durable like any other), so
+   * readiness and start-up can prove the database takes writes; rejects when it does not.
+   */
+  writeHeartbeat(at: Date): Promise<void>;
   close(): Promise<void>;
 }
 

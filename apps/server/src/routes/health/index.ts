@@ -19,6 +19,8 @@ const readySchema = z.object({
   status: z.enum(["ready", "not_ready"]),
   dispatcher: z.boolean(),
   pendingJobs: z.number().nullable(),
+  /** Why not ready; absent when ready. */
+  reason: z.string().optional(),
 });
 
 const ready = createRoute({
@@ -27,7 +29,8 @@ const ready = createRoute({
   operationId: "getReadiness",
   summary: "Readiness",
   security: [],
-  description: "Ready when the database answers and the dispatch worker runs.",
+  description:
+    "Ready when the database answers, takes a write (a heartbeat row) and the dispatch worker runs.",
   responses: {
     200: { description: "Ready", content: { "application/json": { schema: readySchema } } },
     503: { description: "Not ready", content: { "application/json": { schema: readySchema } } },
@@ -40,12 +43,26 @@ export function registerHealthRoutes(app: App): void {
   app.openapi(ready, async (c) => {
     const { store, dispatcher } = c.get("services");
     const pendingJobs = await store.countPendingJobs().catch(() => null);
-    const isReady = pendingJobs !== null && dispatcher.running;
+    // A database that answers reads but refuses writes (a read-only file, a full disk) would
+    // fail every send, so readiness writes for real.
+    const writeError = await store.writeHeartbeat(new Date()).then(
+      () => null,
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
+    const reason =
+      pendingJobs === null
+        ? "the database does not answer"
+        : writeError !== null
+          ? `the database does not take writes: ${writeError}`
+          : !dispatcher.running
+            ? "the dispatch worker is not running"
+            : undefined;
     const body = {
-      status: isReady ? ("ready" as const) : ("not_ready" as const),
+      status: reason === undefined ? ("ready" as const) : ("not_ready" as const),
       dispatcher: dispatcher.running,
       pendingJobs,
+      ...(reason === undefined ? {} : { reason }),
     };
-    return isReady ? c.json(body, 200) : c.json(body, 503);
+    return reason === undefined ? c.json(body, 200) : c.json(body, 503);
   });
 }
