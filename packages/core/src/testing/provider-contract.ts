@@ -46,8 +46,9 @@ export interface ProviderContractSetup {
   /** Builds the adapter pointed at `baseUrl`, with the given deadline for one call. */
   createProvider(baseUrl: string, options: { timeoutMs: number }): EmailProvider;
   /**
-   * Cases that cannot apply to this provider, by name, each with the reason. The names are the
-   * `it` titles below.
+   * Cases that cannot apply to this provider, by name, each with the reason: they are not run
+   * (a skipped test would pass for nothing). The names are the `it` titles below, and the suite
+   * fails when one names no case.
    */
   skip?: Record<string, string>;
   /**
@@ -90,10 +91,10 @@ function sendExpectingError(
 export function runProviderContract(setup: ProviderContractSetup): void {
   const skip = setup.skip ?? {};
   const classes = { ...defaultClasses, ...setup.expectedClasses };
+  const titles: string[] = [];
   const test = (title: string, body: () => Promise<void>) => {
-    if (skip[title]) {
-      it.skip(`${title} (skipped: ${skip[title]})`, body);
-    } else {
+    titles.push(title);
+    if (!skip[title]) {
       it(title, body, 15_000);
     }
   };
@@ -231,5 +232,12 @@ export function runProviderContract(setup: ProviderContractSetup): void {
         }
         expect(reads).toEqual([]);
       }));
+
+    it("leaves out only cases that exist, each with its reason", () => {
+      for (const [title, reason] of Object.entries(skip)) {
+        expect(titles, `skip names no case: ${title}`).toContain(title);
+        expect(reason.trim(), title).not.toBe("");
+      }
+    });
   });
 }
