@@ -133,9 +133,11 @@ export type {
   ApiKeyRecord,
   AttemptView,
   CapturedMessage,
+  CaptureSummary,
   ClaimedJob,
   CompleteMessageInput,
   EventQuery,
+  EventSummary,
   IncomingEvent,
   MailStore,
   MessageDetail,
@@ -148,6 +150,7 @@ export type {
   Suppression,
 } from "./store/mail-store";
 export { LeaseLostError } from "./store/mail-store";
+export { countWithinBudget, pageBudgetBytes } from "./store/page-budget";
 export type {
   ClaimedDelivery,
   DeliveryAttemptRecord,

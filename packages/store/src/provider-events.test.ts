@@ -89,9 +89,9 @@ describe("recordProviderEvents", () => {
       "delivered",
       "delivered",
     ]);
-    const feed = await store.listEvents({ limit: 100, types: ["delivered"] });
+    const feed = await store.listEvents({ limit: 100, types: ["delivered"], include: "raw" });
     expect(feed.data.map((item) => item.messageId)).toEqual([value.id, value.id, null]);
-    expect(feed.data[2]?.raw).toEqual({ any: "thing" });
+    expect(feed.data[2]).toMatchObject({ raw: { any: "thing" } });
   });
 
   it("stores a redelivered event once", async () => {

@@ -112,7 +112,7 @@ export interface MessageQuery {
   cursor?: string | undefined;
 }
 
-/** One page of a list. */
+/** One page of a list; it may hold fewer than `limit` items (see `pageBudgetBytes`). */
 export interface Page<T> {
   data: T[];
   nextCursor: string | null;
@@ -151,13 +151,32 @@ export interface CompleteMessageInput {
   at: Date;
 }
 
-/** A message the capture provider kept instead of sending. */
-export interface CapturedMessage {
+/** What identifies a captured message in a list, without its bodies or attachment contents. */
+export interface CaptureSummary {
   id: string;
   messageId: string;
   provider: string;
   capturedAt: string;
   requests: number;
+  /** Bytes of the whole captured message as JSON, bodies and attachments included. */
+  size: number;
+  message: {
+    from: EmailAddress;
+    to: EmailAddress[];
+    cc: EmailAddress[];
+    bcc: EmailAddress[];
+    subject: string;
+    attachments: {
+      filename: string;
+      contentType: string | null;
+      contentId: string | null;
+      size: number;
+    }[];
+  };
+}
+
+/** A captured message with everything the capture provider received. */
+export interface CapturedMessage extends Omit<CaptureSummary, "message"> {
   message: EmailMessage;
 }
 
@@ -184,7 +203,12 @@ export interface EventQuery {
   types?: EmailEventType[] | undefined;
   messageId?: string | undefined;
   limit: number;
+  /** `raw` adds each event's untouched provider payload; without it the page has none. */
+  include?: "raw" | undefined;
 }
+
+/** An event in the feed without its raw provider payload. */
+export type EventSummary = Omit<EmailEvent, "raw">;
 
 /** An address no provider may be asked to send to. */
 export interface Suppression {
@@ -273,11 +297,13 @@ export interface MailStore {
     message: EmailMessage;
     at: Date;
   }): Promise<{ id: string; replayed: boolean }>;
+  /** Summaries, newest first; with `include: "content"`, the whole captured messages. */
   listCaptures(query: {
     messageId?: string | undefined;
     limit: number;
     cursor?: string | undefined;
-  }): Promise<Page<CapturedMessage>>;
+    include?: "content" | undefined;
+  }): Promise<Page<CaptureSummary | CapturedMessage>>;
   /**
    * Stores a provider's events in one transaction: correlates each to a message (our id from
    * the metadata, else the provider message id of an attempt), drops redeliveries by dedupe
@@ -298,7 +324,7 @@ export interface MailStore {
    */
   claimWebhookReplayKey(input: ReplayClaim & { provider: string; now: Date }): Promise<boolean>;
   /** The event feed, oldest first from the cursor: never skips or repeats an event. */
-  listEvents(query: EventQuery): Promise<Page<EmailEvent>>;
+  listEvents(query: EventQuery): Promise<Page<EventSummary | EmailEvent>>;
   /** The suppressed addresses among `emails` (lowercased). */
   findSuppressions(emails: string[]): Promise<Suppression[]>;
   /** Adds an address; an address already listed keeps its first entry. Returns whether it was added. */

@@ -1,4 +1,11 @@
-import { type EmailEvent, type EmailEventType, mailrouteSource, newId } from "@mailroute/core";
+import {
+  type EmailEvent,
+  type EmailEventType,
+  type EventSummary,
+  mailrouteSource,
+  newId,
+} from "@mailroute/core";
+import { readJson } from "../json";
 import type { SqliteDatabase } from "../open-database";
 import type { deliveryEvents } from "../schema/index";
 import { prepared } from "./prepared";
@@ -87,8 +94,11 @@ export function insertEventRows(db: SqliteDatabase, rows: EventRow[]): void {
   }
 }
 
-/** Maps a stored row to the API's event shape. */
-export function toEmailEvent(row: typeof deliveryEvents.$inferSelect): EmailEvent {
+/** A stored row without its raw provider payload, as the event feed reads it. */
+export type EventSummaryRow = Omit<typeof deliveryEvents.$inferSelect, "raw">;
+
+/** Maps a stored row to the API's event shape, without the raw payload. */
+export function toEventSummary(row: EventSummaryRow): EventSummary {
   return {
     id: row.id,
     messageId: row.messageId,
@@ -108,6 +118,10 @@ export function toEmailEvent(row: typeof deliveryEvents.$inferSelect): EmailEven
     userAgent: row.userAgent,
     tags: JSON.parse(row.tags) as string[],
     metadata: JSON.parse(row.metadata) as Record<string, string>,
-    raw: row.raw === null ? null : (JSON.parse(row.raw) as unknown),
   };
+}
+
+/** Maps a stored row to the API's event shape. */
+export function toEmailEvent(row: typeof deliveryEvents.$inferSelect): EmailEvent {
+  return { ...toEventSummary(row), raw: readJson<unknown>(row.raw) };
 }

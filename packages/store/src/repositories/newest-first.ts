@@ -1,7 +1,8 @@
-import { MailrouteError, type Page } from "@mailroute/core";
+import { MailrouteError } from "@mailroute/core";
 import { and, eq, lt, or, type SQL } from "drizzle-orm";
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import { decodeCursor, encodeCursor } from "../json";
+import { withinBudget } from "./page-budget";
 
 /**
  * The condition of a newest-first page after `cursor`: rows strictly before the cursor's
@@ -26,19 +27,20 @@ export function beforeCursor(
 }
 
 /**
- * Turns `limit + 1` rows into a page: the extra row only says that a next page exists, whose
- * cursor is the (time, id) of the page's last row.
+ * Turns `limit + 1` rows into a page: the extra row only says that a next page exists. The page
+ * also stops early when its rows pass the byte budget (see `pageBudgetBytes`); either way the
+ * next page's cursor is the (time, id) of the page's last row.
  */
-export function newestFirstPage<Row, Item>(
+export function newestFirstPage<Row>(
   rows: Row[],
   limit: number,
   keyOf: (row: Row) => [number, string],
-  toItem: (row: Row) => Item,
-): Page<Item> {
-  const page = rows.slice(0, limit);
+  bytesOf: (row: Row) => number,
+): { rows: Row[]; nextCursor: string | null } {
+  const page = withinBudget(rows.slice(0, limit), bytesOf);
   const last = page.at(-1);
   return {
-    data: page.map(toItem),
-    nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null,
+    rows: page,
+    nextCursor: rows.length > page.length && last ? encodeCursor(keyOf(last)) : null,
   };
 }

@@ -16,6 +16,7 @@ import type { SqliteDatabase } from "../open-database";
 import { deliveryEvents, messages, messageTags, recipients, sendAttempts } from "../schema/index";
 import { toEmailEvent } from "./event-rows";
 import { beforeCursor, newestFirstPage } from "./newest-first";
+import { base64Bytes, jsonBytes } from "./page-budget";
 
 type MessageRow = typeof messages.$inferSelect;
 
@@ -26,7 +27,23 @@ interface Envelope {
   metadata: Record<string, string>;
 }
 
-function toSummary(row: MessageRow): MessageSummary {
+/** The columns a message summary is made of: never `payload`, which holds the bodies. */
+const summaryColumns = {
+  id: messages.id,
+  status: messages.status,
+  subject: messages.subject,
+  envelope: messages.envelope,
+  provider: messages.provider,
+  providerMessageId: messages.providerMessageId,
+  possibleDuplicate: messages.possibleDuplicate,
+  createdAt: messages.createdAt,
+  updatedAt: messages.updatedAt,
+  sendAt: messages.sendAt,
+};
+
+type SummaryRow = Pick<MessageRow, keyof typeof summaryColumns>;
+
+function toSummary(row: SummaryRow): MessageSummary {
   const envelope = JSON.parse(row.envelope) as Envelope;
   return {
     id: row.id,
@@ -94,9 +111,7 @@ export function getMessage(db: SqliteDatabase, id: string): MessageDetail | null
       filename: attachment.filename,
       contentType: attachment.contentType ?? null,
       contentId: attachment.contentId ?? null,
-      size:
-        Math.floor((attachment.content.length * 3) / 4) -
-        (attachment.content.match(/=+$/)?.[0].length ?? 0),
+      size: base64Bytes(attachment.content),
     })),
     recipients: recipientRows.map((recipient) => ({
       email: recipient.email,
@@ -146,13 +161,29 @@ export function listMessages(db: SqliteDatabase, query: MessageQuery): Page<Mess
     conditions.push(before);
   }
   const rows = db
-    .select()
+    .select({
+      ...summaryColumns,
+      bytes: jsonBytes(
+        330,
+        messages.id,
+        messages.subject,
+        messages.envelope,
+        messages.provider,
+        messages.providerMessageId,
+      ),
+    })
     .from(messages)
     .where(and(...conditions))
     .orderBy(desc(messages.createdAt), desc(messages.id))
     .limit(query.limit + 1)
     .all();
-  return newestFirstPage(rows, query.limit, (row) => [row.createdAt, row.id], toSummary);
+  const page = newestFirstPage(
+    rows,
+    query.limit,
+    (row) => [row.createdAt, row.id],
+    (row) => row.bytes,
+  );
+  return { data: page.rows.map(toSummary), nextCursor: page.nextCursor };
 }
 
 /** Per-provider attempt counts and mean latency since a time. */

@@ -1,8 +1,9 @@
 import type { Page, Suppression } from "@mailroute/core";
-import { and, desc, eq, type SQL } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, type SQL } from "drizzle-orm";
 import type { SqliteDatabase } from "../open-database";
 import { suppressions } from "../schema/index";
 import { beforeCursor, newestFirstPage } from "./newest-first";
+import { jsonBytes } from "./page-budget";
 import { prepared } from "./prepared";
 
 type SuppressionRow = typeof suppressions.$inferSelect;
@@ -81,11 +82,28 @@ export function listSuppressions(
     conditions.push(before);
   }
   const rows = db
-    .select()
+    .select({
+      ...getTableColumns(suppressions),
+      bytes: jsonBytes(
+        160,
+        suppressions.email,
+        suppressions.reason,
+        suppressions.provider,
+        suppressions.eventId,
+        suppressions.messageId,
+        suppressions.note,
+      ),
+    })
     .from(suppressions)
     .where(and(...conditions))
     .orderBy(desc(suppressions.createdAt), desc(suppressions.email))
     .limit(query.limit + 1)
     .all();
-  return newestFirstPage(rows, query.limit, (row) => [row.createdAt, row.email], toSuppression);
+  const page = newestFirstPage(
+    rows,
+    query.limit,
+    (row) => [row.createdAt, row.email],
+    (row) => row.bytes,
+  );
+  return { data: page.rows.map(toSuppression), nextCursor: page.nextCursor };
 }

@@ -339,8 +339,17 @@ export function listDeliveries(
   if (before) {
     conditions.push(before);
   }
+  // Never `payload`: it is the whole event, raw provider payload included.
   const rows = db
-    .select()
+    .select({
+      id: webhookDeliveries.id,
+      eventId: webhookDeliveries.eventId,
+      eventType: webhookDeliveries.eventType,
+      status: webhookDeliveries.status,
+      nextAttemptAt: webhookDeliveries.nextAttemptAt,
+      createdAt: webhookDeliveries.createdAt,
+      deliveredAt: webhookDeliveries.deliveredAt,
+    })
     .from(webhookDeliveries)
     .where(and(...conditions))
     .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
@@ -367,21 +376,28 @@ export function listDeliveries(
       attemptsByDelivery.set(attempt.deliveryId, list);
     }
   }
-  return newestFirstPage(
-    rows,
+  // A delivery's size is mostly its attempts' response excerpts, known only once they are read.
+  const views = rows.map((row): DeliveryView & { createdAtMs: number } => ({
+    id: row.id,
+    eventId: row.eventId,
+    eventType: row.eventType,
+    status: row.status,
+    attempts: attemptsByDelivery.get(row.id) ?? [],
+    nextAttemptAt: iso(row.nextAttemptAt),
+    createdAt: new Date(row.createdAt).toISOString(),
+    deliveredAt: iso(row.deliveredAt),
+    createdAtMs: row.createdAt,
+  }));
+  const page = newestFirstPage(
+    views,
     query.limit,
-    (row) => [row.createdAt, row.id],
-    (row): DeliveryView => ({
-      id: row.id,
-      eventId: row.eventId,
-      eventType: row.eventType,
-      status: row.status,
-      attempts: attemptsByDelivery.get(row.id) ?? [],
-      nextAttemptAt: iso(row.nextAttemptAt),
-      createdAt: new Date(row.createdAt).toISOString(),
-      deliveredAt: iso(row.deliveredAt),
-    }),
+    (view) => [view.createdAtMs, view.id],
+    (view) => Buffer.byteLength(JSON.stringify(view)),
   );
+  return {
+    data: page.rows.map(({ createdAtMs: _, ...view }) => view),
+    nextCursor: page.nextCursor,
+  };
 }
 
 /** Queues deliveries again, keeping their ids (receivers dedupe by `webhook-id`). */

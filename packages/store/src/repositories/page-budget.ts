@@ -1,0 +1,27 @@
+import { countWithinBudget } from "@mailroute/core";
+import { type SQL, sql } from "drizzle-orm";
+import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+
+/**
+ * About how many bytes a row's columns take as JSON, computed by SQLite: `octet_length` reads
+ * only a value's stored length, never the value, so a page can be measured before a large column
+ * is read. `overhead` covers the field names, quotes and short fields of one item.
+ */
+export function jsonBytes(overhead: number, ...columns: AnySQLiteColumn[]): SQL<number> {
+  const lengths = columns.map((column) => sql`coalesce(octet_length(${column}), 4)`);
+  return sql<number>`${overhead} + ${sql.join(lengths, sql` + `)}`;
+}
+
+/** The first rows of `rows` that fit in one page's byte budget (at least one). */
+export function withinBudget<Row>(rows: Row[], bytesOf: (row: Row) => number): Row[] {
+  return rows.slice(0, countWithinBudget(rows.map(bytesOf)));
+}
+
+/** The decoded size of base64 `content`, without decoding it. */
+export function base64Bytes(content: string): number {
+  let padding = 0;
+  while (padding < 2 && content[content.length - 1 - padding] === "=") {
+    padding += 1;
+  }
+  return Math.floor((content.length * 3) / 4) - padding;
+}
