@@ -3,25 +3,28 @@ import { messageStatuses } from "@mailroute/core";
 import type { App } from "../../app-env";
 import { errorResponses, listParameter, messageSummarySchema, pageSchema } from "../schemas";
 
-const querySchema = z.object({
-  status: listParameter(z.enum(messageStatuses)),
-  since: z.iso.datetime({ offset: true }).optional(),
-  until: z.iso.datetime({ offset: true }).optional(),
-  to: z.string().optional(),
-  from: z.string().optional(),
-  tag: z.string().optional(),
-  provider: z.string().optional(),
-  id: listParameter(z.string()),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().optional(),
-});
+const querySchema = z
+  .object({
+    status: listParameter(z.enum(messageStatuses)),
+    since: z.iso.datetime({ offset: true }).optional(),
+    until: z.iso.datetime({ offset: true }).optional(),
+    to: z.string().optional(),
+    from: z.string().optional(),
+    tag: z.string().optional(),
+    provider: z.string().optional(),
+    id: listParameter(z.string()),
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+    cursor: z.string().optional(),
+  })
+  .strict();
 
 const route = createRoute({
   method: "get",
   path: "/v1/messages",
   operationId: "listMessages",
   summary: "List messages (the log)",
-  description: "Newest first. Repeat `status` or `id`, or separate values with commas.",
+  description:
+    "Newest first. Repeat `status` or `id`, or separate values with commas. Summaries only (no bodies): `GET /v1/messages/{id}` has the rest. A page also ends early, after at least one message, before it would pass about 1 MB; follow `nextCursor`. Unknown query parameters are refused (400).",
   request: { query: querySchema },
   responses: {
     200: {

@@ -41,13 +41,14 @@ const route = createRoute({
   operationId: "listProviders",
   summary: "List configured providers",
   description:
-    "Each provider's breaker state, whether it is stalled, its calls in flight, capabilities, and attempt counts and mean latency over the last hour.",
+    "Each provider's breaker state, whether it is stalled, its calls in flight, capabilities, and attempt counts and mean latency over the last hour. Unknown query parameters are refused (400).",
+  request: { query: z.object({}).strict() },
   responses: {
     200: {
       description: "Providers",
       content: { "application/json": { schema: z.object({ data: z.array(providerSchema) }) } },
     },
-    ...errorResponses(401),
+    ...errorResponses(400, 401),
   },
 });
 

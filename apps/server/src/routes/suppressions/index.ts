@@ -25,13 +25,15 @@ const list = createRoute({
   operationId: "listSuppressions",
   summary: "List suppressed addresses",
   description:
-    "Shared by every provider: hard bounces, complaints, unsubscribes, provider refusals and manual entries.",
+    "Shared by every provider: hard bounces, complaints, unsubscribes, provider refusals and manual entries. Newest first; a page ends early before it would pass about 1 MB (follow `nextCursor`). Unknown query parameters are refused (400).",
   request: {
-    query: z.object({
-      email: z.string().optional(),
-      limit: z.coerce.number().int().min(1).max(100).default(50),
-      cursor: z.string().optional(),
-    }),
+    query: z
+      .object({
+        email: z.string().optional(),
+        limit: z.coerce.number().int().min(1).max(100).default(50),
+        cursor: z.string().optional(),
+      })
+      .strict(),
   },
   responses: {
     200: {

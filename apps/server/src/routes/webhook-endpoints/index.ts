@@ -83,12 +83,14 @@ const list = createRoute({
   path: "/v1/webhook-endpoints",
   operationId: "listWebhookEndpoints",
   summary: "List webhook endpoints",
+  description: "Unknown query parameters are refused (400).",
+  request: { query: z.object({}).strict() },
   responses: {
     200: {
       description: "Endpoints (without secrets)",
       content: { "application/json": { schema: z.object({ data: z.array(endpointSchema) }) } },
     },
-    ...errorResponses(401),
+    ...errorResponses(400, 401),
   },
 });
 
@@ -156,13 +158,17 @@ const deliveries = createRoute({
   path: "/v1/webhook-endpoints/{id}/deliveries",
   operationId: "listWebhookDeliveries",
   summary: "List an endpoint's deliveries with every attempt",
+  description:
+    "Newest first. A page ends early, after at least one delivery, before it would pass about 1 MB; follow `nextCursor`. Unknown query parameters are refused (400).",
   request: {
     params: idParams,
-    query: z.object({
-      status: z.enum(["pending", "delivered", "failed"]).optional(),
-      limit: z.coerce.number().int().min(1).max(100).default(50),
-      cursor: z.string().optional(),
-    }),
+    query: z
+      .object({
+        status: z.enum(["pending", "delivered", "failed"]).optional(),
+        limit: z.coerce.number().int().min(1).max(100).default(50),
+        cursor: z.string().optional(),
+      })
+      .strict(),
   },
   responses: {
     200: {
