@@ -159,6 +159,7 @@ export {
   type BasicAuthSettings,
   basicAuthSettingsSchema,
 } from "./webhooks/basic-auth-settings-schema";
+export { bounceClassOfSmtpStatus } from "./webhooks/bounce-class-of-smtp-status";
 export { createBasicAuthCheck } from "./webhooks/create-basic-auth-check";
 export { findSmtpStatus } from "./webhooks/find-smtp-status";
 export { lookupOwn } from "./webhooks/lookup-own";
