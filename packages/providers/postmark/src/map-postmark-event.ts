@@ -1,6 +1,7 @@
 import {
   type BounceClass,
   bareAddressOf,
+  bounceClassOfSmtpStatus,
   type EmailEventType,
   lookupOwn,
   type ProviderEvent,
@@ -165,6 +166,17 @@ function classify(record: PostmarkRecord): EventRow {
   return recordRow;
 }
 
+/**
+ * HardBounce and SoftBounce are Postmark's own verdicts and stand; a bounce Postmark leaves
+ * undetermined (an unlisted Type, a VirusNotification) takes the class its SMTP status implies.
+ */
+function bounceClassOf(
+  bounce: BounceClass | null,
+  smtp: Pick<ProviderEvent, "smtpCode" | "enhancedStatus">,
+): BounceClass {
+  return bounce !== null && bounce !== "undetermined" ? bounce : bounceClassOfSmtpStatus(smtp);
+}
+
 function isoTimestamp(value: string | null | undefined): string | null {
   const time = value ? Date.parse(value) : Number.NaN;
   return Number.isNaN(time) ? null : new Date(time).toISOString();
@@ -180,6 +192,8 @@ export function mapPostmarkEvent(value: unknown): ProviderEvent[] {
   const record = parsePostmarkRecord(value);
   const { type, bounce } = classify(record);
   const reason = record.Details ?? record.Description ?? null;
+  // Postmark sends "smtp;550 5.1.1 …" style diagnostics in `Details`.
+  const smtp = parseSmtpDiagnostic(reason);
   const eventId = record.ID === null || record.ID === undefined ? null : String(record.ID);
   // Inbound records and some bounces carry no time: null lets the server use the receipt time.
   const occurredAt =
@@ -189,7 +203,7 @@ export function mapPostmarkEvent(value: unknown): ProviderEvent[] {
   return [
     {
       type,
-      bounce: type === "bounced" ? (bounce ?? "undetermined") : null,
+      bounce: type === "bounced" ? bounceClassOf(bounce, smtp) : null,
       // Email on bounces and complaints, Recipient elsewhere; inbound records name the mailbox.
       recipient: bareAddressOf(
         record.Email ?? record.Recipient ?? record.OriginalRecipient ?? record.ToFull?.[0]?.Email,
@@ -199,8 +213,7 @@ export function mapPostmarkEvent(value: unknown): ProviderEvent[] {
       providerEventId: eventId,
       ...senderMetadata(record.Metadata),
       reason,
-      // Postmark sends "smtp;550 5.1.1 …" style diagnostics in `Details`.
-      ...parseSmtpDiagnostic(reason),
+      ...smtp,
       url: record.OriginalLink ?? null,
       userAgent: record.UserAgent ?? null,
       // Postmark carries one tag; an empty Tag means none.
