@@ -61,6 +61,29 @@ describe("capture webhook", () => {
     ]);
   });
 
+  it.each([
+    [{ smtpCode: 550, enhancedStatus: "5.1.1" }, "hard"],
+    [{ smtpCode: 554, enhancedStatus: "5.7.1" }, "block"],
+    [{ smtpCode: 452 }, "soft"],
+    [{}, "undetermined"],
+  ])("classes a bounce posted without a class by its SMTP status %j", (status, bounce) => {
+    const parsed = webhook.parse(
+      request({
+        events: [
+          {
+            messageId: "msg_1",
+            recipient: "user@example.com",
+            type: "bounced",
+            occurredAt: "2026-11-22T10:00:00Z",
+            ...status,
+          },
+        ],
+      }),
+    );
+    const events = webhook.toEvents(parsed.kind === "events" ? parsed.payload : null);
+    expect(events[0]?.bounce).toBe(bounce);
+  });
+
   it("refuses a body that is not a capture event list", () => {
     expect(() => webhook.parse(request("not json"))).toThrow(WebhookPayloadError);
     expect(() =>

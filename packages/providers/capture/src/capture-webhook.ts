@@ -1,5 +1,6 @@
 import {
   bounceClasses,
+  bounceClassOfSmtpStatus,
   emailEventTypes,
   type ProviderEvent,
   type ProviderWebhook,
@@ -44,7 +45,15 @@ export type CaptureWebhookPayload = z.output<typeof capturePayloadSchema>;
 export function mapCaptureEvents(payload: CaptureWebhookPayload): ProviderEvent[] {
   return payload.events.map((event) => ({
     type: event.type,
-    bounce: event.type === "bounced" ? (event.bounce ?? "undetermined") : null,
+    // A bounce posted without a class takes the one its SMTP status implies.
+    bounce:
+      event.type === "bounced"
+        ? (event.bounce ??
+          bounceClassOfSmtpStatus({
+            smtpCode: event.smtpCode ?? null,
+            enhancedStatus: event.enhancedStatus ?? null,
+          }))
+        : null,
     recipient: event.recipient.toLowerCase(),
     occurredAt: new Date(event.occurredAt).toISOString(),
     providerMessageId: null,

@@ -1,6 +1,7 @@
 import {
   type BounceClass,
   bareAddressOf,
+  bounceClassOfSmtpStatus,
   type EmailEventType,
   type ProviderEvent,
   parseWrappedSmtpReply,
@@ -71,9 +72,14 @@ const eventTypes = new Map<string, EmailEventType>([
 
 // https://support.sparkpost.com/docs/deliverability/bounce-classification-codes: the doc's
 // category (Hard, Soft, Block, Admin, Undetermined) gives the class; `type` overrides the event
-// type where anymail's table does.
-const bounceClassTable = new Map<string, { bounce: BounceClass; type?: EmailEventType }>([
-  ["1", { bounce: "undetermined" }],
+// type where anymail's table does. `bySmtpStatus` marks SparkPost's catch-alls: the class the
+// SMTP status implies wins over theirs, as it does for an unlisted or missing bounce_class.
+const bounceClassTable = new Map<
+  string,
+  { bounce: BounceClass; type?: EmailEventType; bySmtpStatus?: true }
+>([
+  // Undetermined: SparkPost could not read the response.
+  ["1", { bounce: "undetermined", bySmtpStatus: true }],
   ["10", { bounce: "hard" }], // Invalid Recipient
   ["20", { bounce: "soft" }],
   ["21", { bounce: "soft" }], // DNS Failure
@@ -84,7 +90,7 @@ const bounceClassTable = new Map<string, { bounce: BounceClass; type?: EmailEven
   ["25", { bounce: "block" }],
   ["26", { bounce: "block" }], // Smart Send Suppression (Admin)
   ["30", { bounce: "hard" }], // Generic Bounce: No RCPT
-  ["40", { bounce: "soft" }], // Generic Bounce
+  ["40", { bounce: "soft", bySmtpStatus: true }], // Generic Bounce: "unspecified reasons"
   ["50", { bounce: "block" }], // Mail Block
   ["51", { bounce: "block" }], // Spam Block
   ["52", { bounce: "block" }], // Spam Content
@@ -104,17 +110,24 @@ const bounceClassTable = new Map<string, { bounce: BounceClass; type?: EmailEven
 /** When the provider gives no usable time: null, and the server records when it received the event. */
 const unknownOccurredAt = null;
 
-function classify(event: SparkPostEvent): { type: EmailEventType; bounce: BounceClass | null } {
+function classify(
+  event: SparkPostEvent,
+  smtp: Pick<ProviderEvent, "smtpCode" | "enhancedStatus">,
+): { type: EmailEventType; bounce: BounceClass | null } {
   const type = eventTypes.get(event.type ?? "") ?? "unknown";
   if (type !== "bounced") {
     return { type, bounce: null };
   }
   const row = bounceClassTable.get(String(event.bounce_class ?? ""));
   const finalType = row?.type ?? type;
-  return {
-    type: finalType,
-    bounce: finalType === "bounced" ? (row?.bounce ?? "undetermined") : null,
-  };
+  if (finalType !== "bounced") {
+    return { type: finalType, bounce: null };
+  }
+  const bounce =
+    row === undefined || row.bySmtpStatus
+      ? bounceClassOfSmtpStatus(smtp, row?.bounce ?? "undetermined")
+      : row.bounce;
+  return { type: finalType, bounce };
 }
 
 function occurredAtOf(timestamp: SparkPostEvent["timestamp"]): string | null {
@@ -146,8 +159,9 @@ function mapSparkPostEvent(event: SparkPostEvent, raw: unknown): ProviderEvent {
   // `rcpt_meta` holds the message and recipient metadata merged.
   const { mailroute_id: mailrouteId, ...metadata } = toStringMetadata(event.rcpt_meta);
   const eventId = textOf(event.event_id);
+  const smtp = smtpOf(event, reason);
   return {
-    ...classify(event),
+    ...classify(event, smtp),
     // `rcpt_to` is lowercased by SparkPost; engagement events carry only `raw_rcpt_to`.
     recipient: bareAddressOf(event.rcpt_to ?? event.raw_rcpt_to),
     occurredAt: occurredAtOf(event.timestamp),
@@ -156,7 +170,7 @@ function mapSparkPostEvent(event: SparkPostEvent, raw: unknown): ProviderEvent {
     providerEventId: eventId,
     mailrouteId: mailrouteId ?? null,
     reason,
-    ...smtpOf(event, reason),
+    ...smtp,
     url: event.target_link_url || null,
     userAgent: event.user_agent || null,
     // The transmission's campaign_id is the sender's label; rcpt_tags come from recipient lists.
