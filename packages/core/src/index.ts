@@ -167,6 +167,11 @@ export { parseJsonBody } from "./webhooks/parse-json-body";
 export { parseJsonLeniently } from "./webhooks/parse-json-leniently";
 export { parseSmtpDiagnostic } from "./webhooks/parse-smtp-diagnostic";
 export { parseSmtpReply } from "./webhooks/parse-smtp-reply";
+export {
+  parseWebhookBatch,
+  type WebhookBatchItem,
+  type WebhookBatchShape,
+} from "./webhooks/parse-webhook-batch";
 export { parseWrappedSmtpReply } from "./webhooks/parse-wrapped-smtp-reply";
 export type {
   ProviderEvent,
