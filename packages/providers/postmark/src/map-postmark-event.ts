@@ -103,31 +103,40 @@ const bounceTypeNames: Record<number, string> = {
 };
 
 // Only the fields mailroute reads; Postmark adds others freely.
-const postmarkRecordSchema = z.object({
-  RecordType: z.string().nullish(),
-  Type: z.string().nullish(),
-  TypeCode: z.number().nullish(),
-  ID: z.union([z.number(), z.string()]).nullish(),
-  MessageID: z.string().nullish(),
-  Email: z.string().nullish(),
-  Recipient: z.string().nullish(),
-  OriginalRecipient: z.string().nullish(),
-  ToFull: z.array(z.object({ Email: z.string().nullish() })).nullish(),
-  FromFull: z.unknown().optional(),
-  DeliveredAt: z.string().nullish(),
-  BouncedAt: z.string().nullish(),
-  ReceivedAt: z.string().nullish(),
-  ChangedAt: z.string().nullish(),
-  Date: z.string().nullish(),
-  Details: z.string().nullish(),
-  Description: z.string().nullish(),
-  OriginalLink: z.string().nullish(),
-  UserAgent: z.string().nullish(),
-  Tag: z.string().nullish(),
-  Metadata: z.record(z.string(), z.unknown()).nullish(),
-  SuppressSending: z.boolean().nullish(),
-  SuppressionReason: z.string().nullish(),
-});
+const postmarkRecordSchema = z
+  .object({
+    RecordType: z.string().nullish(),
+    Type: z.string().nullish(),
+    TypeCode: z.number().nullish(),
+    ID: z.union([z.number(), z.string()]).nullish(),
+    MessageID: z.string().nullish(),
+    Email: z.string().nullish(),
+    Recipient: z.string().nullish(),
+    OriginalRecipient: z.string().nullish(),
+    ToFull: z.array(z.object({ Email: z.string().nullish() })).nullish(),
+    FromFull: z.unknown().optional(),
+    DeliveredAt: z.string().nullish(),
+    BouncedAt: z.string().nullish(),
+    ReceivedAt: z.string().nullish(),
+    ChangedAt: z.string().nullish(),
+    Date: z.string().nullish(),
+    Details: z.string().nullish(),
+    Description: z.string().nullish(),
+    OriginalLink: z.string().nullish(),
+    UserAgent: z.string().nullish(),
+    Tag: z.string().nullish(),
+    Metadata: z.record(z.string(), z.unknown()).nullish(),
+    SuppressSending: z.boolean().nullish(),
+    SuppressionReason: z.string().nullish(),
+  })
+  // Every tracking record names its RecordType; inbound records carry none but a FromFull
+  // (anymail tells them apart the same way). A body with neither is not Postmark's.
+  .refine(
+    (record) =>
+      Boolean(record.RecordType) ||
+      (typeof record.FromFull === "object" && record.FromFull !== null),
+    "has no RecordType (nor the FromFull of an inbound message)",
+  );
 
 type PostmarkRecord = z.infer<typeof postmarkRecordSchema>;
 
@@ -135,9 +144,10 @@ type PostmarkRecord = z.infer<typeof postmarkRecordSchema>;
 export function parsePostmarkRecord(value: unknown): PostmarkRecord {
   const parsed = postmarkRecordSchema.safeParse(value);
   if (!parsed.success) {
-    throw new WebhookPayloadError("body is not a Postmark webhook record", {
-      cause: parsed.error,
-    });
+    throw new WebhookPayloadError(
+      `Postmark webhook body is not a Postmark record: ${z.prettifyError(parsed.error)}`,
+      { cause: parsed.error },
+    );
   }
   return parsed.data;
 }

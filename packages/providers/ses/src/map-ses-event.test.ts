@@ -225,7 +225,11 @@ describe("mapSesEvent", () => {
   });
 
   it("is pure: the same payload gives the same events", () => {
-    const payload = { messageId: "m", timestamp: "2024-01-01T00:00:00Z", record: { mail } };
+    const payload = {
+      messageId: "m",
+      timestamp: "2024-01-01T00:00:00Z",
+      record: { eventType: "Send", mail },
+    };
     expect(mapSesEvent(payload)).toEqual(mapSesEvent(payload));
   });
 
