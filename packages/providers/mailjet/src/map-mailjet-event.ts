@@ -15,12 +15,13 @@ const numberOrText = z.union([z.number(), z.string()]);
 
 /** The fields of one Mailjet event callback item that mailroute reads. */
 export const mailjetEventSchema = z.object({
-  event: z.string(),
+  event: z.string().min(1),
+  /** Every callback item is one recipient's event; an item without one is not Mailjet's. */
+  email: z.string(),
   /** Unix seconds. */
   time: numberOrText.nullish(),
   /** A decimal string when it exceeds 2^53 (see `parseMailjetJson`). */
   MessageID: numberOrText.nullish(),
-  email: z.string().nullish(),
   customcampaign: z.string().nullish(),
   /** The sender's `EventPayload`, as text. */
   Payload: z.string().nullish(),

@@ -4,6 +4,7 @@ import {
   bounceClassOfSmtpStatus,
   type EmailEventType,
   type ProviderEvent,
+  parseWebhookBatch,
   parseWrappedSmtpReply,
   toStringMetadata,
   WebhookPayloadError,
@@ -12,10 +13,13 @@ import { z } from "zod";
 
 const textOrNumber = z.union([z.string(), z.number()]);
 
-/** One batch item: `msys` holds one event class (`message_event`, `track_event`…), or none. */
+/**
+ * One batch item: `msys` holds one event class (`message_event`, `track_event`…) whose event
+ * names its `type`, or nothing (SparkPost's ping).
+ */
 export const sparkPostItemSchema = z.object({
   msys: z
-    .record(z.string(), z.record(z.string(), z.unknown()))
+    .record(z.string(), z.looseObject({ type: z.string().min(1) }))
     .refine((msys) => Object.keys(msys).length <= 1, "holds more than one event class"),
 });
 
@@ -182,15 +186,9 @@ function mapSparkPostEvent(event: SparkPostEvent, raw: unknown): ProviderEvent {
   };
 }
 
-/** The event inside one batch item, or null for an empty `msys` (SparkPost's ping). */
-function unwrap(item: unknown, index: number): SparkPostEvent | null {
-  const parsedItem = sparkPostItemSchema.safeParse(item);
-  if (!parsedItem.success) {
-    throw new WebhookPayloadError(`SparkPost item ${index} is not an event`, {
-      cause: parsedItem.error,
-    });
-  }
-  const [event] = Object.values(parsedItem.data.msys);
+/** The event inside one checked batch item, or null for an empty `msys` (SparkPost's ping). */
+function unwrap(item: z.output<typeof sparkPostItemSchema>, index: number): SparkPostEvent | null {
+  const [event] = Object.values(item.msys);
   if (event === undefined) {
     return null;
   }
@@ -203,14 +201,15 @@ function unwrap(item: unknown, index: number): SparkPostEvent | null {
   return parsedEvent.data;
 }
 
-/** The events of a batch, each with its untouched item, pings skipped; throws on another shape. */
+/**
+ * The events of a batch, each with its untouched item, pings skipped. Throws
+ * `WebhookPayloadError` for any other shape, an empty batch included: SparkPost never posts one.
+ */
 export function readSparkPostBatch(payload: unknown): { item: unknown; event: SparkPostEvent }[] {
-  if (!Array.isArray(payload)) {
-    throw new WebhookPayloadError("SparkPost events must be an array");
-  }
-  return payload.flatMap((item: unknown, index) => {
+  const items = parseWebhookBatch(payload, { provider: "SparkPost", event: sparkPostItemSchema });
+  return items.flatMap(({ raw, event: item }, index) => {
     const event = unwrap(item, index);
-    return event === null ? [] : [{ item, event }];
+    return event === null ? [] : [{ item: raw, event }];
   });
 }
 
