@@ -87,8 +87,10 @@ export function createCaptureWebhook(settings: CaptureWebhookSettings): Provider
     parse(request) {
       const parsed = capturePayloadSchema.safeParse(parseJsonBody(request.rawBody, "Capture"));
       if (!parsed.success) {
+        // The prettified issues name the field (`events[0].recipient`), not only what is wrong.
         throw new WebhookPayloadError(
-          `body is not a capture event list: ${parsed.error.issues[0]?.message ?? ""}`,
+          `body is not a capture event list: ${z.prettifyError(parsed.error)}`,
+          { cause: parsed.error },
         );
       }
       return { kind: "events", payload: parsed.data };
