@@ -1,5 +1,6 @@
-import { createFakeProvider, type FakeProvider } from "@mailroute/core/testing";
+import { basicAuthorization, createFakeProvider, type FakeProvider } from "@mailroute/core/testing";
 import { createCaptureWebhook } from "@mailroute/provider-capture";
+import { createPostmarkWebhook } from "@mailroute/provider-postmark";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestApp, validBody } from "../../test-support";
 
@@ -272,5 +273,53 @@ describe("GET /v1/events and /v1/suppressions", () => {
       app.app.request("/v1/suppressions/a@example.com", { method: "DELETE", headers: app.headers });
     expect((await remove()).status).toBe(204);
     expect((await remove()).status).toBe(404);
+  });
+});
+
+describe("POST /webhooks/:providerName with a body that is not the provider's", () => {
+  const credentials = { username: "postmark-hook", password: "postmark-secret-01" };
+
+  async function setupPostmark() {
+    const app = await createTestApp({
+      providers: [createFakeProvider("primary")],
+      webhookEndpoints: new Map([
+        [
+          "postmark",
+          { name: "postmark", type: "postmark", webhook: createPostmarkWebhook(credentials) },
+        ],
+      ]),
+    });
+    apps.push(app);
+    const post = (body: string) =>
+      app.app.request("/webhooks/postmark", {
+        method: "POST",
+        headers: {
+          authorization: basicAuthorization(credentials.username, credentials.password),
+          "content-type": "application/json",
+        },
+        body,
+      });
+    return { ...app, post };
+  }
+
+  it("answers 400 to an authentic request whose body has no Postmark record shape, and stores nothing", async () => {
+    const app = await setupPostmark();
+    const response = await app.post('{"x":1}');
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe("INVALID_WEBHOOK_PAYLOAD");
+    expect(error.message).toMatch(/Postmark webhook body is not a Postmark record: .*RecordType/s);
+    expect((await app.store.listEvents({ limit: 100 })).data).toEqual([]);
+    // The same credentials with a Postmark record are taken: the body alone was refused.
+    const delivery = await app.post(
+      JSON.stringify({
+        RecordType: "Delivery",
+        MessageID: "pm-1",
+        Recipient: "user@example.com",
+        DeliveredAt: at(1),
+      }),
+    );
+    expect(delivery.status).toBe(200);
+    expect((await app.store.listEvents({ limit: 100 })).data).toHaveLength(1);
   });
 });
