@@ -164,6 +164,7 @@ export {
   type BasicAuthSettings,
   basicAuthSettingsSchema,
 } from "./webhooks/basic-auth-settings-schema";
+export { bounceClassOfSmtpStatus } from "./webhooks/bounce-class-of-smtp-status";
 export { createBasicAuthCheck } from "./webhooks/create-basic-auth-check";
 export { findSmtpStatus } from "./webhooks/find-smtp-status";
 export { checkJsonDepth, jsonDepth, maxJsonDepth } from "./webhooks/json-depth";
@@ -172,6 +173,11 @@ export { parseJsonBody } from "./webhooks/parse-json-body";
 export { parseJsonLeniently } from "./webhooks/parse-json-leniently";
 export { parseSmtpDiagnostic } from "./webhooks/parse-smtp-diagnostic";
 export { parseSmtpReply } from "./webhooks/parse-smtp-reply";
+export {
+  parseWebhookBatch,
+  type WebhookBatchItem,
+  type WebhookBatchShape,
+} from "./webhooks/parse-webhook-batch";
 export { parseWrappedSmtpReply } from "./webhooks/parse-wrapped-smtp-reply";
 export type {
   ProviderEvent,

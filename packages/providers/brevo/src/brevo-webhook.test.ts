@@ -117,6 +117,29 @@ describe("createBrevoWebhook parse", () => {
   });
 });
 
+describe("createBrevoWebhook parse: Brevo's event shape", () => {
+  const webhook = createBrevoWebhook({ token: "tok-123" });
+
+  it.each([
+    ["an object of another shape", '{"x":1}', /Brevo webhook item 0 is not a Brevo event/],
+    ["an empty batch", "[]", /Brevo webhook body is an empty batch/],
+    ["a batch of another shape", '[{"x":1}]', /item 0 is not a Brevo event/],
+    ["a batch whose second item has no event", `[${body},{"email":"a@b.com","ts":1}]`, /item 1/],
+    ["a JSON number", "1", /not an event object or a JSON array of events/],
+    ["JSON null", "null", /not an event object or a JSON array of events/],
+  ])("refuses %s", (_case, payload, message) => {
+    expect(() => webhook.parse(request(undefined, payload))).toThrow(WebhookPayloadError);
+    expect(() => webhook.parse(request(undefined, payload))).toThrow(message);
+  });
+
+  it("keeps an event of a type it does not know as unknown, with the raw event", () => {
+    const event = { event: "brand_new_event", email: "a@example.com", ts_epoch: 1768471200000 };
+    const parsed = webhook.parse(request(undefined, JSON.stringify(event)));
+    const events = parsed.kind === "events" ? webhook.toEvents(parsed.payload) : [];
+    expect(events).toMatchObject([{ type: "unknown", recipient: "a@example.com", raw: event }]);
+  });
+});
+
 describe("createBrevoWebhook settings", () => {
   it.each([
     ["no method", {}],

@@ -3,6 +3,7 @@ import {
   createBasicAuthCheck,
   type ProviderWebhook,
   parseJsonBody,
+  parseWebhookBatch,
   secretsEqual,
   type WebhookPayload,
   WebhookPayloadError,
@@ -21,15 +22,11 @@ function parseBrevoRequest(request: WebhookRequest): WebhookPayload {
     );
   }
   // A `batched` webhook posts an array of events; otherwise one event per request.
-  const items: unknown[] = Array.isArray(body) ? body : [body];
-  for (const [index, item] of items.entries()) {
-    const checked = brevoEventSchema.safeParse(item);
-    if (!checked.success) {
-      throw new WebhookPayloadError(`Brevo webhook event ${index} is not of the expected shape`, {
-        cause: checked.error,
-      });
-    }
-  }
+  const items = parseWebhookBatch(body, {
+    provider: "Brevo",
+    event: brevoEventSchema,
+    allowsSingleEvent: true,
+  }).map((item) => item.raw);
   return { kind: "events", payload: items };
 }
 

@@ -78,6 +78,30 @@ describe("mapBrevoEvent", () => {
     expect(mapBrevoEvent([event(fields)])[0]?.occurredAt).toBe(expected);
   });
 
+  it.each([
+    [" RecipientError: 554 5.7.1 Service unavailable; Client host blocked using Spamhaus", "block"],
+    [
+      "550 5.7.1 Unfortunately, messages from [x] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150).",
+      "block",
+    ],
+  ])("classes a hard_bounce with reason %j from the SMTP status as %s", (reason, expected) => {
+    expect(mapBrevoEvent([event({ event: "hard_bounce", reason })])[0]?.bounce).toBe(expected);
+  });
+
+  it.each([
+    ["550-5.1.1 The email account that you tried to reach does not exist."],
+    // 5.5.0 implies nothing: Brevo's hard verdict stands.
+    [" RecipientError: 550 5.5.0 Requested action not taken: mailbox unavailable."],
+  ])("keeps a hard_bounce with reason %j hard", (reason) => {
+    expect(mapBrevoEvent([event({ event: "hard_bounce", reason })])[0]?.bounce).toBe("hard");
+  });
+
+  it("keeps Brevo's soft_bounce and invalid_email over the SMTP status", () => {
+    const reason = "550 5.7.1 Service unavailable; Client host blocked using Spamhaus";
+    expect(mapBrevoEvent([event({ event: "soft_bounce", reason })])[0]?.bounce).toBe("soft");
+    expect(mapBrevoEvent([event({ event: "invalid_email", reason })])[0]?.bounce).toBe("hard");
+  });
+
   it("reads a bare SMTP code from the reason", () => {
     const [mapped] = mapBrevoEvent([event({ event: "soft_bounce", reason: "421 try later" })]);
     expect(mapped).toMatchObject({ bounce: "soft", smtpCode: 421, enhancedStatus: null });

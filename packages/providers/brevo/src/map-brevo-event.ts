@@ -1,6 +1,7 @@
 import {
   type BounceClass,
   bareAddressOf,
+  bounceClassOfSmtpStatus,
   type EmailEventType,
   findSmtpStatus,
   type ProviderEvent,
@@ -54,6 +55,12 @@ const brevoEventTypes = new Map<string, BrevoMapping>([
 
 const unknownEvent: BrevoMapping = { type: "unknown", bounce: null };
 
+// Brevo reports any permanent refusal as a hard bounce: an address that does not exist, and a
+// receiver that blocks the sender (the corpus has both 5.1.1 and 5.5.0 ones), so the SMTP status
+// in `reason` tells which; the class stays hard when the status implies none. `soft_bounce` and
+// `invalid_email` are Brevo's own verdicts and stand.
+const smtpClassedEvents: ReadonlySet<string> = new Set(["hard_bounce"]);
+
 // Below this a Unix time is in seconds (1e11 s is the year 5138; 1e11 ms is 1973).
 const secondsLimit = 1e11;
 
@@ -104,10 +111,15 @@ function mapOne(item: unknown): ProviderEvent {
   const event = parsed.data;
   const { type, bounce } = brevoEventTypes.get(event.event) ?? unknownEvent;
   const reason = event.reason ?? null;
+  // The SMTP reply code and enhanced status in Brevo's `reason` (`… 550 5.1.1 …`), if any.
+  const smtp = findSmtpStatus(reason);
   const { mailroute_id: mailrouteId, ...metadata } = metadataOf(event);
   return {
     type,
-    bounce,
+    bounce:
+      bounce !== null && smtpClassedEvents.has(event.event)
+        ? bounceClassOfSmtpStatus(smtp, bounce)
+        : bounce,
     recipient: bareAddressOf(event.email),
     occurredAt: occurredAtOf(event),
     // The send API answers with the Message-ID in angle brackets; stored without them.
@@ -116,8 +128,7 @@ function mapOne(item: unknown): ProviderEvent {
     providerEventId: null,
     mailrouteId: mailrouteId ?? null,
     reason,
-    // The SMTP reply code and enhanced status in Brevo's `reason` (`… 550 5.1.1 …`), if any.
-    ...findSmtpStatus(reason),
+    ...smtp,
     // Opens carry `link: ""`.
     url: event.link || null,
     userAgent: null,

@@ -61,6 +61,60 @@ describe("capture webhook", () => {
     ]);
   });
 
+  it.each([
+    [{ smtpCode: 550, enhancedStatus: "5.1.1" }, "hard"],
+    [{ smtpCode: 554, enhancedStatus: "5.7.1" }, "block"],
+    [{ smtpCode: 452 }, "soft"],
+    [{}, "undetermined"],
+  ])("classes a bounce posted without a class by its SMTP status %j", (status, bounce) => {
+    const parsed = webhook.parse(
+      request({
+        events: [
+          {
+            messageId: "msg_1",
+            recipient: "user@example.com",
+            type: "bounced",
+            occurredAt: "2026-11-22T10:00:00Z",
+            ...status,
+          },
+        ],
+      }),
+    );
+    const events = webhook.toEvents(parsed.kind === "events" ? parsed.payload : null);
+    expect(events[0]?.bounce).toBe(bounce);
+  });
+
+  it.each([
+    ["an object of another shape", { x: 1 }, /events/],
+    ["an empty array", [], /expected object/],
+    ["an array of events", [{ x: 1 }], /expected object/],
+    ["an empty event list", { events: [] }, /events/],
+    ["an event of another shape", { events: [{ x: 1 }] }, /events\[0\]\.messageId/],
+    [
+      "an event without its recipient",
+      { events: [{ messageId: "m", type: "sent", occurredAt: "2026-11-22T10:00:00Z" }] },
+      /events\[0\]\.recipient/,
+    ],
+    ["a JSON number", 1, /expected object/],
+    ["a JSON string", "sent", /body is not a capture event list/],
+  ])("refuses %s, naming the field", (_case, body, message) => {
+    const text = typeof body === "string" ? JSON.stringify(body) : body;
+    expect(() => webhook.parse(request(text))).toThrow(WebhookPayloadError);
+    expect(() => webhook.parse(request(text))).toThrow(message);
+  });
+
+  it("keeps an event of type unknown as unknown, with the raw event", () => {
+    const event = {
+      messageId: "msg_1",
+      recipient: "user@example.com",
+      type: "unknown",
+      occurredAt: "2026-11-22T10:00:00Z",
+    };
+    const parsed = webhook.parse(request({ events: [event] }));
+    const events = webhook.toEvents(parsed.kind === "events" ? parsed.payload : null);
+    expect(events).toMatchObject([{ type: "unknown", raw: event }]);
+  });
+
   it("refuses a body that is not a capture event list", () => {
     expect(() => webhook.parse(request("not json"))).toThrow(WebhookPayloadError);
     expect(() =>

@@ -1,5 +1,6 @@
 import {
   bounceClasses,
+  bounceClassOfSmtpStatus,
   emailEventTypes,
   type ProviderEvent,
   type ProviderWebhook,
@@ -44,7 +45,15 @@ export type CaptureWebhookPayload = z.output<typeof capturePayloadSchema>;
 export function mapCaptureEvents(payload: CaptureWebhookPayload): ProviderEvent[] {
   return payload.events.map((event) => ({
     type: event.type,
-    bounce: event.type === "bounced" ? (event.bounce ?? "undetermined") : null,
+    // A bounce posted without a class takes the one its SMTP status implies.
+    bounce:
+      event.type === "bounced"
+        ? (event.bounce ??
+          bounceClassOfSmtpStatus({
+            smtpCode: event.smtpCode ?? null,
+            enhancedStatus: event.enhancedStatus ?? null,
+          }))
+        : null,
     recipient: event.recipient.toLowerCase(),
     occurredAt: new Date(event.occurredAt).toISOString(),
     providerMessageId: null,
@@ -78,8 +87,10 @@ export function createCaptureWebhook(settings: CaptureWebhookSettings): Provider
     parse(request) {
       const parsed = capturePayloadSchema.safeParse(parseJsonBody(request.rawBody, "Capture"));
       if (!parsed.success) {
+        // The prettified issues name the field (`events[0].recipient`), not only what is wrong.
         throw new WebhookPayloadError(
-          `body is not a capture event list: ${parsed.error.issues[0]?.message ?? ""}`,
+          `body is not a capture event list: ${z.prettifyError(parsed.error)}`,
+          { cause: parsed.error },
         );
       }
       return { kind: "events", payload: parsed.data };

@@ -28,7 +28,8 @@ export type MailgunSignature = z.output<typeof mailgunSignatureSchema>;
  */
 export const mailgunJsonBodySchema = z.looseObject({
   signature: mailgunSignatureSchema,
-  "event-data": z.looseObject({ event: z.string() }),
+  // Every event is named; an empty name is no event at all.
+  "event-data": z.looseObject({ event: z.string().min(1) }),
 });
 
 /** A JSON webhook body, as checked. */
@@ -54,13 +55,19 @@ function isJson(contentType: string): boolean {
   return contentType.split(";")[0]?.trim().toLowerCase() === "application/json";
 }
 
-/** A legacy post must be a tracking event (inbound routes post no `event`) with its timestamp. */
+/**
+ * A legacy post must be a signed tracking event: a named `event` (inbound routes post none) with
+ * its timestamp, token and signature.
+ */
 function checkForm(fields: MailgunFormFields): MailgunPayload {
-  if (firstFormValue(fields, "event") === null) {
+  if (!firstFormValue(fields, "event")) {
     throw new WebhookPayloadError("Mailgun form post has no event field (an inbound route?)");
   }
   if (!unixSecondsSchema.safeParse(lastFormValue(fields, "timestamp")).success) {
     throw new WebhookPayloadError("Mailgun form post has no timestamp in Unix seconds");
+  }
+  if (!lastFormValue(fields, "token") || !lastFormValue(fields, "signature")) {
+    throw new WebhookPayloadError("Mailgun form post has no token and signature");
   }
   return { format: "form", fields };
 }

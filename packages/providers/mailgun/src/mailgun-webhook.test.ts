@@ -391,6 +391,41 @@ describe("createMailgunWebhook parse", () => {
     expect(() => webhook.parse(request)).toThrow(WebhookPayloadError);
   });
 
+  const form = (text: string): WebhookRequest => ({
+    ...json(text),
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+  });
+  const signatureBlock = '"signature":{"timestamp":"1","token":"t","signature":"s"}';
+
+  it.each([
+    ["a JSON object of another shape", json('{"x":1}'), /not a Mailgun webhook body/],
+    ["a JSON number", json("1"), /not a Mailgun webhook body/],
+    ["a JSON string", json('"delivered"'), /not a Mailgun webhook body/],
+    [
+      "event-data with an empty event name",
+      json(`{${signatureBlock},"event-data":{"event":""}}`),
+      /event-data/,
+    ],
+    ["a form post with an empty event", form("event=&timestamp=1&token=t&signature=s"), /no event/],
+    ["a form post without token and signature", form("event=delivered&timestamp=1"), /no token/],
+    ["a form post of other fields", form("x=1"), /no event/],
+  ])("refuses %s: none of Mailgun's event shape", (_case, request, message) => {
+    expect(() => webhook.parse(request)).toThrow(WebhookPayloadError);
+    expect(() => webhook.parse(request)).toThrow(message);
+  });
+
+  it.each([
+    ["a JSON event", json(`{${signatureBlock},"event-data":{"event":"brand_new","id":"e1"}}`)],
+    ["a form post", form("event=brand_new&timestamp=1&token=t&signature=s")],
+  ])("keeps %s of a type it does not know as unknown, with the raw event", (_case, request) => {
+    const parsed = webhook.parse(request);
+    const [event] = webhook.toEvents(parsed.kind === "events" ? parsed.payload : null);
+    expect(event).toMatchObject({
+      type: "unknown",
+      raw: expect.objectContaining({ event: "brand_new" }),
+    });
+  });
+
   it("refuses a payload toEvents was not given by parse", () => {
     expect(() => webhook.toEvents({ "event-data": { event: "delivered" } })).toThrow(
       WebhookPayloadError,

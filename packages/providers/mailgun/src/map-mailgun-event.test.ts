@@ -8,6 +8,22 @@ function json(eventData: Record<string, unknown> & { event: string }): MailgunJs
   return { signature, "event-data": { id: "evt-1", timestamp: 1700000001.5, ...eventData } };
 }
 
+function permanentFailure(
+  reason: string | undefined,
+  code: number,
+  enhancedCode: string,
+  message: string,
+) {
+  return mapMailgunJsonEvent(
+    json({
+      event: "failed",
+      severity: "permanent",
+      reason,
+      "delivery-status": { code, "enhanced-code": enhancedCode, message },
+    }),
+  );
+}
+
 describe("mapMailgunJsonEvent", () => {
   it.each([
     ["stored", null, "unknown"],
@@ -33,6 +49,38 @@ describe("mapMailgunJsonEvent", () => {
   ])("classes a permanent failure for reason %s as %s", (reason, bounce) => {
     const mapped = mapMailgunJsonEvent(json({ event: "failed", severity: "permanent", reason }));
     expect(mapped.bounce).toBe(bounce);
+  });
+
+  it.each([
+    // Gmail's unknown user behind Mailgun's generic reason: the production case of a 5.1.1 that
+    // never reached the suppression list.
+    [
+      "generic",
+      550,
+      "5.1.1",
+      "5.1.1 The email account that you tried to reach does not exist.",
+      "hard",
+    ],
+    ["generic", 550, "", "550 5.1.10 RESOLVER.ADR.RecipientNotFound; not found", "hard"],
+    ["generic", 452, "4.2.2", "The email account that you tried to reach is over quota.", "soft"],
+    [undefined, 554, "5.7.1", "Service unavailable; Client host blocked using Spamhaus", "block"],
+    // `bounce` is any permanent refusal: a block list is a block, not a gone mailbox.
+    ["bounce", 550, "5.7.1", "Unfortunately, messages from [x] weren't sent (S3150).", "block"],
+  ])(
+    "classes reason %s with %s %j (%s) as %s from the SMTP status",
+    (reason, code, enhancedCode, message, bounce) => {
+      expect(permanentFailure(reason, code, enhancedCode, message).bounce).toBe(bounce);
+    },
+  );
+
+  it.each([
+    // A bare 550 implies no class: `bounce` stays hard, `generic` undetermined.
+    ["bounce", 550, "", "No Such User Here", "hard"],
+    ["generic", 550, "", "No Such User Here", "undetermined"],
+    ["espblock", 550, "5.1.1", "5.1.1 unknown", "block"],
+    ["old", 550, "5.1.1", "5.1.1 unknown", "soft"],
+  ])("keeps reason %s with %s %j (%s) as %s", (reason, code, enhancedCode, message, bounce) => {
+    expect(permanentFailure(reason, code, enhancedCode, message).bounce).toBe(bounce);
   });
 
   it("leaves bounce empty on a temporary failure", () => {
@@ -113,6 +161,8 @@ describe("mapMailgunLegacyEvent", () => {
 
   it.each([
     ["499", "soft"],
+    // Mailgun's own code for a previous bounce stands over the reply in `error`.
+    ["605", "undetermined"],
     ["550", "hard"],
     ["5.1.1", "hard"],
   ])("classes a bounced post with code %s as %s", (code, bounce) => {
@@ -120,6 +170,24 @@ describe("mapMailgunLegacyEvent", () => {
       bounce,
     );
   });
+
+  it.each([
+    ["550", "550 5.7.1 Service unavailable; Client host blocked using Spamhaus", "block"],
+    ["552", "552 5.2.2 The email account that you tried to reach is over quota", "soft"],
+    ["550", "550 5.1.1 The email account that you tried to reach does not exist.", "hard"],
+    ["5.7.1", "Message rejected by policy", "block"],
+  ])(
+    "classes a bounced post with code %s and error %j from the SMTP status",
+    (code, error, bounce) => {
+      const fields: Array<[string, string]> = [
+        ["event", "bounced"],
+        ["code", code],
+        ["error", error],
+        ...base,
+      ];
+      expect(mapMailgunLegacyEvent(fields).bounce).toBe(bounce);
+    },
+  );
 
   it("reads mailroute_id from the form fields of an engagement post", () => {
     const mapped = mapMailgunLegacyEvent([

@@ -1,6 +1,7 @@
 import {
   type BounceClass,
   bareAddressOf,
+  bounceClassOfSmtpStatus,
   type EmailEventType,
   lookupOwn,
   type ProviderEvent,
@@ -46,9 +47,11 @@ export const mailgunEventTypes: Readonly<Record<string, EmailEventType>> = {
   complained: "complained",
 };
 
-/** A permanent failure's `reason` → bounce class; an unlisted reason is `undetermined`. */
+/**
+ * A permanent failure's `reason` where Mailgun names the cause itself → bounce class; every
+ * other reason is generic and the SMTP status decides (`mailgunGenericReasons`).
+ */
 export const mailgunBounceClasses: Readonly<Record<string, BounceClass>> = {
-  bounce: "hard",
   // The recipient's server refused the sending service rather than the address.
   espblock: "block",
   // Retried until the message's lifetime ran out.
@@ -57,6 +60,16 @@ export const mailgunBounceClasses: Readonly<Record<string, BounceClass>> = {
   "suppress-bounce": "undetermined",
   "suppress-unsubscribe": "undetermined",
   "suppress-complaint": "undetermined",
+};
+
+/**
+ * Generic reasons → the class when the SMTP status implies none; an unlisted reason is
+ * `undetermined`. `bounce` is any permanent refusal by the receiver (an unknown user, or a
+ * 5.7.1 block list), so the status tells which.
+ */
+export const mailgunGenericReasons: Readonly<Record<string, BounceClass>> = {
+  bounce: "hard",
+  generic: "undetermined",
 };
 
 /** Legacy form `event` → event type (anymail's `legacy_event_types`); else `unknown`. */
@@ -72,9 +85,10 @@ export const mailgunLegacyEventTypes: Readonly<Record<string, EmailEventType>> =
 };
 
 /**
- * A legacy `bounced` post's `code` → bounce class. Mailgun's legacy `bounced` webhook reports
- * hard bounces, so an unlisted code is `hard` (anymail's `legacy_reject_reasons`: 4xx-5xx are
- * bounces except these).
+ * A legacy `bounced` post's `code` where Mailgun names the cause itself → bounce class. Any other
+ * code is an SMTP reply: the SMTP status decides, and Mailgun's legacy `bounced` webhook reports
+ * permanent failures, so one that implies no class is `hard` (anymail's `legacy_reject_reasons`:
+ * 4xx-5xx are bounces except these).
  */
 export const mailgunLegacyBounceClasses: Readonly<Record<string, BounceClass>> = {
   // Could not connect to any MX: anymail's `timed_out`.
@@ -120,10 +134,19 @@ export const mailgunLegacyEventFields: Readonly<Record<string, ReadonlySet<strin
   unsubscribed: new Set(legacyEngagementFields),
 };
 
+type SmtpStatus = Pick<ProviderEvent, "smtpCode" | "enhancedStatus">;
+
 function typeOfJsonEvent(event: string, severity: string | null): EmailEventType {
   const withSeverity =
     severity === null ? undefined : lookupOwn(mailgunEventTypes, `${event}/${severity}`);
   return withSeverity ?? lookupOwn(mailgunEventTypes, event) ?? "unknown";
+}
+
+function bounceClassOfJsonEvent(reason: string | null, smtp: SmtpStatus): BounceClass {
+  return (
+    lookupOwn(mailgunBounceClasses, reason) ??
+    bounceClassOfSmtpStatus(smtp, lookupOwn(mailgunGenericReasons, reason) ?? "undetermined")
+  );
 }
 
 /** One JSON webhook → its event (Mailgun posts one event per request). */
@@ -135,6 +158,10 @@ export function mapMailgunJsonEvent(body: MailgunJsonBody): ProviderEvent {
   const mtaResponse = textOf(status?.message);
   const reply = parseSmtpReply(mtaResponse);
   const enhancedCode = textOf(status?.["enhanced-code"]);
+  const smtp = {
+    smtpCode: smtpCodeOf(status?.code) ?? reply.smtpCode,
+    enhancedStatus: isEnhancedStatus(enhancedCode) ? enhancedCode : reply.enhancedStatus,
+  };
   const eventId = textOf(data.id);
   const { mailrouteId, metadata } = splitMetadata(
     Object.entries(recordOf(data["user-variables"]) ?? {}),
@@ -145,10 +172,7 @@ export function mapMailgunJsonEvent(body: MailgunJsonBody): ProviderEvent {
     (data.event === "rejected" ? singleAddress(headers?.to) : null);
   return {
     type,
-    bounce:
-      type === "bounced"
-        ? (lookupOwn(mailgunBounceClasses, textOf(data.reason)) ?? "undetermined")
-        : null,
+    bounce: type === "bounced" ? bounceClassOfJsonEvent(textOf(data.reason), smtp) : null,
     recipient,
     // Every event has a timestamp but the odd test post; the signing time stands in for it.
     occurredAt: secondsToIso(unixSecondsOf(data.timestamp) ?? body.signature.timestamp),
@@ -158,8 +182,7 @@ export function mapMailgunJsonEvent(body: MailgunJsonBody): ProviderEvent {
     // An empty diagnostic says nothing; the description or reject reason then explains it.
     reason:
       mtaResponse || textOf(status?.description) || textOf(recordOf(data.reject)?.reason) || null,
-    smtpCode: smtpCodeOf(status?.code) ?? reply.smtpCode,
-    enhancedStatus: isEnhancedStatus(enhancedCode) ? enhancedCode : reply.enhancedStatus,
+    ...smtp,
     url: textOf(data.url),
     userAgent: textOf(recordOf(data["client-info"])?.["user-agent"]),
     tags: stringsOf(data.tags),
@@ -198,6 +221,11 @@ export function mapMailgunLegacyEvent(fields: MailgunFormFields): ProviderEvent 
   const mtaResponse =
     firstFormValue(fields, "error") || firstFormValue(fields, "notification") || null;
   const reply = parseSmtpReply(mtaResponse);
+  // `code` is a basic SMTP code, Mailgun's own (498, 605…), or sometimes an enhanced status.
+  const smtp = {
+    smtpCode: smtpCodeOf(code) ?? reply.smtpCode,
+    enhancedStatus: isEnhancedStatus(code) ? code : reply.enhancedStatus,
+  };
   const headers = legacyMessageHeaders(fields);
   const { mailrouteId, metadata } = splitMetadata(legacyVariables(fields, event, headers));
   const messageId =
@@ -208,16 +236,17 @@ export function mapMailgunLegacyEvent(fields: MailgunFormFields): ProviderEvent 
   const tags = formValues(fields, "tag");
   return {
     type,
-    bounce: type === "bounced" ? (lookupOwn(mailgunLegacyBounceClasses, code) ?? "hard") : null,
+    bounce:
+      type === "bounced"
+        ? (lookupOwn(mailgunLegacyBounceClasses, code) ?? bounceClassOfSmtpStatus(smtp, "hard"))
+        : null,
     recipient: bareAddressOf(firstFormValue(fields, "recipient")),
     occurredAt: secondsToIso(lastFormValue(fields, "timestamp") ?? "0"),
     providerMessageId: messageIdOf(messageId),
     providerEventId: token,
     mailrouteId,
     reason: mtaResponse || firstFormValue(fields, "description") || null,
-    // `code` is a basic SMTP code, Mailgun's own (498, 605…), or sometimes an enhanced status.
-    smtpCode: smtpCodeOf(code) ?? reply.smtpCode,
-    enhancedStatus: isEnhancedStatus(code) ? code : reply.enhancedStatus,
+    ...smtp,
     url: firstFormValue(fields, "url"),
     userAgent: firstFormValue(fields, "user-agent"),
     // Delivery posts repeat the undocumented X-Mailgun-Tag instead of `tag` (anymail).

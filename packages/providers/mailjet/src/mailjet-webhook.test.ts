@@ -31,23 +31,39 @@ runBasicAuthWebhookChecks({
 
 describe("createMailjetWebhook parse", () => {
   it("wraps a bare (ungrouped) event in a batch of one", () => {
-    const parsed = webhook.parse(body('{"event": "open", "time": 1498093527}'));
-    expect(parsed).toEqual({ kind: "events", payload: [{ event: "open", time: 1498093527 }] });
+    const event = { event: "open", time: 1498093527, email: "a@example.com" };
+    const parsed = webhook.parse(body(JSON.stringify(event)));
+    expect(parsed).toEqual({ kind: "events", payload: [event] });
   });
 
   it("keeps MessageIDs beyond 2^53 exact", () => {
-    const parsed = webhook.parse(body('[{"event": "sent", "MessageID": 288230376151711744}]'));
+    const parsed = webhook.parse(
+      body('[{"event": "sent", "email": "a@example.com", "MessageID": 288230376151711744}]'),
+    );
     expect(parsed).toEqual({
       kind: "events",
-      payload: [{ event: "sent", MessageID: "288230376151711744" }],
+      payload: [{ event: "sent", email: "a@example.com", MessageID: "288230376151711744" }],
     });
   });
 
-  it("ignores an empty batch", () => {
-    expect(webhook.parse(body("[]"))).toEqual({
-      kind: "ignore",
-      reason: "empty Mailjet event batch",
-    });
+  it.each([
+    // Mailjet never posts an empty batch: one that holds no event is refused, not ignored.
+    ["an empty batch", "[]", /Mailjet webhook body is an empty batch/],
+    ["an object of another shape", '{"x":1}', /item 0 is not a Mailjet event/],
+    ["a batch of another shape", '[{"x":1}]', /item 0 is not a Mailjet event/],
+    ["an item without its recipient", '[{"event": "open", "time": 1498093527}]', /item 0 .*email/s],
+    ["an item with an empty event", '[{"event": "", "email": "a@example.com"}]', /item 0/],
+    ["a JSON string", '"sent"', /not an event object or a JSON array of events/],
+  ])("refuses %s: none of Mailjet's event shape", (_name, text, message) => {
+    expect(() => webhook.parse(body(text))).toThrow(WebhookPayloadError);
+    expect(() => webhook.parse(body(text))).toThrow(message);
+  });
+
+  it("keeps an event of a type it does not know as unknown, with the raw item", () => {
+    const event = { event: "brand_new_event", email: "a@example.com", time: 1498093527 };
+    const parsed = webhook.parse(body(JSON.stringify([event])));
+    const events = parsed.kind === "events" ? webhook.toEvents(parsed.payload) : [];
+    expect(events).toMatchObject([{ type: "unknown", recipient: "a@example.com", raw: event }]);
   });
 
   it.each([

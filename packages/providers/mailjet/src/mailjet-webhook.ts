@@ -3,8 +3,8 @@ import {
   createBasicAuthCheck,
   type ProviderWebhook,
   parseJsonBody,
+  parseWebhookBatch,
   type WebhookPayload,
-  WebhookPayloadError,
   type WebhookRequest,
 } from "@mailroute/core";
 import { parseMailjetJson } from "./mailjet-json";
@@ -18,18 +18,11 @@ import { mailjetEventSchema, mapMailjetEvents } from "./map-mailjet-event";
 function parseMailjetBody(request: WebhookRequest): WebhookPayload {
   const body = parseJsonBody(request.rawBody, "Mailjet", parseMailjetJson);
   // Grouped callbacks post an array; ungrouped ones a single bare event object.
-  const items: unknown[] = Array.isArray(body) ? body : [body];
-  items.forEach((item, index) => {
-    const parsed = mailjetEventSchema.safeParse(item);
-    if (!parsed.success) {
-      throw new WebhookPayloadError(`Mailjet event ${index} is not an event callback item`, {
-        cause: parsed.error,
-      });
-    }
-  });
-  if (items.length === 0) {
-    return { kind: "ignore", reason: "empty Mailjet event batch" };
-  }
+  const items = parseWebhookBatch(body, {
+    provider: "Mailjet",
+    event: mailjetEventSchema,
+    allowsSingleEvent: true,
+  }).map((item) => item.raw);
   return { kind: "events", payload: items };
 }
 

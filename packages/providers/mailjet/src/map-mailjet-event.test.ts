@@ -29,6 +29,32 @@ describe("mapMailjetEvents", () => {
     expect(mapOne({ event: "constructor" }).type).toBe("unknown");
   });
 
+  it.each([
+    // `hard_bounce` says only "permanent": the receiver's reply in `comment` says which class.
+    [true, "550 5.7.1 Service unavailable; Client host blocked using Spamhaus", "block"],
+    [
+      true,
+      "550 5.7.1 Unfortunately, messages from [x] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150).",
+      "block",
+    ],
+    [undefined, "550 5.1.1 <x@example.com>: Recipient address rejected: User unknown", "hard"],
+    [undefined, "550 5.1.10 RESOLVER.ADR.RecipientNotFound", "hard"],
+    [undefined, "452 4.2.2 The email account that you tried to reach is over quota", "soft"],
+  ])(
+    "classes a bounce with hard_bounce %s and comment %j from the SMTP status",
+    (hardBounce, comment, expected) => {
+      expect(mapOne({ event: "bounce", hard_bounce: hardBounce, comment }).bounce).toBe(expected);
+    },
+  );
+
+  it("keeps a temporary bounce soft and a permanent one hard when the status implies nothing", () => {
+    const blocked = "550 5.7.1 Service unavailable; Client host blocked using Spamhaus";
+    expect(mapOne({ event: "bounce", hard_bounce: false, comment: blocked }).bounce).toBe("soft");
+    expect(mapOne({ event: "bounce", hard_bounce: true, comment: "550 No Such User" }).bounce).toBe(
+      "hard",
+    );
+  });
+
   it("classes a bounce by hard_bounce, and as undetermined without it", () => {
     expect(mapOne({ event: "bounce", hard_bounce: true }).bounce).toBe("hard");
     expect(mapOne({ event: "bounce", hard_bounce: false }).bounce).toBe("soft");

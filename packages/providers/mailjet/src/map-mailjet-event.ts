@@ -1,6 +1,7 @@
 import {
   type BounceClass,
   bareAddressOf,
+  bounceClassOfSmtpStatus,
   type EmailEventType,
   type ProviderEvent,
   parseWrappedSmtpReply,
@@ -14,12 +15,13 @@ const numberOrText = z.union([z.number(), z.string()]);
 
 /** The fields of one Mailjet event callback item that mailroute reads. */
 export const mailjetEventSchema = z.object({
-  event: z.string(),
+  event: z.string().min(1),
+  /** Every callback item is one recipient's event; an item without one is not Mailjet's. */
+  email: z.string(),
   /** Unix seconds. */
   time: numberOrText.nullish(),
   /** A decimal string when it exceeds 2^53 (see `parseMailjetJson`). */
   MessageID: numberOrText.nullish(),
-  email: z.string().nullish(),
   customcampaign: z.string().nullish(),
   /** The sender's `EventPayload`, as text. */
   Payload: z.string().nullish(),
@@ -59,14 +61,23 @@ function typeOf(event: MailjetEvent): EmailEventType {
   return type;
 }
 
-function bounceOf(type: EmailEventType, event: MailjetEvent): BounceClass | null {
+/**
+ * `hard_bounce` only says whether the failure is permanent, so a permanent one (or one without
+ * the flag) takes the class its SMTP status implies: an unknown user is hard, a block list is a
+ * block. A temporary one is soft whatever the status says: Mailjet retries it.
+ */
+function bounceOf(
+  type: EmailEventType,
+  event: MailjetEvent,
+  smtp: Pick<ProviderEvent, "smtpCode" | "enhancedStatus">,
+): BounceClass | null {
   if (type !== "bounced") {
     return null;
   }
-  if (event.hard_bounce === true) {
-    return "hard";
+  if (event.hard_bounce === false) {
+    return "soft";
   }
-  return event.hard_bounce === false ? "soft" : "undetermined";
+  return bounceClassOfSmtpStatus(smtp, event.hard_bounce === true ? "hard" : "undetermined");
 }
 
 function occurredAtOf(time: MailjetEvent["time"]): string | null {
@@ -112,10 +123,12 @@ function reasonOf(event: MailjetEvent): { reason: string | null; mtaReply: strin
 function mapMailjetEvent(event: MailjetEvent, raw: unknown): ProviderEvent {
   const type = typeOf(event);
   const { reason, mtaReply } = reasonOf(event);
+  // "250 2.0.0 OK …" or Mailjet's own wrapping "sent (250 2.0.0 OK …)".
+  const smtp = parseWrappedSmtpReply(mtaReply);
   const { mailroute_id: mailrouteId, ...metadata } = payloadMetadata(event.Payload);
   return {
     type,
-    bounce: bounceOf(type, event),
+    bounce: bounceOf(type, event, smtp),
     recipient: bareAddressOf(event.email),
     occurredAt: occurredAtOf(event.time),
     providerMessageId: event.MessageID == null ? null : String(event.MessageID),
@@ -123,8 +136,7 @@ function mapMailjetEvent(event: MailjetEvent, raw: unknown): ProviderEvent {
     providerEventId: null,
     mailrouteId: mailrouteId ?? null,
     reason,
-    // "250 2.0.0 OK …" or Mailjet's own wrapping "sent (250 2.0.0 OK …)".
-    ...parseWrappedSmtpReply(mtaReply),
+    ...smtp,
     url: nonEmpty(event.url),
     userAgent: nonEmpty(event.agent),
     // CustomCampaign is the one sender label Mailjet echoes (anymail's tags).

@@ -46,6 +46,30 @@ describe("mapPostmarkEvent", () => {
     expect(bounce({ Type: type })).toMatchObject({ type: eventType, bounce: bounceClass });
   });
 
+  it.each([
+    // Postmark leaves these bounces undetermined; the diagnostic in Details says which they are.
+    [{}, "smtp;550 5.1.1 The email account that you tried to reach does not exist.", "hard"],
+    [{ Type: "SomeNewType" }, "smtp;550 5.1.10 RESOLVER.ADR.RecipientNotFound", "hard"],
+    [{}, "smtp;452 4.2.2 The email account that you tried to reach is over quota", "soft"],
+    [{ Type: "VirusNotification" }, "554 5.7.1 Service unavailable; Client host blocked", "block"],
+  ])("classes a bounce %j with Details %j from the SMTP status", (fields, details, bounceClass) => {
+    expect(bounce({ ...fields, Details: details })).toMatchObject({
+      type: "bounced",
+      bounce: bounceClass,
+    });
+  });
+
+  it.each([
+    ["HardBounce", "smtp;554 5.7.1 Service unavailable; Client host blocked", "hard"],
+    [
+      "SoftBounce",
+      "smtp;550 5.1.1 The email account that you tried to reach does not exist.",
+      "soft",
+    ],
+  ])("keeps Postmark's own %s over the SMTP status", (type, details, bounceClass) => {
+    expect(bounce({ Type: type, Details: details }).bounce).toBe(bounceClass);
+  });
+
   it("falls back to TypeCode when Type is missing or unlisted", () => {
     expect(bounce({ TypeCode: 4096 })).toMatchObject({ type: "bounced", bounce: "soft" });
     expect(bounce({ Type: "Brand-new", TypeCode: 2 })).toMatchObject({ type: "deferred" });

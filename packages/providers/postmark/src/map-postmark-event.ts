@@ -1,6 +1,7 @@
 import {
   type BounceClass,
   bareAddressOf,
+  bounceClassOfSmtpStatus,
   type EmailEventType,
   lookupOwn,
   type ProviderEvent,
@@ -102,31 +103,40 @@ const bounceTypeNames: Record<number, string> = {
 };
 
 // Only the fields mailroute reads; Postmark adds others freely.
-const postmarkRecordSchema = z.object({
-  RecordType: z.string().nullish(),
-  Type: z.string().nullish(),
-  TypeCode: z.number().nullish(),
-  ID: z.union([z.number(), z.string()]).nullish(),
-  MessageID: z.string().nullish(),
-  Email: z.string().nullish(),
-  Recipient: z.string().nullish(),
-  OriginalRecipient: z.string().nullish(),
-  ToFull: z.array(z.object({ Email: z.string().nullish() })).nullish(),
-  FromFull: z.unknown().optional(),
-  DeliveredAt: z.string().nullish(),
-  BouncedAt: z.string().nullish(),
-  ReceivedAt: z.string().nullish(),
-  ChangedAt: z.string().nullish(),
-  Date: z.string().nullish(),
-  Details: z.string().nullish(),
-  Description: z.string().nullish(),
-  OriginalLink: z.string().nullish(),
-  UserAgent: z.string().nullish(),
-  Tag: z.string().nullish(),
-  Metadata: z.record(z.string(), z.unknown()).nullish(),
-  SuppressSending: z.boolean().nullish(),
-  SuppressionReason: z.string().nullish(),
-});
+const postmarkRecordSchema = z
+  .object({
+    RecordType: z.string().nullish(),
+    Type: z.string().nullish(),
+    TypeCode: z.number().nullish(),
+    ID: z.union([z.number(), z.string()]).nullish(),
+    MessageID: z.string().nullish(),
+    Email: z.string().nullish(),
+    Recipient: z.string().nullish(),
+    OriginalRecipient: z.string().nullish(),
+    ToFull: z.array(z.object({ Email: z.string().nullish() })).nullish(),
+    FromFull: z.unknown().optional(),
+    DeliveredAt: z.string().nullish(),
+    BouncedAt: z.string().nullish(),
+    ReceivedAt: z.string().nullish(),
+    ChangedAt: z.string().nullish(),
+    Date: z.string().nullish(),
+    Details: z.string().nullish(),
+    Description: z.string().nullish(),
+    OriginalLink: z.string().nullish(),
+    UserAgent: z.string().nullish(),
+    Tag: z.string().nullish(),
+    Metadata: z.record(z.string(), z.unknown()).nullish(),
+    SuppressSending: z.boolean().nullish(),
+    SuppressionReason: z.string().nullish(),
+  })
+  // Every tracking record names its RecordType; inbound records carry none but a FromFull
+  // (anymail tells them apart the same way). A body with neither is not Postmark's.
+  .refine(
+    (record) =>
+      Boolean(record.RecordType) ||
+      (typeof record.FromFull === "object" && record.FromFull !== null),
+    "has no RecordType (nor the FromFull of an inbound message)",
+  );
 
 type PostmarkRecord = z.infer<typeof postmarkRecordSchema>;
 
@@ -134,9 +144,10 @@ type PostmarkRecord = z.infer<typeof postmarkRecordSchema>;
 export function parsePostmarkRecord(value: unknown): PostmarkRecord {
   const parsed = postmarkRecordSchema.safeParse(value);
   if (!parsed.success) {
-    throw new WebhookPayloadError("body is not a Postmark webhook record", {
-      cause: parsed.error,
-    });
+    throw new WebhookPayloadError(
+      `Postmark webhook body is not a Postmark record: ${z.prettifyError(parsed.error)}`,
+      { cause: parsed.error },
+    );
   }
   return parsed.data;
 }
@@ -165,6 +176,17 @@ function classify(record: PostmarkRecord): EventRow {
   return recordRow;
 }
 
+/**
+ * HardBounce and SoftBounce are Postmark's own verdicts and stand; a bounce Postmark leaves
+ * undetermined (an unlisted Type, a VirusNotification) takes the class its SMTP status implies.
+ */
+function bounceClassOf(
+  bounce: BounceClass | null,
+  smtp: Pick<ProviderEvent, "smtpCode" | "enhancedStatus">,
+): BounceClass {
+  return bounce !== null && bounce !== "undetermined" ? bounce : bounceClassOfSmtpStatus(smtp);
+}
+
 function isoTimestamp(value: string | null | undefined): string | null {
   const time = value ? Date.parse(value) : Number.NaN;
   return Number.isNaN(time) ? null : new Date(time).toISOString();
@@ -180,6 +202,8 @@ export function mapPostmarkEvent(value: unknown): ProviderEvent[] {
   const record = parsePostmarkRecord(value);
   const { type, bounce } = classify(record);
   const reason = record.Details ?? record.Description ?? null;
+  // Postmark sends "smtp;550 5.1.1 …" style diagnostics in `Details`.
+  const smtp = parseSmtpDiagnostic(reason);
   const eventId = record.ID === null || record.ID === undefined ? null : String(record.ID);
   // Inbound records and some bounces carry no time: null lets the server use the receipt time.
   const occurredAt =
@@ -189,7 +213,7 @@ export function mapPostmarkEvent(value: unknown): ProviderEvent[] {
   return [
     {
       type,
-      bounce: type === "bounced" ? (bounce ?? "undetermined") : null,
+      bounce: type === "bounced" ? bounceClassOf(bounce, smtp) : null,
       // Email on bounces and complaints, Recipient elsewhere; inbound records name the mailbox.
       recipient: bareAddressOf(
         record.Email ?? record.Recipient ?? record.OriginalRecipient ?? record.ToFull?.[0]?.Email,
@@ -199,8 +223,7 @@ export function mapPostmarkEvent(value: unknown): ProviderEvent[] {
       providerEventId: eventId,
       ...senderMetadata(record.Metadata),
       reason,
-      // Postmark sends "smtp;550 5.1.1 …" style diagnostics in `Details`.
-      ...parseSmtpDiagnostic(reason),
+      ...smtp,
       url: record.OriginalLink ?? null,
       userAgent: record.UserAgent ?? null,
       // Postmark carries one tag; an empty Tag means none.

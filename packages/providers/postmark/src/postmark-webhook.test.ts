@@ -110,6 +110,31 @@ describe("createPostmarkWebhook parse", () => {
     expect(() => webhook.parse(request)).toThrow(WebhookPayloadError);
   });
 
+  it.each([
+    ["an object of another shape", '{"x":1}'],
+    ["an empty object", "{}"],
+    ["a batch of records", '[{"RecordType":"Delivery"}]'],
+    ["a batch of another shape", '[{"x":1}]'],
+    ["an empty RecordType", '{"RecordType":"","MessageID":"m-1"}'],
+    ["a JSON number", "1"],
+    ["a JSON string", '"Delivery"'],
+  ])("refuses %s: none of Postmark's record shape", (_case, body) => {
+    const request = { ...deliveryRequest(), rawBody: new TextEncoder().encode(body) };
+    expect(() => webhook.parse(request)).toThrow(WebhookPayloadError);
+    expect(() => webhook.parse(request)).toThrow(/Postmark webhook body is not a Postmark record/);
+  });
+
+  it("keeps a record of a RecordType it does not know as unknown, with the raw record", () => {
+    const record = { RecordType: "BrandNewRecord", MessageID: "m-1", Recipient: "a@b.com" };
+    const request = {
+      ...deliveryRequest(),
+      rawBody: new TextEncoder().encode(JSON.stringify(record)),
+    };
+    const parsed = webhook.parse(request);
+    const events = webhook.toEvents(parsed.kind === "events" ? parsed.payload : null);
+    expect(events).toMatchObject([{ type: "unknown", recipient: "a@b.com", raw: record }]);
+  });
+
   it("refuses a forged body without the credentials (Postmark signs no body, so a changed body with good credentials cannot be told apart)", async () => {
     const request = deliveryRequest({
       authorization: basicAuthorization(settings.username, "guess"),

@@ -60,6 +60,54 @@ describe("mapResendEvent", () => {
     expect(mapResendEvent(event("email.bounced", { bounce }))[0]?.bounce).toBe(expected);
   });
 
+  it.each([
+    // Undetermined, General or no type at all: the diagnostic's SMTP status decides.
+    [
+      { type: "Undetermined" },
+      "smtp; 550 5.1.1 The email account that you tried to reach does not exist.",
+      "hard",
+    ],
+    [
+      { type: "Undetermined", subType: "Undetermined" },
+      "smtp; 550 5.1.10 RESOLVER.ADR.RecipientNotFound",
+      "hard",
+    ],
+    [
+      { type: "Permanent", subType: "General" },
+      "smtp; 554 5.7.1 Service unavailable; Client host blocked using Spamhaus",
+      "block",
+    ],
+    [
+      { message: "Something else entirely" },
+      "smtp; 452 4.2.2 The email account that you tried to reach is over quota",
+      "soft",
+    ],
+    [
+      { message: "The recipient's email provider sent a hard bounce message." },
+      "smtp; 550 5.7.1 Unfortunately, messages from [x] weren't sent (S3150).",
+      "block",
+    ],
+  ])(
+    "classes the bounce %j with diagnostic %j from the SMTP status",
+    (bounce, diagnosticCode, expected) => {
+      const [mapped] = mapResendEvent(
+        event("email.bounced", { bounce: { ...bounce, diagnosticCode } }),
+      );
+      expect(mapped?.bounce).toBe(expected);
+    },
+  );
+
+  it.each([
+    [{ type: "Transient", subType: "MailboxFull" }, "smtp; 550 5.1.1 user unknown", "soft"],
+    [{ type: "Permanent", subType: "Suppressed" }, "smtp; 550 5.1.1 user unknown", "undetermined"],
+    [{ type: "Permanent", subType: "General" }, "smtp; 550 No Such User Here", "hard"],
+  ])("keeps the bounce %j with diagnostic %j as %s", (bounce, diagnosticCode, expected) => {
+    const [mapped] = mapResendEvent(
+      event("email.bounced", { bounce: { ...bounce, diagnosticCode } }),
+    );
+    expect(mapped?.bounce).toBe(expected);
+  });
+
   it("reads the SMTP diagnostic of a bounce", () => {
     const [mapped] = mapResendEvent(
       event("email.bounced", {

@@ -1,5 +1,6 @@
 import {
   type BounceClass,
+  bounceClassOfSmtpStatus,
   type EmailEventType,
   findSmtpStatus,
   type ProviderEvent,
@@ -46,29 +47,38 @@ const resendBounceTypes = new Map<string, BounceClass>([
 // undetermined, as the corpus classes anymail's `suppressed`.
 const suppressedSubTypes = new Set(["Suppressed", "OnAccountSuppressionList"]);
 
+// Subtypes that only restate the type ("Permanent", "General"): the SMTP status then says more.
+const genericSubTypes = new Set(["General", "Undetermined"]);
+
+/** The class a bounce's older human-readable message states; anymail reads the same phrases. */
+function classOfMessage(message: string): BounceClass {
+  if (message.includes("hard bounce")) {
+    return "hard";
+  }
+  return message.includes("inbox was full") ? "soft" : "undetermined";
+}
+
 /**
- * The bounce class of an `email.bounced` event. Older payloads carry only a human-readable
- * message; anymail reads the same phrases (anymail/webhooks/resend.py).
+ * The bounce class of an `email.bounced` event: Resend's type and specific subtype where it
+ * gives them, else the class the diagnostic's SMTP status implies, else the type or message
+ * (anymail/webhooks/resend.py reads the same phrases in older payloads).
  */
-function classifyBounce(bounce: ResendEmailEvent["data"]["bounce"]): BounceClass {
+function classifyBounce(
+  bounce: ResendEmailEvent["data"]["bounce"],
+  smtp: Pick<ProviderEvent, "smtpCode" | "enhancedStatus">,
+): BounceClass {
   if (bounce?.subType && suppressedSubTypes.has(bounce.subType)) {
     return "undetermined";
-  }
-  const byType = bounce?.type ? resendBounceTypes.get(bounce.type) : undefined;
-  if (byType) {
-    return byType;
   }
   const message = bounce?.message ?? "";
   if (message.includes("suppressed sending")) {
     return "undetermined";
   }
-  if (message.includes("hard bounce")) {
-    return "hard";
+  const byType = bounce?.type ? resendBounceTypes.get(bounce.type) : undefined;
+  if (byType && bounce?.subType && !genericSubTypes.has(bounce.subType)) {
+    return byType;
   }
-  if (message.includes("inbox was full")) {
-    return "soft";
-  }
-  return "undetermined";
+  return bounceClassOfSmtpStatus(smtp, byType ?? classOfMessage(message));
 }
 
 /** The value of a custom header as Resend echoes it in `data.headers` (names are case-insensitive). */
@@ -128,19 +138,20 @@ export function mapResendEvent(payload: unknown): ProviderEvent[] {
   const { type: resendType, created_at: createdAt, data } = event.data;
   const type = resendEventTypes.get(resendType) ?? "unknown";
   const diagnostic = diagnosticOf(data);
+  // The code and status in a diagnostic such as `smtp; 550 5.1.1 …`.
+  const smtp = findSmtpStatus(diagnostic);
   const { webhookId } = wrapper.data;
   return [
     {
       type,
-      bounce: type === "bounced" ? classifyBounce(data.bounce) : null,
+      bounce: type === "bounced" ? classifyBounce(data.bounce, smtp) : null,
       recipient: firstRecipient(data),
       occurredAt: new Date(createdAt).toISOString(),
       providerMessageId: data.email_id,
       providerEventId: webhookId,
       // The diagnostic, else Resend's own words: the bounce text or the failure reason.
       reason: diagnostic ?? data.bounce?.message ?? data.failed?.reason ?? null,
-      // The code and status in a diagnostic such as `smtp; 550 5.1.1 …`.
-      ...findSmtpStatus(diagnostic),
+      ...smtp,
       url: data.click?.link ?? null,
       userAgent: data.click?.userAgent ?? null,
       ...senderTagsAndMetadata(data),

@@ -7,6 +7,16 @@ const isDate = (value: string) => !Number.isNaN(Date.parse(value));
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish().catch(null);
 
 /**
+ * What every Resend event has, whatever it concerns (`email.*`, `contact.*`, `domain.*`): a body
+ * without it is not Resend's (https://resend.com/docs/webhooks/event-types).
+ */
+export const resendEventEnvelopeSchema = z.object({
+  type: z.string().min(1),
+  created_at: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+/**
  * The fields of a Resend `email.*` event that mailroute reads
  * (https://resend.com/docs/webhooks/event-types); everything else stays in `raw`.
  */

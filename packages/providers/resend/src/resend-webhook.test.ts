@@ -316,6 +316,31 @@ describe("createResendWebhook parse", () => {
   ])("refuses %s", (_case, payload) => {
     expect(() => webhook.parse(signedRequest({ payload }))).toThrow(WebhookPayloadError);
   });
+
+  it.each([
+    ["an object of another shape", '{"x":1}', /Resend webhook body is not a Resend event/],
+    ["an empty array", "[]", /not a Resend event/],
+    ["an array of events", '[{"type":"email.sent"}]', /not a Resend event/],
+    ["a JSON number", "1", /not a Resend event/],
+    ["a JSON string", '"email.sent"', /not a Resend event/],
+    // Not ignored as "concerns no message": without created_at and data it is no Resend event.
+    ["a bare type", '{"type":"contact.created"}', /not a Resend event: .*created_at/s],
+    ["an empty type", '{"type":"","created_at":"2026-01-15T10:00:00Z","data":{}}', /type/],
+  ])("refuses %s: none of Resend's event shape", (_case, payload, message) => {
+    expect(() => webhook.parse(signedRequest({ payload }))).toThrow(WebhookPayloadError);
+    expect(() => webhook.parse(signedRequest({ payload }))).toThrow(message);
+  });
+
+  it("keeps an email event of a type it does not know as unknown, with the raw body", () => {
+    const event = {
+      type: "email.brand_new",
+      created_at: "2026-01-15T10:00:00Z",
+      data: { email_id: "e1", to: ["a@b.com"] },
+    };
+    const parsed = webhook.parse(signedRequest({ payload: JSON.stringify(event) }));
+    const events = webhook.toEvents(parsed.kind === "events" ? parsed.payload : null);
+    expect(events).toMatchObject([{ type: "unknown", recipient: "a@b.com", raw: event }]);
+  });
 });
 
 describe("createResendWebhook settings", () => {

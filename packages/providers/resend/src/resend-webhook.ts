@@ -9,8 +9,13 @@ import {
   WebhookVerificationError,
 } from "@mailroute/core";
 import { Webhook } from "standardwebhooks";
+import { z } from "zod";
 import { mapResendEvent } from "./map-resend-event";
-import { type ResendWebhookPayload, resendEmailEventSchema } from "./resend-webhook-payload";
+import {
+  type ResendWebhookPayload,
+  resendEmailEventSchema,
+  resendEventEnvelopeSchema,
+} from "./resend-webhook-payload";
 import { type ResendWebhookSettings, resendWebhookSettingsSchema } from "./resend-webhook-settings";
 
 // Resend signs with Svix (`svix-*` headers); Standard Webhooks names the same headers `webhook-*`.
@@ -63,13 +68,14 @@ function parseJson(text: string | null): unknown {
 
 function parseResendRequest(request: WebhookRequest): WebhookPayload {
   const body = parseJson(decodeBody(request.rawBody));
-  const type =
-    typeof body === "object" && body !== null && "type" in body && typeof body.type === "string"
-      ? body.type
-      : null;
-  if (type === null) {
-    throw new WebhookPayloadError("Resend webhook body has no event type");
+  const envelope = resendEventEnvelopeSchema.safeParse(body);
+  if (!envelope.success) {
+    throw new WebhookPayloadError(
+      `Resend webhook body is not a Resend event: ${z.prettifyError(envelope.error)}`,
+      { cause: envelope.error },
+    );
   }
+  const { type } = envelope.data;
   // Contact and domain events (`contact.created`, `domain.updated`…) concern no message.
   if (!type.startsWith("email.")) {
     return { kind: "ignore", reason: `Resend ${type} events concern no message` };

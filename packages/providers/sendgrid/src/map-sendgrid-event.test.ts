@@ -33,6 +33,46 @@ describe("mapSendGridEvent", () => {
     expect(mapSendGridEvent(event({ event: "bounce", type })).bounce).toBe(bounce);
   });
 
+  it.each([
+    // SendGrid's reason text and `status`: a generic or unlisted type takes the class they imply.
+    [
+      "bounce",
+      "550 5.7.1 Service unavailable; Client host blocked using Spamhaus",
+      "5.7.1",
+      "block",
+    ],
+    [undefined, "550 5.7.1 Unfortunately, messages from [x] weren't sent (S3150).", null, "block"],
+    [
+      "something-new",
+      "550-5.1.1 The email account that you tried to reach does not exist.",
+      null,
+      "hard",
+    ],
+    [
+      "something-new",
+      "452 4.2.2 The email account that you tried to reach is over quota",
+      null,
+      "soft",
+    ],
+    ["something-new", "550 5.1.10 RESOLVER.ADR.RecipientNotFound", "5.1.10", "hard"],
+  ])(
+    "classes a bounce of type %s with reason %j from the SMTP status",
+    (type, reason, status, bounce) => {
+      const mapped = mapSendGridEvent(event({ event: "bounce", type, reason, status }));
+      expect(mapped.bounce).toBe(bounce);
+    },
+  );
+
+  it.each([
+    ["blocked", "550 5.1.1 The email account that you tried to reach does not exist.", "block"],
+    ["expired", "550 5.1.1 The email account that you tried to reach does not exist.", "soft"],
+    // SendGrid's sample bounce: a 5.0.0 implies nothing, so the bounce stays hard.
+    [undefined, "500 unknown recipient", "hard"],
+  ])("keeps a bounce of type %s with reason %j as %s", (type, reason, bounce) => {
+    const status = reason.startsWith("500") ? "5.0.0" : undefined;
+    expect(mapSendGridEvent(event({ event: "bounce", type, reason, status })).bounce).toBe(bounce);
+  });
+
   it("leaves bounce empty on events that are not bounces", () => {
     expect(mapSendGridEvent(event({ event: "dropped", type: "blocked" })).bounce).toBeNull();
   });

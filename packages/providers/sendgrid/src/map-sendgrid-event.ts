@@ -1,6 +1,7 @@
 import {
   type BounceClass,
   bareAddressOf,
+  bounceClassOfSmtpStatus,
   type EmailEventType,
   lookupOwn,
   type ProviderEvent,
@@ -13,6 +14,8 @@ import { mailrouteIdArgument } from "./sendgrid-mail-body";
 // The tables follow django-anymail's SendGrid mapping (anymail/webhooks/sendgrid.py), in
 // mailroute's vocabulary; SendGrid's event list:
 // https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/event
+
+type SmtpStatus = Pick<ProviderEvent, "smtpCode" | "enhancedStatus">;
 
 /** SendGrid `event` → mailroute event type; anything else is `unknown`. */
 export const sendGridEventTypes: Readonly<Record<string, EmailEventType>> = {
@@ -32,10 +35,13 @@ export const sendGridEventTypes: Readonly<Record<string, EmailEventType>> = {
   group_resubscribe: "unknown",
 };
 
-/** A `bounce` event's `type` → bounce class; an unlisted type is `undetermined`. */
+/**
+ * A `bounce` event's `type` where SendGrid names the cause itself → bounce class. `bounce` (and
+ * an absent type) is any permanent refusal by the receiver, so the SMTP status says which class;
+ * an unlisted type is `undetermined` unless the SMTP status says more.
+ */
 export const sendGridBounceClasses: Readonly<Record<string, BounceClass>> = {
-  // "Hard bounce (type=bounce) or block (type=blocked)", per the Event Webhook reference above.
-  bounce: "hard",
+  // The receiver refused the message for now (reputation, content): a block.
   blocked: "block",
   // Gave up after retrying; anymail reads it as `timed_out`, a temporary cause.
   expired: "soft",
@@ -127,13 +133,12 @@ function sendApiMessageId(value: unknown): string | null {
   return id ? id : null;
 }
 
-function bounceClassOf(event: SendGridEvent): BounceClass {
-  const type = textOf(event.type);
-  // SendGrid's own sample bounce has no `type`; the reference calls type=bounce the hard kind,
-  // and blocks are the ones it marks.
-  return type === null
-    ? "hard"
-    : (lookupOwn(sendGridBounceClasses, type.toLowerCase()) ?? "undetermined");
+function bounceClassOf(event: SendGridEvent, smtp: SmtpStatus): BounceClass {
+  const type = textOf(event.type)?.toLowerCase() ?? null;
+  // "Hard bounce (type=bounce)", per the Event Webhook reference; SendGrid's own sample bounce
+  // has no `type`, and the reference marks blocks, so a bounce without one is hard too.
+  const fallback = type === null || type === "bounce" ? "hard" : "undetermined";
+  return lookupOwn(sendGridBounceClasses, type) ?? bounceClassOfSmtpStatus(smtp, fallback);
 }
 
 /** One Event Webhook item → one normalized event (each item is one recipient's event). */
@@ -143,19 +148,22 @@ export function mapSendGridEvent(event: SendGridEvent): ProviderEvent {
   // the drop's cause.
   const reason = textOf(event.response) ?? textOf(event.reason);
   const reply = parseSmtpReply(reason);
+  const smtp = {
+    smtpCode: reply.smtpCode,
+    enhancedStatus: textOf(event.status) ?? reply.enhancedStatus,
+  };
   const eventId = textOf(event.sg_event_id);
   const { mailrouteId, metadata } = readCustomArguments(event);
   return {
     type,
-    bounce: type === "bounced" ? bounceClassOf(event) : null,
+    bounce: type === "bounced" ? bounceClassOf(event, smtp) : null,
     recipient: bareAddressOf(event.email),
     occurredAt: secondsToIso(event.timestamp),
     providerMessageId: sendApiMessageId(event.sg_message_id),
     providerEventId: eventId,
     mailrouteId,
     reason,
-    smtpCode: reply.smtpCode,
-    enhancedStatus: textOf(event.status) ?? reply.enhancedStatus,
+    ...smtp,
     url: textOf(event.url),
     userAgent: textOf(event.useragent),
     tags: tagsOf(event.category),

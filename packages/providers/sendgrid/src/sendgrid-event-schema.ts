@@ -1,4 +1,4 @@
-import { WebhookPayloadError } from "@mailroute/core";
+import { parseWebhookBatch } from "@mailroute/core";
 import { z } from "zod";
 
 /**
@@ -7,7 +7,9 @@ import { z } from "zod";
  * (https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/event).
  */
 export const sendGridEventSchema = z.looseObject({
-  event: z.string(),
+  event: z.string().min(1),
+  /** Every event is about one recipient; a body without one is not SendGrid's. */
+  email: z.string(),
   /** Unix seconds. */
   timestamp: z.union([z.number().nonnegative(), z.string().regex(/^\d+(?:\.\d+)?$/)]),
 });
@@ -15,17 +17,12 @@ export const sendGridEventSchema = z.looseObject({
 /** One Event Webhook item: the checked fields plus everything else SendGrid sent. */
 export type SendGridEvent = z.infer<typeof sendGridEventSchema>;
 
-/** An Event Webhook body: SendGrid always posts a JSON array, batching several events. */
-export const sendGridEventsSchema = z.array(sendGridEventSchema);
-
-/** Checks a decoded body (or a payload handed back to `toEvents`); throws `WebhookPayloadError`. */
+/**
+ * Checks a decoded body (or a payload handed back to `toEvents`): SendGrid always posts a JSON
+ * array, batching several events, and never an empty one. Throws `WebhookPayloadError`.
+ */
 export function parseSendGridEvents(value: unknown): SendGridEvent[] {
-  const result = sendGridEventsSchema.safeParse(value);
-  if (!result.success) {
-    throw new WebhookPayloadError(
-      `not a SendGrid Event Webhook body: ${z.prettifyError(result.error)}`,
-      { cause: result.error },
-    );
-  }
-  return result.data;
+  return parseWebhookBatch(value, { provider: "SendGrid", event: sendGridEventSchema }).map(
+    (item) => item.event,
+  );
 }

@@ -209,8 +209,24 @@ describe("createSendGridWebhook parse", () => {
     expect(webhook.toEvents(parsed.kind === "events" ? parsed.payload : null)).toHaveLength(1);
   });
 
-  it("returns no events for an empty batch", () => {
-    expect(webhook.parse(body("[]"))).toEqual({ kind: "events", payload: [] });
+  it.each([
+    ["an object of another shape", '{"x":1}', /not a JSON array of events/],
+    ["an empty batch", "[]", /SendGrid webhook body is an empty batch/],
+    ["an item of another shape", '[{"x":1}]', /item 0 is not a SendGrid event/],
+    ["an item without email", '[{"event":"delivered","timestamp":1}]', /item 0 .*email/s],
+    ["an item with an empty event", '[{"event":"","email":"a@b.com","timestamp":1}]', /item 0/],
+    ["a JSON number", "1", /not a JSON array of events/],
+    ["a JSON string", '"delivered"', /not a JSON array of events/],
+  ])("refuses %s: none of SendGrid's event shape", (_case, text, message) => {
+    expect(() => webhook.parse(body(text))).toThrow(WebhookPayloadError);
+    expect(() => webhook.parse(body(text))).toThrow(message);
+  });
+
+  it("keeps an event of a type it does not know as unknown, with the raw item", () => {
+    const item = { event: "brand_new_event", email: "a@b.com", timestamp: 1700000000 };
+    const parsed = webhook.parse(body(JSON.stringify([item])));
+    const events = webhook.toEvents(parsed.kind === "events" ? parsed.payload : null);
+    expect(events).toMatchObject([{ type: "unknown", recipient: "a@b.com", raw: item }]);
   });
 
   it.each([

@@ -14,6 +14,78 @@ function mapRecord(record: Record<string, unknown>) {
 }
 
 describe("mapSesEvent", () => {
+  function bounceOf(
+    bounceType: string,
+    bounceSubType: string,
+    diagnosticCode: string,
+    status?: string,
+  ) {
+    const [event] = mapRecord({
+      eventType: "Bounce",
+      mail,
+      bounce: {
+        bounceType,
+        bounceSubType,
+        bouncedRecipients: [{ emailAddress: "one@example.com", diagnosticCode, status }],
+      },
+    });
+    return event?.bounce;
+  }
+
+  it.each([
+    // "General" and "Undetermined" only restate the bounceType: the SMTP status says more.
+    [
+      "Undetermined",
+      "Undetermined",
+      "smtp; 550 5.1.1 <one@example.com>... User unknown",
+      undefined,
+      "hard",
+    ],
+    [
+      "Undetermined",
+      "Undetermined",
+      "smtp; 550 5.1.10 RESOLVER.ADR.RecipientNotFound",
+      "5.1.10",
+      "hard",
+    ],
+    [
+      "Permanent",
+      "General",
+      "smtp; 554 5.7.1 Service unavailable; Client host blocked using Spamhaus",
+      "5.7.1",
+      "block",
+    ],
+    [
+      "Permanent",
+      "General",
+      "smtp; 550 5.7.1 Unfortunately, messages from [x] weren't sent (S3150).",
+      undefined,
+      "block",
+    ],
+    [
+      "Transient",
+      "General",
+      "smtp; 550 5.1.1 The email account that you tried to reach does not exist.",
+      "5.1.1",
+      "hard",
+    ],
+  ])(
+    "classes a %s/%s bounce with %j from the SMTP status",
+    (type, subType, diagnostic, status, bounceClass) => {
+      expect(bounceOf(type, subType, diagnostic, status)).toBe(bounceClass);
+    },
+  );
+
+  it.each([
+    // SES's own subtypes stand; a General bounce whose status implies nothing keeps its bounceType.
+    ["Transient", "MailboxFull", "smtp; 550 5.1.1 User unknown", "soft"],
+    ["Permanent", "NoEmail", "smtp; 554 5.7.1 blocked", "hard"],
+    ["Transient", "ContentRejected", "smtp; 550 5.1.1 User unknown", "block"],
+    ["Permanent", "General", "smtp; 550 No Such User Here", "hard"],
+  ])("keeps a %s/%s bounce with %j as %s", (type, subType, diagnostic, bounceClass) => {
+    expect(bounceOf(type, subType, diagnostic)).toBe(bounceClass);
+  });
+
   it.each([
     ["Transient", "General", "soft"],
     ["Transient", "MailboxFull", "soft"],
@@ -153,7 +225,11 @@ describe("mapSesEvent", () => {
   });
 
   it("is pure: the same payload gives the same events", () => {
-    const payload = { messageId: "m", timestamp: "2024-01-01T00:00:00Z", record: { mail } };
+    const payload = {
+      messageId: "m",
+      timestamp: "2024-01-01T00:00:00Z",
+      record: { eventType: "Send", mail },
+    };
     expect(mapSesEvent(payload)).toEqual(mapSesEvent(payload));
   });
 

@@ -1,6 +1,7 @@
 import {
   type BounceClass,
   bareAddressOf,
+  bounceClassOfSmtpStatus,
   type EmailEventType,
   lookupOwn,
   type ProviderEvent,
@@ -127,13 +128,23 @@ function recordFacts(kind: string | null, record: SesRecord): RecordFacts {
   }
 }
 
-function bounceClass(record: SesRecord): BounceClass {
+// bounceSubTypes that only restate the bounceType ("Permanent: General"): the recipient's SMTP
+// status then says which class, and the bounceType's class stands when it implies none. Every
+// other subtype (NoEmail, Suppressed, MailboxFull, ContentRejected…) is SES's own verdict.
+const genericBounceSubTypes: ReadonlySet<string> = new Set(["General", "Undetermined"]);
+
+function bounceClass(
+  record: SesRecord,
+  smtp: Pick<ProviderEvent, "smtpCode" | "enhancedStatus">,
+): BounceClass {
   const type = record.bounce?.bounceType;
-  return (
-    lookupOwn(sesBounceSubtypeClasses, `${type}/${record.bounce?.bounceSubType}`) ??
+  const subType = record.bounce?.bounceSubType;
+  const byType =
+    lookupOwn(sesBounceSubtypeClasses, `${type}/${subType}`) ??
     lookupOwn(sesBounceClasses, type) ??
-    "undetermined"
-  );
+    "undetermined";
+  const isGeneric = !subType || genericBounceSubTypes.has(subType);
+  return isGeneric ? bounceClassOfSmtpStatus(smtp, byType) : byType;
 }
 
 // SES echoes no sender metadata of its own. Tags and metadata come back the way anymail sends
@@ -170,10 +181,14 @@ export function mapSesEvent(value: unknown): ProviderEvent[] {
     const address = bareAddressOf(recipient.address);
     const reason = recipient.reason ?? facts.reason ?? null;
     // "smtp; 550 5.1.1 …" and "250 2.0.0 OK" style responses.
-    const smtp = parseSmtpDiagnostic(reason);
+    const diagnostic = parseSmtpDiagnostic(reason);
+    const smtp = {
+      smtpCode: diagnostic.smtpCode,
+      enhancedStatus: recipient.status ?? diagnostic.enhancedStatus,
+    };
     return {
       type,
-      bounce: type === "bounced" ? bounceClass(record) : null,
+      bounce: type === "bounced" ? bounceClass(record, smtp) : null,
       recipient: address,
       // The SNS publish time, as anymail uses it: every SES record has one, seconds after the event.
       occurredAt: new Date(occurredAt).toISOString(),
@@ -181,8 +196,7 @@ export function mapSesEvent(value: unknown): ProviderEvent[] {
       providerEventId: messageId,
       ...senderData(record.mail),
       reason,
-      smtpCode: smtp.smtpCode,
-      enhancedStatus: recipient.status ?? smtp.enhancedStatus,
+      ...smtp,
       url: facts.url ?? null,
       userAgent: facts.userAgent ?? null,
       // One SNS message covers several recipients.

@@ -8,13 +8,14 @@ describe("parseSesRecord", () => {
       "Open",
     );
     expect(sesRecordKind(parseSesRecord({ notificationType: "Bounce" }))).toBe("Bounce");
-    expect(sesRecordKind(parseSesRecord({}))).toBeNull();
   });
 
   it.each([
     ["an array", []],
     ["a string", "Bounce"],
     ["a bounce without its recipient list", { eventType: "Bounce", bounce: { bounceType: "x" } }],
+    ["a record that names no kind", { mail: { messageId: "m" } }],
+    ["an empty eventType", { eventType: "" }],
   ])("refuses %s", (_case, value) => {
     expect(() => parseSesRecord(value)).toThrow(WebhookPayloadError);
   });

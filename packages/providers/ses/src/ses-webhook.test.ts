@@ -431,6 +431,49 @@ describe("createSesWebhook parse", () => {
   });
 });
 
+describe("createSesWebhook parse: the SES record inside the SNS message", () => {
+  const webhook = createSesWebhook();
+  const notification = (message: string): WebhookRequest => ({
+    ...fixtureRequest(fixture("anymail-open")),
+    rawBody: new TextEncoder().encode(
+      JSON.stringify({
+        Type: "Notification",
+        MessageId: "m",
+        Message: message,
+        Timestamp: "2024-01-01T00:00:00Z",
+      }),
+    ),
+  });
+
+  it.each([
+    ["an object of another shape", '{"x":1}'],
+    ["an empty object", "{}"],
+    ["an empty array", "[]"],
+    ["an array of another shape", '[{"x":1}]'],
+    ["a JSON number", "1"],
+    ["a JSON string", '"Bounce"'],
+  ])("refuses %s: none of SES's record shape", (_case, message) => {
+    expect(() => webhook.parse(notification(message))).toThrow(WebhookPayloadError);
+    expect(() => webhook.parse(notification(message))).toThrow(/not an SES event record/);
+  });
+
+  it("refuses a record that names no kind with a message that says so", () => {
+    expect(() => webhook.parse(notification('{"mail":{"messageId":"x"}}'))).toThrow(
+      /neither eventType nor notificationType/,
+    );
+  });
+
+  it("keeps a record of an eventType it does not know as unknown, with the raw record", () => {
+    const record = {
+      eventType: "BrandNewEvent",
+      mail: { messageId: "x", destination: ["a@b.com"] },
+    };
+    const parsed = webhook.parse(notification(JSON.stringify(record)));
+    const events = webhook.toEvents(parsed.kind === "events" ? parsed.payload : null);
+    expect(events).toMatchObject([{ type: "unknown", recipient: "a@b.com", raw: record }]);
+  });
+});
+
 describe("createSesWebhook settings", () => {
   it.each([
     ["a topic that is not an SNS ARN", { topicArns: ["arn:aws:sqs:us-east-1:123456789012:q"] }],

@@ -55,6 +55,35 @@ describe("mapSparkPostEvents", () => {
     });
   });
 
+  it.each([
+    // Undetermined (1), Generic Bounce (40) or no bounce_class: the SMTP status in raw_reason decides.
+    ["1", "550 5.1.1 <bounce@example.com>: Recipient address rejected: User unknown", "hard"],
+    ["1", "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found", "hard"],
+    ["40", "554 5.7.1 Service unavailable; Client host blocked using Spamhaus", "block"],
+    [
+      undefined,
+      "550 5.7.1 Unfortunately, messages from [x] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150).",
+      "block",
+    ],
+    ["999", "550-5.1.1 The email account that you tried to reach does not exist.", "hard"],
+  ])(
+    "classes bounce_class %s with raw_reason %j from the SMTP status",
+    (bounceClass, rawReason, bounce) => {
+      const event = { type: "bounce", bounce_class: bounceClass, raw_reason: rawReason };
+      expect(mapOne("message_event", event).bounce).toBe(bounce);
+    },
+  );
+
+  it.each([
+    // SparkPost's specific classes stand; Generic Bounce stays soft when the status says nothing.
+    ["10", "554 5.7.1 Service unavailable; Client host blocked using Spamhaus", "hard"],
+    ["22", "550 5.1.1 User unknown", "soft"],
+    ["40", "550 Requested action not taken", "soft"],
+  ])("keeps bounce_class %s with raw_reason %j as %s", (bounceClass, rawReason, bounce) => {
+    const event = { type: "bounce", bounce_class: bounceClass, raw_reason: rawReason };
+    expect(mapOne("message_event", event).bounce).toBe(bounce);
+  });
+
   it("classes an out-of-band bounce by its bounce_class too", () => {
     expect(mapOne("message_event", { type: "out_of_band", bounce_class: 50 }).bounce).toBe("block");
   });

@@ -1,8 +1,10 @@
 import {
   type BounceClass,
   bareAddressOf,
+  bounceClassOfSmtpStatus,
   type EmailEventType,
   type ProviderEvent,
+  parseWebhookBatch,
   parseWrappedSmtpReply,
   toStringMetadata,
   WebhookPayloadError,
@@ -11,10 +13,13 @@ import { z } from "zod";
 
 const textOrNumber = z.union([z.string(), z.number()]);
 
-/** One batch item: `msys` holds one event class (`message_event`, `track_event`…), or none. */
+/**
+ * One batch item: `msys` holds one event class (`message_event`, `track_event`…) whose event
+ * names its `type`, or nothing (SparkPost's ping).
+ */
 export const sparkPostItemSchema = z.object({
   msys: z
-    .record(z.string(), z.record(z.string(), z.unknown()))
+    .record(z.string(), z.looseObject({ type: z.string().min(1) }))
     .refine((msys) => Object.keys(msys).length <= 1, "holds more than one event class"),
 });
 
@@ -71,9 +76,14 @@ const eventTypes = new Map<string, EmailEventType>([
 
 // https://support.sparkpost.com/docs/deliverability/bounce-classification-codes: the doc's
 // category (Hard, Soft, Block, Admin, Undetermined) gives the class; `type` overrides the event
-// type where anymail's table does.
-const bounceClassTable = new Map<string, { bounce: BounceClass; type?: EmailEventType }>([
-  ["1", { bounce: "undetermined" }],
+// type where anymail's table does. `bySmtpStatus` marks SparkPost's catch-alls: the class the
+// SMTP status implies wins over theirs, as it does for an unlisted or missing bounce_class.
+const bounceClassTable = new Map<
+  string,
+  { bounce: BounceClass; type?: EmailEventType; bySmtpStatus?: true }
+>([
+  // Undetermined: SparkPost could not read the response.
+  ["1", { bounce: "undetermined", bySmtpStatus: true }],
   ["10", { bounce: "hard" }], // Invalid Recipient
   ["20", { bounce: "soft" }],
   ["21", { bounce: "soft" }], // DNS Failure
@@ -84,7 +94,7 @@ const bounceClassTable = new Map<string, { bounce: BounceClass; type?: EmailEven
   ["25", { bounce: "block" }],
   ["26", { bounce: "block" }], // Smart Send Suppression (Admin)
   ["30", { bounce: "hard" }], // Generic Bounce: No RCPT
-  ["40", { bounce: "soft" }], // Generic Bounce
+  ["40", { bounce: "soft", bySmtpStatus: true }], // Generic Bounce: "unspecified reasons"
   ["50", { bounce: "block" }], // Mail Block
   ["51", { bounce: "block" }], // Spam Block
   ["52", { bounce: "block" }], // Spam Content
@@ -104,17 +114,24 @@ const bounceClassTable = new Map<string, { bounce: BounceClass; type?: EmailEven
 /** When the provider gives no usable time: null, and the server records when it received the event. */
 const unknownOccurredAt = null;
 
-function classify(event: SparkPostEvent): { type: EmailEventType; bounce: BounceClass | null } {
+function classify(
+  event: SparkPostEvent,
+  smtp: Pick<ProviderEvent, "smtpCode" | "enhancedStatus">,
+): { type: EmailEventType; bounce: BounceClass | null } {
   const type = eventTypes.get(event.type ?? "") ?? "unknown";
   if (type !== "bounced") {
     return { type, bounce: null };
   }
   const row = bounceClassTable.get(String(event.bounce_class ?? ""));
   const finalType = row?.type ?? type;
-  return {
-    type: finalType,
-    bounce: finalType === "bounced" ? (row?.bounce ?? "undetermined") : null,
-  };
+  if (finalType !== "bounced") {
+    return { type: finalType, bounce: null };
+  }
+  const bounce =
+    row === undefined || row.bySmtpStatus
+      ? bounceClassOfSmtpStatus(smtp, row?.bounce ?? "undetermined")
+      : row.bounce;
+  return { type: finalType, bounce };
 }
 
 function occurredAtOf(timestamp: SparkPostEvent["timestamp"]): string | null {
@@ -146,8 +163,9 @@ function mapSparkPostEvent(event: SparkPostEvent, raw: unknown): ProviderEvent {
   // `rcpt_meta` holds the message and recipient metadata merged.
   const { mailroute_id: mailrouteId, ...metadata } = toStringMetadata(event.rcpt_meta);
   const eventId = textOf(event.event_id);
+  const smtp = smtpOf(event, reason);
   return {
-    ...classify(event),
+    ...classify(event, smtp),
     // `rcpt_to` is lowercased by SparkPost; engagement events carry only `raw_rcpt_to`.
     recipient: bareAddressOf(event.rcpt_to ?? event.raw_rcpt_to),
     occurredAt: occurredAtOf(event.timestamp),
@@ -156,7 +174,7 @@ function mapSparkPostEvent(event: SparkPostEvent, raw: unknown): ProviderEvent {
     providerEventId: eventId,
     mailrouteId: mailrouteId ?? null,
     reason,
-    ...smtpOf(event, reason),
+    ...smtp,
     url: event.target_link_url || null,
     userAgent: event.user_agent || null,
     // The transmission's campaign_id is the sender's label; rcpt_tags come from recipient lists.
@@ -168,15 +186,9 @@ function mapSparkPostEvent(event: SparkPostEvent, raw: unknown): ProviderEvent {
   };
 }
 
-/** The event inside one batch item, or null for an empty `msys` (SparkPost's ping). */
-function unwrap(item: unknown, index: number): SparkPostEvent | null {
-  const parsedItem = sparkPostItemSchema.safeParse(item);
-  if (!parsedItem.success) {
-    throw new WebhookPayloadError(`SparkPost item ${index} is not an event`, {
-      cause: parsedItem.error,
-    });
-  }
-  const [event] = Object.values(parsedItem.data.msys);
+/** The event inside one checked batch item, or null for an empty `msys` (SparkPost's ping). */
+function unwrap(item: z.output<typeof sparkPostItemSchema>, index: number): SparkPostEvent | null {
+  const [event] = Object.values(item.msys);
   if (event === undefined) {
     return null;
   }
@@ -189,14 +201,15 @@ function unwrap(item: unknown, index: number): SparkPostEvent | null {
   return parsedEvent.data;
 }
 
-/** The events of a batch, each with its untouched item, pings skipped; throws on another shape. */
+/**
+ * The events of a batch, each with its untouched item, pings skipped. Throws
+ * `WebhookPayloadError` for any other shape, an empty batch included: SparkPost never posts one.
+ */
 export function readSparkPostBatch(payload: unknown): { item: unknown; event: SparkPostEvent }[] {
-  if (!Array.isArray(payload)) {
-    throw new WebhookPayloadError("SparkPost events must be an array");
-  }
-  return payload.flatMap((item: unknown, index) => {
+  const items = parseWebhookBatch(payload, { provider: "SparkPost", event: sparkPostItemSchema });
+  return items.flatMap(({ raw, event: item }, index) => {
     const event = unwrap(item, index);
-    return event === null ? [] : [{ item, event }];
+    return event === null ? [] : [{ item: raw, event }];
   });
 }
 

@@ -29,12 +29,31 @@ describe("createSparkPostWebhook parse", () => {
     expect(webhook.parse(body(text))).toEqual({ kind: "events", payload: JSON.parse(text) });
   });
 
-  it("ignores a ping batch and an empty batch", () => {
+  it("ignores a ping batch", () => {
     expect(webhook.parse(body('[{"msys": {}}, {"msys": {}}]'))).toEqual({
       kind: "ignore",
       reason: "SparkPost ping",
     });
-    expect(webhook.parse(body("[]")).kind).toBe("ignore");
+  });
+
+  it.each([
+    // SparkPost's ping is [{"msys": {}}]; an empty batch holds nothing SparkPost sends.
+    ["an empty batch", "[]", /SparkPost webhook body is an empty batch/],
+    ["an object of another shape", '{"x":1}', /not a JSON array of events/],
+    ["a batch of another shape", '[{"x":1}]', /item 0 is not a SparkPost event/],
+    ["an event without its type", '[{"msys": {"message_event": {"rcpt_to": "a@b.com"}}}]', /type/],
+    ["an event with an empty type", '[{"msys": {"message_event": {"type": ""}}}]', /item 0/],
+    ["a JSON string", '"delivery"', /not a JSON array of events/],
+  ])("refuses %s: none of SparkPost's event shape", (_name, text, message) => {
+    expect(() => webhook.parse(body(text))).toThrow(WebhookPayloadError);
+    expect(() => webhook.parse(body(text))).toThrow(message);
+  });
+
+  it("keeps an event of a type it does not know as unknown, with the raw item", () => {
+    const item = { msys: { brand_new_event: { type: "brand_new", rcpt_to: "a@b.com" } } };
+    const parsed = webhook.parse(body(JSON.stringify([item])));
+    const events = parsed.kind === "events" ? webhook.toEvents(parsed.payload) : [];
+    expect(events).toMatchObject([{ type: "unknown", recipient: "a@b.com", raw: item }]);
   });
 
   it.each([

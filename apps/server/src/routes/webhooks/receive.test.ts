@@ -276,10 +276,10 @@ describe("GET /v1/events and /v1/suppressions", () => {
   });
 });
 
-describe("a deeply nested webhook body", () => {
-  it("answers 400 and stores nothing, instead of failing (500) on every retry", async () => {
-    // Postmark keeps fields it does not know in the raw event, so the nesting reaches the store.
-    const credentials = { username: "postmark", password: "hook-password" };
+describe("POST /webhooks/:providerName with a body that is not the provider's", () => {
+  const credentials = { username: "postmark-hook", password: "postmark-secret-01" };
+
+  async function setupPostmark() {
     const app = await createTestApp({
       providers: [createFakeProvider("primary")],
       webhookEndpoints: new Map([
@@ -290,6 +290,42 @@ describe("a deeply nested webhook body", () => {
       ]),
     });
     apps.push(app);
+    const post = (body: string) =>
+      app.app.request("/webhooks/postmark", {
+        method: "POST",
+        headers: {
+          authorization: basicAuthorization(credentials.username, credentials.password),
+          "content-type": "application/json",
+        },
+        body,
+      });
+    return { ...app, post };
+  }
+
+  it("answers 400 to an authentic request whose body has no Postmark record shape, and stores nothing", async () => {
+    const app = await setupPostmark();
+    const response = await app.post('{"x":1}');
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe("INVALID_WEBHOOK_PAYLOAD");
+    expect(error.message).toMatch(/Postmark webhook body is not a Postmark record: .*RecordType/s);
+    expect((await app.store.listEvents({ limit: 100 })).data).toEqual([]);
+    // The same credentials with a Postmark record are taken: the body alone was refused.
+    const delivery = await app.post(
+      JSON.stringify({
+        RecordType: "Delivery",
+        MessageID: "pm-1",
+        Recipient: "user@example.com",
+        DeliveredAt: at(1),
+      }),
+    );
+    expect(delivery.status).toBe(200);
+    expect((await app.store.listEvents({ limit: 100 })).data).toHaveLength(1);
+  });
+
+  it("answers 400 to a deeply nested body and stores nothing, instead of failing (500) on every retry", async () => {
+    // Postmark keeps fields it does not know in the raw event, so the nesting reaches the store.
+    const app = await setupPostmark();
     const delivery = JSON.stringify({
       RecordType: "Delivery",
       MessageID: "883953f4-6105-42a2-a16a-77a8eac79483",
@@ -298,23 +334,15 @@ describe("a deeply nested webhook body", () => {
       Details: "[[not nesting]]",
       Extra: "{levels}",
     });
-    const post = (levels: number) =>
-      app.app.request("/webhooks/postmark", {
-        method: "POST",
-        headers: {
-          authorization: basicAuthorization(credentials.username, credentials.password),
-          "content-type": "application/json",
-        },
-        body: delivery.replace('"{levels}"', `${"[".repeat(levels)}${"]".repeat(levels)}`),
-      });
-    const deep = await post(10_000);
+    const nested = (levels: number) =>
+      app.post(delivery.replace('"{levels}"', `${"[".repeat(levels)}${"]".repeat(levels)}`));
+    const deep = await nested(10_000);
     expect(deep.status).toBe(400);
     expect(((await deep.json()) as { error: { code: string } }).error.code).toBe(
       "INVALID_WEBHOOK_PAYLOAD",
     );
-    const events = (await (await app.get("/v1/events")).json()) as { data: unknown[] };
-    expect(events.data).toEqual([]);
+    expect((await app.store.listEvents({ limit: 100 })).data).toEqual([]);
     // The same event nested within the bound is stored.
-    expect(await (await post(60)).json()).toMatchObject({ received: 1, stored: 1 });
+    expect(await (await nested(60)).json()).toMatchObject({ received: 1, stored: 1 });
   });
 });
