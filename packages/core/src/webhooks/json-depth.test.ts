@@ -18,6 +18,11 @@ describe("jsonDepth", () => {
   it("does not count brackets inside strings, escaped quotes included", () => {
     expect(jsonDepth(`{"a":"${"[{".repeat(1000)}"}`)).toBe(1);
     expect(jsonDepth(String.raw`["\"[[[", "\\", ["x"]]`)).toBe(2);
+    expect(jsonDepth(String.raw`["\\\"[", ["\\\\"], [[]]]`)).toBe(3);
+  });
+
+  it("stops at a string that never closes (the parser refuses the body next)", () => {
+    expect(jsonDepth('[["x]]]]')).toBe(2);
   });
 
   it("measures a body nested a million levels deep without using the stack", () => {

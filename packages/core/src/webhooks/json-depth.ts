@@ -15,28 +15,45 @@ const openBracket = 0x5b;
 const closeBrace = 0x7d;
 const closeBracket = 0x5d;
 
+/** The index of the quote that closes the string opened at `open`, or -1 when none does. */
+function closingQuote(text: string, open: number): number {
+  let end = text.indexOf('"', open + 1);
+  while (end !== -1) {
+    // A quote after an odd number of backslashes is escaped and does not close the string.
+    let backslashes = 0;
+    while (text.charCodeAt(end - 1 - backslashes) === backslash) {
+      backslashes += 1;
+    }
+    if (backslashes % 2 === 0) {
+      return end;
+    }
+    end = text.indexOf('"', end + 1);
+  }
+  return -1;
+}
+
 /**
  * The deepest nesting of arrays and objects in JSON text: 0 for a scalar, 1 for `{}` or `[1]`,
  * 2 for `[{}]`. One pass over the text without recursion, so any size costs no stack; brackets
- * inside strings do not count. It does not validate: the parser that runs next does.
+ * inside strings do not count. Strings, most of a webhook body, are skipped with `indexOf`
+ * rather than read a character at a time, which keeps the pass cheaper than `JSON.parse`. It
+ * does not validate: the parser that runs next does.
  */
 export function jsonDepth(text: string): number {
   let depth = 0;
   let deepest = 0;
-  let inString = false;
   for (let index = 0; index < text.length; index += 1) {
     const code = text.charCodeAt(index);
-    if (inString) {
-      if (code === backslash) {
-        index += 1;
-      } else if (code === quote) {
-        inString = false;
+    if (code === quote) {
+      index = closingQuote(text, index);
+      if (index === -1) {
+        break;
       }
-    } else if (code === quote) {
-      inString = true;
     } else if (code === openBrace || code === openBracket) {
       depth += 1;
-      deepest = Math.max(deepest, depth);
+      if (depth > deepest) {
+        deepest = depth;
+      }
     } else if (code === closeBrace || code === closeBracket) {
       depth -= 1;
     }
