@@ -1,8 +1,8 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type IncomingEvent, newId, pageBudgetBytes } from "@mailroute/core";
-import { plainMessage } from "@mailroute/core/testing";
+import { type IncomingEvent, pageBudgetBytes } from "@mailroute/core";
+import { incomingEvent, plainMessage } from "@mailroute/core/testing";
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
@@ -38,27 +38,7 @@ function heavyMessage(size: number, subject = "heavy") {
   });
 }
 
-function event(overrides: Partial<IncomingEvent> = {}): IncomingEvent {
-  return {
-    type: "delivered",
-    bounce: null,
-    recipient: "one@example.com",
-    occurredAt: "2026-11-22T10:00:00.000Z",
-    providerMessageId: null,
-    providerEventId: null,
-    mailrouteId: null,
-    reason: null,
-    smtpCode: null,
-    enhancedStatus: null,
-    url: null,
-    userAgent: null,
-    tags: [],
-    metadata: {},
-    dedupeKey: newId("k"),
-    raw: { any: "thing" },
-    ...overrides,
-  };
-}
+const event = incomingEvent;
 
 const record = (store: SqliteStore, events: IncomingEvent[]) =>
   store.recordProviderEvents({

@@ -1,5 +1,5 @@
-import { type IncomingEvent, newId } from "@mailroute/core";
-import { plainMessage } from "@mailroute/core/testing";
+import type { IncomingEvent } from "@mailroute/core";
+import { incomingEvent, plainMessage } from "@mailroute/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SqliteStore } from "./sqlite-store";
 import { acceptNow, claimAndStartAttempt, createTestStore } from "./testing";
@@ -37,27 +37,7 @@ async function sentMessage(store: SqliteStore) {
   return value;
 }
 
-function event(overrides: Partial<IncomingEvent>): IncomingEvent {
-  return {
-    type: "delivered",
-    bounce: null,
-    recipient: "one@example.com",
-    occurredAt: "2026-11-22T10:00:00.000Z",
-    providerMessageId: null,
-    providerEventId: null,
-    mailrouteId: null,
-    reason: null,
-    smtpCode: null,
-    enhancedStatus: null,
-    url: null,
-    userAgent: null,
-    tags: [],
-    metadata: {},
-    dedupeKey: newId("k"),
-    raw: { any: "thing" },
-    ...overrides,
-  };
-}
+const event = incomingEvent;
 
 function open() {
   const store = createTestStore();

@@ -11,6 +11,7 @@ export {
   unlimitedCapabilities,
 } from "./fake-provider";
 export { freePort } from "./free-port";
+export { incomingEvent } from "./incoming-event";
 export { plainMessage } from "./plain-message";
 export {
   fullMessage,

@@ -1,5 +1,5 @@
-import { type IncomingEvent, newId } from "@mailroute/core";
-import { createFakeProvider } from "@mailroute/core/testing";
+import type { IncomingEvent } from "@mailroute/core";
+import { createFakeProvider, incomingEvent } from "@mailroute/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestApp } from "../../test-support";
 
@@ -21,24 +21,12 @@ async function withEvents(count: number, rawSize: number) {
   apps.push(app);
   const events = Array.from(
     { length: count },
-    (_, index): IncomingEvent => ({
-      type: "delivered",
-      bounce: null,
-      recipient: `r${index}@example.com`,
-      occurredAt: new Date().toISOString(),
-      providerMessageId: null,
-      providerEventId: null,
-      mailrouteId: null,
-      reason: null,
-      smtpCode: null,
-      enhancedStatus: null,
-      url: null,
-      userAgent: null,
-      tags: [],
-      metadata: {},
-      dedupeKey: newId("k"),
-      raw: { index, body: "b".repeat(rawSize) },
-    }),
+    (_, index): IncomingEvent =>
+      incomingEvent({
+        recipient: `r${index}@example.com`,
+        occurredAt: new Date().toISOString(),
+        raw: { index, body: "b".repeat(rawSize) },
+      }),
   );
   await app.store.recordProviderEvents({
     provider: "primary",
