@@ -51,7 +51,7 @@ export function checkSendAt(
 
 /** Accepts messages: stores each durably (with its job) before answering. */
 function createSend(
-  store: MailStore,
+  store: Pick<MailStore, "acceptMessage">,
   onAccepted: () => void,
   settings: { sendAtHorizonDays: number },
 ) {
@@ -143,7 +143,10 @@ function createSend(
 
 /** What the messages service is built from. */
 export interface MessagesServiceDependencies {
-  store: MailStore;
+  store: Pick<
+    MailStore,
+    "acceptMessage" | "getMessage" | "listMessages" | "releaseMessage" | "cancelMessage"
+  >;
   /** Wakes the dispatcher: a message was queued (accepted or released). */
   notifyDispatcher: () => void;
   /** How far ahead a message's `sendAt` may be. */
