@@ -8,11 +8,16 @@ import type {
 } from "@mailroute/core";
 import type { Logger } from "pino";
 import type { Principal } from "./services/api-keys";
+import type { CapturesService } from "./services/captures";
 import type { Dispatcher } from "./services/dispatcher";
+import type { EventsService } from "./services/events";
+import type { HealthService } from "./services/health";
+import type { MessagesService } from "./services/messages";
 import type { OutboundWorker } from "./services/outbound-worker";
+import type { ProvidersService } from "./services/providers";
 import type { WebhookService } from "./services/receive-webhook";
-import type { RoutingService } from "./services/routing";
-import type { SendMessageService } from "./services/send-message";
+import type { RouteTable, RoutingRulesService } from "./services/routing-rules";
+import type { SuppressionsService } from "./services/suppressions";
 import type { WebhookEndpoint } from "./webhooks";
 
 /** What `createApp` is built from; tests pass their own. */
@@ -21,7 +26,8 @@ export interface AppDependencies {
   providers: ReadonlyMap<string, EmailProvider>;
   breakers: ProviderBreakers;
   limiter: ProviderLimiter;
-  routing: RoutingService;
+  /** The routes in force, shared with the dispatcher. */
+  routing: RouteTable;
   dispatcher: Dispatcher;
   outboundWorker: OutboundWorker;
   /** Which endpoint addresses outbound webhooks may reach. */
@@ -37,9 +43,22 @@ export interface AppDependencies {
   fetch?: typeof fetch;
 }
 
-/** The services routes call, built once per app. */
-export interface Services extends AppDependencies {
-  sendMessage: SendMessageService;
+/** The services routes call, built once per app: each owns its store calls. */
+export interface Services {
+  messages: MessagesService;
+  events: EventsService;
+  providers: ProvidersService;
+  routing: RoutingRulesService;
+  suppressions: SuppressionsService;
+  captures: CapturesService;
+  health: HealthService;
+
+  // TEMPORARY, until the webhook routes (`routes/webhooks/`, `routes/webhook-endpoints/`) call
+  // their own services (`inboundWebhooks`, `webhookEndpoints`): what they read from the context
+  // today. No other route may use these.
+  store: AppDependencies["store"];
+  outbound: AppDependencies["outbound"];
+  outboundWorker: OutboundWorker;
   receiveWebhook: WebhookService;
 }
 

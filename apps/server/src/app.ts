@@ -4,27 +4,50 @@ import { createErrorHandler, errorBody, invalidRequest } from "./errors";
 import { requireApiKey } from "./middleware/auth";
 import { limitBody } from "./middleware/body-limit";
 import { requestContext } from "./middleware/request-context";
-import { registerCaptureRoutes } from "./routes/captures/list";
-import { registerEventRoutes } from "./routes/events/list";
+import { registerCaptureRoutes } from "./routes/captures/index";
+import { registerEventRoutes } from "./routes/events/index";
 import { registerHealthRoutes } from "./routes/health/index";
 import { registerMessageRoutes } from "./routes/messages/index";
-import { registerProviderRoutes } from "./routes/providers/list";
-import { registerRouteRoutes } from "./routes/routes/index";
+import { registerProviderRoutes } from "./routes/providers/index";
+import { registerRoutingRuleRoutes } from "./routes/routing-rules/index";
 import { registerSuppressionRoutes } from "./routes/suppressions/index";
 import { registerWebhookEndpointRoutes } from "./routes/webhook-endpoints/index";
 import { registerReceiveWebhook } from "./routes/webhooks/receive";
 import { createKeyVerifier } from "./services/api-keys";
+import { createCapturesService } from "./services/captures";
+import { createEventsService } from "./services/events";
+import { createHealthService } from "./services/health";
+import { createMessagesService } from "./services/messages";
+import { createProvidersService } from "./services/providers";
 import { createWebhookService } from "./services/receive-webhook";
-import { createSendMessageService } from "./services/send-message";
+import { createRoutingRulesService } from "./services/routing-rules";
+import { createSuppressionsService } from "./services/suppressions";
 
-/** Builds the HTTP app from explicit dependencies; nothing here reads the environment. */
-export function createApp(dependencies: AppDependencies): App {
-  const { store, dispatcher, logger } = dependencies;
-  const services: Services = {
-    ...dependencies,
-    sendMessage: createSendMessageService(store, () => dispatcher.notify(), {
+/** Builds the services the routes call from the app's dependencies, once. */
+function createServices(dependencies: AppDependencies): Services {
+  const { store, providers, breakers, limiter, dispatcher, logger } = dependencies;
+  return {
+    messages: createMessagesService({
+      store,
+      notifyDispatcher: () => dispatcher.notify(),
       sendAtHorizonDays: dependencies.sendAtHorizonDays,
     }),
+    events: createEventsService({ store }),
+    providers: createProvidersService({ store, providers, breakers, limiter }),
+    routing: createRoutingRulesService({
+      table: dependencies.routing,
+      store,
+      providers,
+      breakers,
+      limiter,
+      sendAtHorizonDays: dependencies.sendAtHorizonDays,
+    }),
+    suppressions: createSuppressionsService({ store }),
+    captures: createCapturesService({ store }),
+    health: createHealthService({ store, dispatcher }),
+    store,
+    outbound: dependencies.outbound,
+    outboundWorker: dependencies.outboundWorker,
     receiveWebhook: createWebhookService({
       store,
       endpoints: dependencies.webhookEndpoints,
@@ -34,6 +57,12 @@ export function createApp(dependencies: AppDependencies): App {
       fetch: dependencies.fetch ?? ((input, init) => fetch(input, { ...init, redirect: "error" })),
     }),
   };
+}
+
+/** Builds the HTTP app from explicit dependencies; nothing here reads the environment. */
+export function createApp(dependencies: AppDependencies): App {
+  const { store, logger } = dependencies;
+  const services = createServices(dependencies);
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) {
@@ -49,7 +78,7 @@ export function createApp(dependencies: AppDependencies): App {
   registerHealthRoutes(app);
   registerMessageRoutes(app);
   registerProviderRoutes(app);
-  registerRouteRoutes(app);
+  registerRoutingRuleRoutes(app);
   registerWebhookEndpointRoutes(app);
   registerCaptureRoutes(app);
   registerEventRoutes(app);

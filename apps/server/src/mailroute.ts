@@ -23,7 +23,7 @@ import {
   type OutboundSettings,
   type OutboundWorker,
 } from "./services/outbound-worker";
-import { createRoutingService } from "./services/routing";
+import { loadRouteTable } from "./services/routing-rules";
 import { createWebhookEndpoints, type WebhookEndpoint } from "./webhooks";
 
 /** What a mailroute is built from, once configuration (or a test) has made the parts. */
@@ -76,7 +76,7 @@ export async function wireMailroute(parts: MailrouteParts): Promise<WiredMailrou
   for (const [provider, count] of Object.entries(await store.countAcceptedSince(today))) {
     limiter.seedDailyCount(provider, count);
   }
-  const routing = await createRoutingService({
+  const routing = await loadRouteTable({
     store,
     configured: parts.routes,
     senders: [...providers.keys()],

@@ -71,10 +71,10 @@ const route = createRoute({
 });
 
 /** `GET /v1/captures`. */
-export function registerCaptureRoutes(app: App): void {
+export function registerListCaptures(app: App): void {
   app.openapi(route, async (c) => {
     const query = c.req.valid("query");
-    const page = await c.get("services").store.listCaptures({
+    const page = await c.get("services").captures.list({
       messageId: query.messageId,
       include: query.include,
       limit: query.limit ?? (query.include ? maxLimitWithContent : 50),

@@ -63,10 +63,10 @@ const route = createRoute({
 });
 
 /** `GET /v1/events`. */
-export function registerEventRoutes(app: App): void {
+export function registerListEvents(app: App): void {
   app.openapi(route, async (c) => {
     const query = c.req.valid("query");
-    const page = await c.get("services").store.listEvents({
+    const page = await c.get("services").events.list({
       after: query.after,
       types: query.type,
       messageId: query.messageId,

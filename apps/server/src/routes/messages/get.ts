@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { MailrouteError } from "@mailroute/core";
 import type { App } from "../../app-env";
 import { errorResponses, messageDetailSchema } from "../schemas";
 
@@ -24,10 +23,6 @@ const route = createRoute({
 export function registerGetMessage(app: App): void {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
-    const message = await c.get("services").store.getMessage(id);
-    if (!message) {
-      throw new MailrouteError("NOT_FOUND", `no message with id ${id}`);
-    }
-    return c.json(message, 200);
+    return c.json(await c.get("services").messages.get(id), 200);
   });
 }

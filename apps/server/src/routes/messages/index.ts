@@ -1,7 +1,8 @@
 import type { App } from "../../app-env";
+import { registerCancelMessage } from "./cancel";
 import { registerGetMessage } from "./get";
-import { registerHoldRoutes } from "./hold";
 import { registerListMessages } from "./list";
+import { registerReleaseMessage } from "./release";
 import { registerSendMessage } from "./send";
 
 /** The messages resource. */
@@ -9,5 +10,6 @@ export function registerMessageRoutes(app: App): void {
   registerSendMessage(app);
   registerGetMessage(app);
   registerListMessages(app);
-  registerHoldRoutes(app);
+  registerReleaseMessage(app);
+  registerCancelMessage(app);
 }

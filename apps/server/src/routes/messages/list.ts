@@ -39,7 +39,7 @@ const route = createRoute({
 export function registerListMessages(app: App): void {
   app.openapi(route, async (c) => {
     const query = c.req.valid("query");
-    const page = await c.get("services").store.listMessages({
+    const page = await c.get("services").messages.list({
       status: query.status,
       since: query.since ? new Date(query.since) : undefined,
       until: query.until ? new Date(query.until) : undefined,

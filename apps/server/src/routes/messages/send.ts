@@ -35,8 +35,7 @@ const route = createRoute({
 export function registerSendMessage(app: App): void {
   app.openAPIRegistry.registerPath(route);
   app.post(route.path, async (c) => {
-    const services = c.get("services");
-    const result = await services.sendMessage({
+    const result = await c.get("services").messages.send({
       input: await readJsonBody(c, sendMessageSchema),
       principal: c.get("principal").keyId,
       idempotencyKey: c.req.header("idempotency-key"),

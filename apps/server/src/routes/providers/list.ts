@@ -2,8 +2,6 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../../app-env";
 import { errorResponses } from "../schemas";
 
-const windowMs = 60 * 60 * 1000;
-
 const providerSchema = z
   .object({
     name: z.string(),
@@ -53,48 +51,6 @@ const route = createRoute({
 });
 
 /** `GET /v1/providers`. */
-export function registerProviderRoutes(app: App): void {
-  app.openapi(route, async (c) => {
-    const { providers, breakers, limiter, store } = c.get("services");
-    const stats = new Map(
-      (await store.providerStats(new Date(Date.now() - windowMs))).map((row) => [
-        row.provider,
-        row,
-      ]),
-    );
-    const data = [...providers.values()].map((provider) => {
-      const row = stats.get(provider.name);
-      return {
-        name: provider.name,
-        type: provider.type,
-        breaker: breakers.state(provider.name),
-        misconfigured: breakers.misconfiguration(provider.name),
-        stalled: (() => {
-          const stall = breakers.stall(provider.name);
-          return stall ? { detail: stall.detail, since: stall.since.toISOString() } : null;
-        })(),
-        inFlight: breakers.inFlight(provider.name),
-        transitions: breakers.transitions(provider.name).map((transition) => ({
-          from: transition.from,
-          to: transition.to,
-          at: transition.at.toISOString(),
-        })),
-        limited: (() => {
-          const limited = limiter.check(provider.name);
-          return limited ? { reason: limited.reason, detail: limited.detail } : null;
-        })(),
-        capabilities: { ...provider.capabilities },
-        recent: {
-          window: "1h",
-          attempts: row?.attempts ?? 0,
-          accepted: row?.accepted ?? 0,
-          retryable: row?.retryable ?? 0,
-          permanent: row?.permanent ?? 0,
-          ambiguous: row?.ambiguous ?? 0,
-          avgLatencyMs: row?.avgLatencyMs ?? null,
-        },
-      };
-    });
-    return c.json({ data }, 200);
-  });
+export function registerListProviders(app: App): void {
+  app.openapi(route, async (c) => c.json({ data: await c.get("services").providers.list() }, 200));
 }

@@ -3,7 +3,11 @@ import {
   acceptedStatus,
   MailrouteError,
   type MailStore,
+  type MessageDetail,
+  type MessageQuery,
+  type MessageSummary,
   newId,
+  type Page,
   type SendMessageInput,
   type StoredResponse,
   toEmailMessage,
@@ -46,8 +50,8 @@ export function checkSendAt(
 }
 
 /** Accepts messages: stores each durably (with its job) before answering. */
-export function createSendMessageService(
-  store: MailStore,
+function createSend(
+  store: Pick<MailStore, "acceptMessage">,
   onAccepted: () => void,
   settings: { sendAtHorizonDays: number },
 ) {
@@ -137,5 +141,71 @@ export function createSendMessageService(
   };
 }
 
-/** The send service's signature. */
-export type SendMessageService = ReturnType<typeof createSendMessageService>;
+/** What the messages service is built from. */
+export interface MessagesServiceDependencies {
+  store: Pick<
+    MailStore,
+    "acceptMessage" | "getMessage" | "listMessages" | "releaseMessage" | "cancelMessage"
+  >;
+  /** Wakes the dispatcher: a message was queued (accepted or released). */
+  notifyDispatcher: () => void;
+  /** How far ahead a message's `sendAt` may be. */
+  sendAtHorizonDays: number;
+}
+
+/** A message's id and the status a verb left it in. */
+export interface MessageStatusChange<Status extends string> {
+  id: string;
+  status: Status;
+}
+
+/** The messages resource: send, read, list, and release or cancel one that waits. */
+export interface MessagesService {
+  /** Stores a message durably (with its job) and queues it; replays an idempotent retry. */
+  send(request: SendMessageRequest): Promise<StoredResponse & { replayed: boolean }>;
+  /** One message with recipients, attempts, events and routing; NOT_FOUND when unknown. */
+  get(id: string): Promise<MessageDetail>;
+  /** A page of the log, newest first. */
+  list(query: MessageQuery): Promise<Page<MessageSummary>>;
+  /** Queues a held message again; NOT_FOUND when unknown, CONFLICT when it is not held. */
+  release(id: string): Promise<MessageStatusChange<"queued">>;
+  /** Cancels a held, queued or scheduled message; NOT_FOUND when unknown, CONFLICT otherwise. */
+  cancel(id: string): Promise<MessageStatusChange<"cancelled">>;
+}
+
+/** Builds the messages service over the store; the only code of this resource that uses it. */
+export function createMessagesService(dependencies: MessagesServiceDependencies): MessagesService {
+  const { store, notifyDispatcher } = dependencies;
+  const find = async (id: string): Promise<MessageDetail> => {
+    const message = await store.getMessage(id);
+    if (!message) {
+      throw new MailrouteError("NOT_FOUND", `no message with id ${id}`);
+    }
+    return message;
+  };
+  return {
+    send: createSend(store, notifyDispatcher, {
+      sendAtHorizonDays: dependencies.sendAtHorizonDays,
+    }),
+    get: find,
+    list: (query) => store.listMessages(query),
+    async release(id) {
+      const message = await find(id);
+      if (!(await store.releaseMessage(id, new Date()))) {
+        throw new MailrouteError("CONFLICT", `message ${id} is ${message.status}, not held`);
+      }
+      notifyDispatcher();
+      return { id, status: "queued" };
+    },
+    async cancel(id) {
+      const message = await find(id);
+      if (!(await store.cancelMessage(id, new Date()))) {
+        throw new MailrouteError(
+          "CONFLICT",
+          `message ${id} is ${message.status} and cannot be cancelled now`,
+        );
+      }
+      return { id, status: "cancelled" };
+    },
+  };
+}

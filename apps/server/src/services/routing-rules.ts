@@ -1,11 +1,21 @@
 import {
+  type EmailProvider,
   findUnknownProviders,
   MailrouteError,
   type MailStore,
+  type ProviderBreakers,
+  type ProviderLimiter,
+  planRoute,
   type RouteConfig,
+  recipientsOf,
   routesSchema,
+  type SendMessageInput,
+  type SkippedProvider,
+  toEmailMessage,
 } from "@mailroute/core";
 import { formatIssues, formatPath } from "../format-issues";
+import { checkSendAt } from "./messages";
+import { createPlanChecks } from "./plan-checks";
 
 /** The routes in force and where they came from. */
 export interface RoutingState {
@@ -15,7 +25,7 @@ export interface RoutingState {
 }
 
 /** Holds the routes the dispatcher uses; replacing them persists first, then swaps atomically. */
-export interface RoutingService {
+export interface RouteTable {
   current(): readonly RouteConfig[];
   state(): RoutingState;
   replace(raw: unknown): Promise<RoutingState>;
@@ -50,11 +60,11 @@ export function parseRoutes(raw: unknown, senders: readonly string[]): RouteConf
  * Starts from the routes saved through the API when there are any, else the configuration's
  * (the configuration file is the seed).
  */
-export async function createRoutingService(input: {
+export async function loadRouteTable(input: {
   store: MailStore;
   configured: RouteConfig[];
   senders: readonly string[];
-}): Promise<RoutingService> {
+}): Promise<RouteTable> {
   const saved = await input.store.loadRoutes();
   let state: RoutingState = saved
     ? {
@@ -72,6 +82,56 @@ export async function createRoutingService(input: {
       await input.store.saveRoutes(routes, at);
       state = { routes, source: "api", updatedAt: at.toISOString() };
       return state;
+    },
+  };
+}
+
+/** How a message would be routed now, and which of its recipients are suppressed. */
+export interface RouteSimulation {
+  route: string | null;
+  plan: string[];
+  skipped: SkippedProvider[];
+  suppressed: string[];
+}
+
+/** The routing rules resource: read and replace the routes, and dry-run a message through them. */
+export interface RoutingRulesService {
+  /** The routes in force and where they came from. */
+  get(): RoutingState;
+  /** Validates, saves and puts new routes in force; VALIDATION_ERROR with details otherwise. */
+  put(raw: unknown): Promise<RoutingState>;
+  /** Plans a message exactly as a dispatch would, without storing or sending it. */
+  simulate(input: SendMessageInput): Promise<RouteSimulation>;
+}
+
+/** Builds the routing rules service over the route table, the provider guards and the store. */
+export function createRoutingRulesService(dependencies: {
+  table: RouteTable;
+  store: Pick<MailStore, "findSuppressions">;
+  providers: ReadonlyMap<string, EmailProvider>;
+  breakers: ProviderBreakers;
+  limiter: ProviderLimiter;
+  /** How far ahead a message's `sendAt` may be. */
+  sendAtHorizonDays: number;
+}): RoutingRulesService {
+  const { table, store } = dependencies;
+  return {
+    get: () => table.state(),
+    put: (raw) => table.replace(raw),
+    async simulate(input) {
+      checkSendAt(input, new Date(), dependencies.sendAtHorizonDays);
+      const message = toEmailMessage("msg_simulation", input);
+      const suppressed = (await store.findSuppressions(recipientsOf(message))).map(
+        (entry) => entry.email,
+      );
+      // The same checks a real dispatch plans with, so a simulation skips what it would skip.
+      const plan = planRoute(message, [...table.current()], createPlanChecks(dependencies));
+      return {
+        route: plan?.route ?? null,
+        plan: plan?.plan ?? [],
+        skipped: plan?.skipped ?? [],
+        suppressed,
+      };
     },
   };
 }

@@ -1,0 +1,36 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { App } from "../../app-env";
+import { errorResponses, pageSchema } from "../schemas";
+import { suppressionSchema } from "./schema";
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/suppressions",
+  operationId: "listSuppressions",
+  summary: "List suppressed addresses",
+  description:
+    "Shared by every provider: hard bounces, complaints, unsubscribes, provider refusals and manual entries. Newest first; a page ends early before it would pass about 1 MB (follow `nextCursor`). Unknown query parameters are refused (400).",
+  request: {
+    query: z
+      .object({
+        email: z.string().optional(),
+        limit: z.coerce.number().int().min(1).max(100).default(50),
+        cursor: z.string().optional(),
+      })
+      .strict(),
+  },
+  responses: {
+    200: {
+      description: "A page of suppressions",
+      content: { "application/json": { schema: pageSchema(suppressionSchema) } },
+    },
+    ...errorResponses(400, 401),
+  },
+});
+
+/** `GET /v1/suppressions`. */
+export function registerListSuppressions(app: App): void {
+  app.openapi(route, async (c) =>
+    c.json(await c.get("services").suppressions.list(c.req.valid("query")), 200),
+  );
+}
