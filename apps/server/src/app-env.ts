@@ -9,11 +9,11 @@ import type {
 import type { Logger } from "pino";
 import type { Principal } from "./services/api-keys";
 import type { Dispatcher } from "./services/dispatcher";
-import type { OutboundWorker } from "./services/outbound-worker";
-import type { WebhookService } from "./services/receive-webhook";
+import type { WebhookEndpoint } from "./services/inbound-webhooks/create-webhook-endpoints";
+import type { WebhookService } from "./services/inbound-webhooks/receive-webhook";
+import type { OutboundWorker } from "./services/outbound-webhooks/outbound-worker";
 import type { RoutingService } from "./services/routing";
 import type { SendMessageService } from "./services/send-message";
-import type { WebhookEndpoint } from "./webhooks";
 
 /** What `createApp` is built from; tests pass their own. */
 export interface AppDependencies {

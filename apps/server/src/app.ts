@@ -7,14 +7,14 @@ import { requestContext } from "./middleware/request-context";
 import { registerCaptureRoutes } from "./routes/captures/list";
 import { registerEventRoutes } from "./routes/events/list";
 import { registerHealthRoutes } from "./routes/health/index";
+import { registerReceiveWebhook } from "./routes/inbound-webhooks/receive";
 import { registerMessageRoutes } from "./routes/messages/index";
+import { registerWebhookEndpointRoutes } from "./routes/outbound-webhooks/index";
 import { registerProviderRoutes } from "./routes/providers/list";
 import { registerRouteRoutes } from "./routes/routes/index";
 import { registerSuppressionRoutes } from "./routes/suppressions/index";
-import { registerWebhookEndpointRoutes } from "./routes/webhook-endpoints/index";
-import { registerReceiveWebhook } from "./routes/webhooks/receive";
 import { createKeyVerifier } from "./services/api-keys";
-import { createWebhookService } from "./services/receive-webhook";
+import { createWebhookService } from "./services/inbound-webhooks/receive-webhook";
 import { createSendMessageService } from "./services/send-message";
 
 /** Builds the HTTP app from explicit dependencies; nothing here reads the environment. */

@@ -6,7 +6,7 @@ import {
   type WebhookEndpointRecord,
 } from "@mailroute/core";
 import type { App } from "../../app-env";
-import { generateWebhookSecret, resolveSafeTarget } from "../../outbound/index";
+import { generateWebhookSecret, resolveSafeTarget } from "../../services/outbound-webhooks/index";
 import { errorResponses, pageSchema } from "../schemas";
 
 const endpointSchema = z

@@ -7,7 +7,7 @@ import {
   type WebhookRequest,
 } from "@mailroute/core";
 import type { Logger } from "pino";
-import type { WebhookEndpoint } from "../webhooks";
+import type { WebhookEndpoint } from "./create-webhook-endpoints";
 
 /** What the webhook endpoint answers. */
 export interface WebhookReceipt {
