@@ -10,8 +10,9 @@ import type { Logger } from "pino";
 import type { Principal } from "./services/api-keys";
 import type { Dispatcher } from "./services/dispatcher";
 import type { WebhookEndpoint } from "./services/inbound-webhooks/create-webhook-endpoints";
-import type { WebhookService } from "./services/inbound-webhooks/receive-webhook";
+import type { InboundWebhooksService } from "./services/inbound-webhooks/receive-webhook";
 import type { OutboundWorker } from "./services/outbound-webhooks/outbound-worker";
+import type { WebhookEndpointsService } from "./services/outbound-webhooks/webhook-endpoints";
 import type { RoutingService } from "./services/routing";
 import type { SendMessageService } from "./services/send-message";
 
@@ -38,9 +39,12 @@ export interface AppDependencies {
 }
 
 /** The services routes call, built once per app. */
-export interface Services extends AppDependencies {
+export interface Services extends Omit<AppDependencies, "webhookEndpoints"> {
   sendMessage: SendMessageService;
-  receiveWebhook: WebhookService;
+  /** The application's own webhook endpoints (outbound webhooks). */
+  webhookEndpoints: WebhookEndpointsService;
+  /** Providers' webhooks (inbound webhooks). */
+  inboundWebhooks: InboundWebhooksService;
 }
 
 /** Hono's environment for every route: typed context variables. */

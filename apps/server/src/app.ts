@@ -7,14 +7,15 @@ import { requestContext } from "./middleware/request-context";
 import { registerCaptureRoutes } from "./routes/captures/list";
 import { registerEventRoutes } from "./routes/events/list";
 import { registerHealthRoutes } from "./routes/health/index";
-import { registerReceiveWebhook } from "./routes/inbound-webhooks/receive";
+import { registerInboundWebhookRoutes } from "./routes/inbound-webhooks/index";
 import { registerMessageRoutes } from "./routes/messages/index";
-import { registerWebhookEndpointRoutes } from "./routes/outbound-webhooks/index";
+import { registerOutboundWebhookRoutes } from "./routes/outbound-webhooks/index";
 import { registerProviderRoutes } from "./routes/providers/list";
 import { registerRouteRoutes } from "./routes/routes/index";
 import { registerSuppressionRoutes } from "./routes/suppressions/index";
 import { createKeyVerifier } from "./services/api-keys";
-import { createWebhookService } from "./services/inbound-webhooks/receive-webhook";
+import { createInboundWebhooksService } from "./services/inbound-webhooks/receive-webhook";
+import { createWebhookEndpointsService } from "./services/outbound-webhooks/webhook-endpoints";
 import { createSendMessageService } from "./services/send-message";
 
 /** Builds the HTTP app from explicit dependencies; nothing here reads the environment. */
@@ -25,7 +26,12 @@ export function createApp(dependencies: AppDependencies): App {
     sendMessage: createSendMessageService(store, () => dispatcher.notify(), {
       sendAtHorizonDays: dependencies.sendAtHorizonDays,
     }),
-    receiveWebhook: createWebhookService({
+    webhookEndpoints: createWebhookEndpointsService({
+      store,
+      outbound: dependencies.outbound,
+      notify: () => dependencies.outboundWorker.notify(),
+    }),
+    inboundWebhooks: createInboundWebhooksService({
       store,
       endpoints: dependencies.webhookEndpoints,
       logger,
@@ -50,11 +56,11 @@ export function createApp(dependencies: AppDependencies): App {
   registerMessageRoutes(app);
   registerProviderRoutes(app);
   registerRouteRoutes(app);
-  registerWebhookEndpointRoutes(app);
+  registerOutboundWebhookRoutes(app);
   registerCaptureRoutes(app);
   registerEventRoutes(app);
   registerSuppressionRoutes(app);
-  registerReceiveWebhook(app);
+  registerInboundWebhookRoutes(app);
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
     type: "http",
     scheme: "bearer",
