@@ -12,13 +12,14 @@ import type { CapturesService } from "./services/captures";
 import type { Dispatcher } from "./services/dispatcher";
 import type { EventsService } from "./services/events";
 import type { HealthService } from "./services/health";
+import type { WebhookEndpoint } from "./services/inbound-webhooks/create-webhook-endpoints";
+import type { InboundWebhooksService } from "./services/inbound-webhooks/receive-webhook";
 import type { MessagesService } from "./services/messages";
-import type { OutboundWorker } from "./services/outbound-worker";
+import type { OutboundWorker } from "./services/outbound-webhooks/outbound-worker";
+import type { WebhookEndpointsService } from "./services/outbound-webhooks/webhook-endpoints";
 import type { ProvidersService } from "./services/providers";
-import type { WebhookService } from "./services/receive-webhook";
 import type { RouteTable, RoutingRulesService } from "./services/routing-rules";
 import type { SuppressionsService } from "./services/suppressions";
-import type { WebhookEndpoint } from "./webhooks";
 
 /** What `createApp` is built from; tests pass their own. */
 export interface AppDependencies {
@@ -52,14 +53,10 @@ export interface Services {
   suppressions: SuppressionsService;
   captures: CapturesService;
   health: HealthService;
-
-  // TEMPORARY, until the webhook routes (`routes/webhooks/`, `routes/webhook-endpoints/`) call
-  // their own services (`inboundWebhooks`, `webhookEndpoints`): what they read from the context
-  // today. No other route may use these.
-  store: AppDependencies["store"];
-  outbound: AppDependencies["outbound"];
-  outboundWorker: OutboundWorker;
-  receiveWebhook: WebhookService;
+  /** The application's own webhook endpoints (outbound webhooks). */
+  webhookEndpoints: WebhookEndpointsService;
+  /** Providers' webhooks (inbound webhooks). */
+  inboundWebhooks: InboundWebhooksService;
 }
 
 /** Hono's environment for every route: typed context variables. */

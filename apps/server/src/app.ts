@@ -7,19 +7,20 @@ import { requestContext } from "./middleware/request-context";
 import { registerCaptureRoutes } from "./routes/captures/index";
 import { registerEventRoutes } from "./routes/events/index";
 import { registerHealthRoutes } from "./routes/health/index";
+import { registerInboundWebhookRoutes } from "./routes/inbound-webhooks/index";
 import { registerMessageRoutes } from "./routes/messages/index";
+import { registerOutboundWebhookRoutes } from "./routes/outbound-webhooks/index";
 import { registerProviderRoutes } from "./routes/providers/index";
 import { registerRoutingRuleRoutes } from "./routes/routing-rules/index";
 import { registerSuppressionRoutes } from "./routes/suppressions/index";
-import { registerWebhookEndpointRoutes } from "./routes/webhook-endpoints/index";
-import { registerReceiveWebhook } from "./routes/webhooks/receive";
 import { createKeyVerifier } from "./services/api-keys";
 import { createCapturesService } from "./services/captures";
 import { createEventsService } from "./services/events";
 import { createHealthService } from "./services/health";
+import { createInboundWebhooksService } from "./services/inbound-webhooks/receive-webhook";
 import { createMessagesService } from "./services/messages";
+import { createWebhookEndpointsService } from "./services/outbound-webhooks/webhook-endpoints";
 import { createProvidersService } from "./services/providers";
-import { createWebhookService } from "./services/receive-webhook";
 import { createRoutingRulesService } from "./services/routing-rules";
 import { createSuppressionsService } from "./services/suppressions";
 
@@ -45,10 +46,12 @@ function createServices(dependencies: AppDependencies): Services {
     suppressions: createSuppressionsService({ store }),
     captures: createCapturesService({ store }),
     health: createHealthService({ store, dispatcher }),
-    store,
-    outbound: dependencies.outbound,
-    outboundWorker: dependencies.outboundWorker,
-    receiveWebhook: createWebhookService({
+    webhookEndpoints: createWebhookEndpointsService({
+      store,
+      outbound: dependencies.outbound,
+      notify: () => dependencies.outboundWorker.notify(),
+    }),
+    inboundWebhooks: createInboundWebhooksService({
       store,
       endpoints: dependencies.webhookEndpoints,
       logger,
@@ -79,11 +82,11 @@ export function createApp(dependencies: AppDependencies): App {
   registerMessageRoutes(app);
   registerProviderRoutes(app);
   registerRoutingRuleRoutes(app);
-  registerWebhookEndpointRoutes(app);
+  registerOutboundWebhookRoutes(app);
   registerCaptureRoutes(app);
   registerEventRoutes(app);
   registerSuppressionRoutes(app);
-  registerReceiveWebhook(app);
+  registerInboundWebhookRoutes(app);
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
     type: "http",
     scheme: "bearer",

@@ -19,12 +19,15 @@ import { createProviders, loadProviderKinds } from "./providers";
 import { createApiKey } from "./services/api-keys";
 import { createDispatcher, type Dispatcher, type DispatchSettings } from "./services/dispatcher";
 import {
+  createWebhookEndpoints,
+  type WebhookEndpoint,
+} from "./services/inbound-webhooks/create-webhook-endpoints";
+import {
   createOutboundWorker,
   type OutboundSettings,
   type OutboundWorker,
-} from "./services/outbound-worker";
+} from "./services/outbound-webhooks/outbound-worker";
 import { loadRouteTable } from "./services/routing-rules";
-import { createWebhookEndpoints, type WebhookEndpoint } from "./webhooks";
 
 /** What a mailroute is built from, once configuration (or a test) has made the parts. */
 export interface MailrouteParts {

@@ -2,7 +2,7 @@ import { providerTypes } from "@mailroute/core";
 import { createTestStore } from "@mailroute/store/testing";
 import { describe, expect, it } from "vitest";
 import { createProviders, loadProviderKinds, providerKinds } from "./providers";
-import { createWebhookEndpoints } from "./webhooks";
+import { createWebhookEndpoints } from "./services/inbound-webhooks/create-webhook-endpoints";
 
 describe("provider kinds", () => {
   it("loads every type's adapter package with the parts it has", async () => {

@@ -13,7 +13,7 @@ import { pino } from "pino";
 import { wireMailroute } from "./mailroute";
 import { createApiKey } from "./services/api-keys";
 import type { DispatchSettings } from "./services/dispatcher";
-import type { WebhookEndpoint } from "./webhooks";
+import type { WebhookEndpoint } from "./services/inbound-webhooks/create-webhook-endpoints";
 
 /** An app on an in-memory store with the given providers; the dispatcher is driven by `drain()`. */
 export async function createTestApp(options: {

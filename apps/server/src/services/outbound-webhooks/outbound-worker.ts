@@ -1,13 +1,10 @@
 import { type ClaimedDelivery, newId, type WebhookOutboxStore } from "@mailroute/core";
 import type { Logger } from "pino";
-import {
-  computeWebhookRetryDelay,
-  deliverWebhook,
-  type HostLookup,
-  shouldDisableEndpoint,
-  signWebhook,
-} from "../outbound/index";
-import { type ClaimLoop, createClaimLoop } from "./claim-loop";
+import { type ClaimLoop, createClaimLoop } from "../claim-loop";
+import { deliverWebhook } from "./deliver-webhook";
+import type { HostLookup } from "./resolve-safe-target";
+import { computeWebhookRetryDelay, shouldDisableEndpoint } from "./retry-schedule";
+import { signWebhook } from "./sign-webhook";
 
 /** How outbound webhooks are delivered. */
 export interface OutboundSettings {

@@ -1,5 +1,5 @@
 import type { ProviderType, ProviderWebhook } from "@mailroute/core";
-import type { ProviderEntry, ProviderKind } from "./providers";
+import type { ProviderEntry, ProviderKind } from "../../providers";
 
 /** A configured provider's webhook endpoint. */
 export interface WebhookEndpoint {

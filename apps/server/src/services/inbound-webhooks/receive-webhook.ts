@@ -7,7 +7,7 @@ import {
   type WebhookRequest,
 } from "@mailroute/core";
 import type { Logger } from "pino";
-import type { WebhookEndpoint } from "../webhooks";
+import type { WebhookEndpoint } from "./create-webhook-endpoints";
 
 /** What the webhook endpoint answers. */
 export interface WebhookReceipt {
@@ -25,18 +25,15 @@ function dedupeKeyOf(event: ProviderEvent): string {
     .digest("hex");
 }
 
-/** Receives provider webhooks: verify, parse, normalize, store in one transaction. */
-export function createWebhookService(dependencies: {
+/** Provider webhooks (inbound webhooks): verify, parse, normalize, store in one transaction. */
+export function createInboundWebhooksService(dependencies: {
   store: MailStore;
   endpoints: ReadonlyMap<string, WebhookEndpoint>;
   logger: Logger;
   fetch: typeof fetch;
 }) {
   const { store, endpoints, logger } = dependencies;
-  return async function receiveWebhook(
-    name: string,
-    request: WebhookRequest,
-  ): Promise<WebhookReceipt> {
+  async function receive(name: string, request: WebhookRequest): Promise<WebhookReceipt> {
     const endpoint = endpoints.get(name);
     if (!endpoint) {
       throw new MailrouteError("NOT_FOUND", `no provider named "${name}" receives webhooks here`);
@@ -84,8 +81,10 @@ export function createWebhookService(dependencies: {
       duplicates: result.duplicates,
       orphans: result.orphans,
     };
-  };
+  }
+
+  return { receive };
 }
 
-/** The webhook service's signature. */
-export type WebhookService = ReturnType<typeof createWebhookService>;
+/** The inbound webhooks service. */
+export type InboundWebhooksService = ReturnType<typeof createInboundWebhooksService>;

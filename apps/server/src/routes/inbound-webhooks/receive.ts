@@ -46,7 +46,7 @@ function remoteAddress(c: Context<AppEnv>): string | undefined {
 export function registerReceiveWebhook(app: App): void {
   app.openapi(route, async (c) => {
     const { providerName } = c.req.valid("param");
-    const receipt = await c.get("services").receiveWebhook(providerName, {
+    const receipt = await c.get("services").inboundWebhooks.receive(providerName, {
       method: c.req.method,
       url: c.req.url,
       headers: c.req.header(),
