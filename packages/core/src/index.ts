@@ -90,6 +90,7 @@ export {
 export { matchesRoute } from "./routing/match-route";
 export { orderTargets } from "./routing/order-targets";
 export {
+  createPlanChecks,
   type PlanChecks,
   planRoute,
   type RoutePlan,
@@ -109,6 +110,14 @@ export {
   routesSchema,
   routeTargetSchema,
 } from "./routing/route-schema";
+export {
+  type EligibilityMoment,
+  type EligibilityState,
+  type Ineligibility,
+  type SkipReason,
+  skipReasons,
+  whyNotEligible,
+} from "./routing/why-not-eligible";
 export {
   advanceRecipientStatus,
   aggregateMessageStatus,

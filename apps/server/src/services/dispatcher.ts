@@ -3,6 +3,7 @@ import {
   type AttemptError,
   type ClaimedJob,
   computeBackoff,
+  createPlanChecks,
   type EmailProvider,
   LeaseLostError,
   type MailStore,
@@ -21,7 +22,6 @@ import {
 } from "@mailroute/core";
 import type { Logger } from "pino";
 import { type ClaimLoop, createClaimLoop } from "./claim-loop";
-import { createPlanChecks } from "./plan-checks";
 
 /** How the dispatch worker runs. */
 export interface DispatchSettings {

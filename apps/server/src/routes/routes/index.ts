@@ -1,7 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { planRoute, recipientsOf, sendMessageSchema, toEmailMessage } from "@mailroute/core";
+import {
+  createPlanChecks,
+  planRoute,
+  recipientsOf,
+  sendMessageSchema,
+  toEmailMessage,
+} from "@mailroute/core";
 import type { App } from "../../app-env";
-import { createPlanChecks } from "../../services/plan-checks";
 import { checkSendAt } from "../../services/send-message";
 import { errorResponses } from "../schemas";
 
