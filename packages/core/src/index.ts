@@ -26,6 +26,7 @@ export {
   toAttemptError,
   toProviderError,
 } from "./dispatch/run-plan";
+export { type Settlement, type SettleRoundInput, settleRound } from "./dispatch/settle-round";
 export type { ProviderStall } from "./dispatch/stall-tracker";
 export {
   type AttemptOutcome,
