@@ -5,6 +5,11 @@ export {
 } from "./dispatch/breaker-settings";
 export { computeBackoff } from "./dispatch/compute-backoff";
 export {
+  dropSuppressed,
+  type RecipientRejection,
+  type SuppressionSplit,
+} from "./dispatch/drop-suppressed";
+export {
   type BreakerState,
   type BreakerTransition,
   isOpenBreakerError,
@@ -28,6 +33,7 @@ export {
 } from "./dispatch/run-plan";
 export { type Settlement, type SettleRoundInput, settleRound } from "./dispatch/settle-round";
 export type { ProviderStall } from "./dispatch/stall-tracker";
+export { type RoundStart, type StartRoundInput, startRound } from "./dispatch/start-round";
 export {
   type AttemptOutcome,
   attemptOutcomes,

@@ -3,6 +3,7 @@ import {
   type AttemptError,
   type ClaimedJob,
   createPlanChecks,
+  dropSuppressed,
   type EmailProvider,
   LeaseLostError,
   type MailStore,
@@ -17,6 +18,7 @@ import {
   recipientsOf,
   runPlan,
   settleRound,
+  startRound,
 } from "@mailroute/core";
 import type { Logger } from "pino";
 import { type ClaimLoop, createClaimLoop } from "./claim-loop";
@@ -143,39 +145,25 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
     const { message } = job;
     const all = recipientsOf(message);
     const suppressed = new Set((await store.findSuppressions(all)).map((entry) => entry.email));
-    if (suppressed.size === 0) {
-      return message;
-    }
-    const keep = (address: { email: string }) => !suppressed.has(address.email.toLowerCase());
-    const to = message.to.filter(keep);
+    const split = dropSuppressed(message, suppressed);
     const at = new Date();
-    await store.rejectRecipients({
-      messageId: message.id,
-      jobId: job.jobId,
-      recipients: [...suppressed],
-      reason: "suppressed",
-      final: to.length === 0 && all.length === suppressed.size,
-      at,
-    });
-    if (to.length === 0) {
-      const others = all.filter((email) => !suppressed.has(email));
-      if (others.length > 0) {
-        await store.rejectRecipients({
-          messageId: message.id,
-          jobId: job.jobId,
-          recipients: others,
-          reason: "every to recipient is suppressed",
-          final: true,
-          at,
-        });
-      }
+    for (const rejection of split.rejections) {
+      await store.rejectRecipients({
+        messageId: message.id,
+        jobId: job.jobId,
+        recipients: rejection.recipients,
+        reason: rejection.reason,
+        final: rejection.final,
+        at,
+      });
+    }
+    if (!split.message) {
       logger.info(
         { messageId: message.id, suppressed: suppressed.size },
         "rejected: every to recipient is suppressed",
       );
-      return null;
     }
-    return { ...message, to, cc: message.cc.filter(keep), bcc: message.bcc.filter(keep) };
+    return split.message;
   }
 
   async function dispatch(claimed: ClaimedJob): Promise<void> {
@@ -203,57 +191,12 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
     const chosen = planRoute(job.message, [...routes], checks);
     const route = routes.find((candidate) => candidate.name === chosen?.route);
     const { retry, onAmbiguous } = effectivePolicy(route, settings);
-    if (!chosen) {
-      await fail(
-        job,
-        {
-          class: "permanent",
-          reason: "unsupported",
-          code: "NO_ROUTE",
-          message: "no route matches this message",
-        },
-        job.possibleDuplicate,
-      );
+    const start = startRound({ job, chosen, providers, onAmbiguous, retry, now: Date.now() });
+    if (start.kind === "failed") {
+      await fail(job, start.error, start.possibleDuplicate);
       return;
     }
-    // A pinned round (retryThenHold) asks the provider that answered ambiguously, and no other.
-    let plan =
-      job.pinnedProvider && providers.has(job.pinnedProvider) ? [job.pinnedProvider] : chosen.plan;
-    let possibleDuplicate = job.possibleDuplicate;
-    for (const interrupted of job.interruptedAttempts) {
-      if (providers.get(interrupted.provider)?.capabilities.idempotency) {
-        // The provider dedupes by our id: asking it again is safe and tells us what happened.
-        plan = [interrupted.provider, ...plan.filter((name) => name !== interrupted.provider)];
-        continue;
-      }
-      possibleDuplicate = true;
-      if (onAmbiguous === "fail") {
-        await fail(
-          job,
-          {
-            class: "ambiguous",
-            reason: "interrupted",
-            code: "INTERRUPTED",
-            message: "the worker stopped during the provider call",
-          },
-          true,
-        );
-        return;
-      }
-    }
-    if (job.acceptedAt.getTime() + retry.deadlineMs < Date.now()) {
-      await fail(
-        job,
-        {
-          class: "retryable",
-          reason: "timeout",
-          code: "DEADLINE",
-          message: "the message's delivery deadline passed",
-        },
-        possibleDuplicate,
-      );
-      return;
-    }
+    const { plan, possibleDuplicate } = start;
     const pendingWrites: Promise<unknown>[] = [];
     const result = await runPlan({
       message: job.message,
@@ -298,9 +241,9 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
       },
     });
     const routing: RoutePlan = {
-      route: chosen.route,
+      route: start.chosen.route,
       plan,
-      skipped: [...chosen.skipped, ...result.skipped],
+      skipped: [...start.chosen.skipped, ...result.skipped],
     };
     pendingWrites.push(store.saveRouting(job.message.id, routing));
     await finish(job, result, retry);
