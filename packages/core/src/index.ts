@@ -5,6 +5,11 @@ export {
 } from "./dispatch/breaker-settings";
 export { computeBackoff } from "./dispatch/compute-backoff";
 export {
+  dropSuppressed,
+  type RecipientRejection,
+  type SuppressionSplit,
+} from "./dispatch/drop-suppressed";
+export {
   type BreakerState,
   type BreakerTransition,
   isOpenBreakerError,
@@ -26,7 +31,9 @@ export {
   toAttemptError,
   toProviderError,
 } from "./dispatch/run-plan";
+export { type Settlement, type SettleRoundInput, settleRound } from "./dispatch/settle-round";
 export type { ProviderStall } from "./dispatch/stall-tracker";
+export { type RoundStart, type StartRoundInput, startRound } from "./dispatch/start-round";
 export {
   type AttemptOutcome,
   attemptOutcomes,
@@ -90,6 +97,7 @@ export {
 export { matchesRoute } from "./routing/match-route";
 export { orderTargets } from "./routing/order-targets";
 export {
+  createPlanChecks,
   type PlanChecks,
   planRoute,
   type RoutePlan,
@@ -109,6 +117,14 @@ export {
   routesSchema,
   routeTargetSchema,
 } from "./routing/route-schema";
+export {
+  type EligibilityMoment,
+  type EligibilityState,
+  type Ineligibility,
+  type SkipReason,
+  skipReasons,
+  whyNotEligible,
+} from "./routing/why-not-eligible";
 export {
   advanceRecipientStatus,
   aggregateMessageStatus,

@@ -2,7 +2,8 @@ import {
   type AmbiguousPolicy,
   type AttemptError,
   type ClaimedJob,
-  computeBackoff,
+  createPlanChecks,
+  dropSuppressed,
   type EmailProvider,
   LeaseLostError,
   type MailStore,
@@ -16,12 +17,11 @@ import {
   type RoutePlan,
   recipientsOf,
   runPlan,
-  type SkippedProvider,
-  toAttemptError,
+  settleRound,
+  startRound,
 } from "@mailroute/core";
 import type { Logger } from "pino";
 import { type ClaimLoop, createClaimLoop } from "./claim-loop";
-import { createPlanChecks } from "./plan-checks";
 
 /** How the dispatch worker runs. */
 export interface DispatchSettings {
@@ -55,23 +55,6 @@ function effectivePolicy(route: RouteConfig | undefined, settings: DispatchSetti
   };
 }
 
-/** One line naming why each provider of the last round did not take the message. */
-function describeRound(
-  errors: readonly { provider: string; message: string }[],
-  skipped: readonly SkippedProvider[],
-): string {
-  const reasons = new Map<string, string>();
-  for (const error of errors) {
-    reasons.set(error.provider, error.message);
-  }
-  for (const skip of skipped) {
-    if (!reasons.has(skip.provider)) {
-      reasons.set(skip.provider, `skipped (${skip.reason}: ${skip.detail})`);
-    }
-  }
-  return [...reasons].map(([provider, reason]) => `${provider}: ${reason}`).join("; ");
-}
-
 /** Creates the dispatch worker: claim jobs with a lease, plan, try providers, record everything. */
 export function createDispatcher(dependencies: DispatcherDependencies): Dispatcher {
   const { store, providers, breakers, settings, logger } = dependencies;
@@ -90,93 +73,67 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
       at: new Date(),
     });
 
+  /** Writes what `settleRound` decided about the round. */
   async function finish(job: ClaimedJob, result: PlanResult, retry: RetryPolicy): Promise<void> {
-    if (result.kind === "sent") {
+    const settlement = settleRound({
+      job,
+      result,
+      retry,
+      now: Date.now(),
+      random: dependencies.random,
+    });
+    if (settlement.kind === "sent") {
       await store.completeMessage({
         jobId: job.jobId,
         messageId: job.message.id,
         status: "sent",
-        provider: result.provider,
-        providerType: providers.get(result.provider)?.type,
-        providerMessageId: result.providerMessageId,
-        possibleDuplicate: result.possibleDuplicate,
+        provider: settlement.provider,
+        providerType: providers.get(settlement.provider)?.type,
+        providerMessageId: settlement.providerMessageId,
+        possibleDuplicate: settlement.possibleDuplicate,
         at: new Date(),
       });
       return;
     }
-    if (result.kind === "failed") {
-      const { error } = result;
-      if (error.reason === "recipient_suppressed") {
-        // The provider refuses these addresses for good (Postmark's inactive recipients):
-        // every provider skips them from now on.
-        for (const email of error.rejectedRecipients) {
+    if (settlement.kind === "failed") {
+      const { suppress } = settlement;
+      if (suppress) {
+        // The provider refuses these addresses for good: every provider skips them from now on.
+        for (const email of suppress.recipients) {
           await store.addSuppression({
             email,
             reason: "provider_rejected",
-            provider: error.provider,
+            provider: suppress.provider,
             eventId: null,
             messageId: job.message.id,
-            note: error.message,
+            note: suppress.note,
             at: new Date(),
           });
         }
       }
-      await fail(job, toAttemptError(error), result.possibleDuplicate);
+      await fail(job, settlement.error, settlement.possibleDuplicate);
       return;
     }
-    if (result.pin && job.pinnedProvider === result.pin) {
-      // The same provider was ambiguous twice: stop and let someone decide (release or cancel).
-      const error = result.lastError;
+    if (settlement.kind === "held") {
       await store.holdMessage({
         jobId: job.jobId,
         messageId: job.message.id,
-        error: {
-          class: "ambiguous",
-          reason: error?.reason ?? "unknown",
-          code: error?.providerCode,
-          message: `held after two ambiguous tries at ${result.pin}: ${error?.message ?? "no answer"}`,
-          statusCode: error?.statusCode,
-        },
+        error: settlement.error,
         at: new Date(),
       });
       logger.warn(
-        { messageId: job.message.id, provider: result.pin },
+        { messageId: job.message.id, provider: settlement.provider },
         "message held after repeated ambiguous tries",
-      );
-      return;
-    }
-    const rounds = job.rounds + 1;
-    const delay = computeBackoff(rounds, retry, {
-      retryAfterMs: result.retryAfterMs,
-      random: dependencies.random,
-    });
-    const runAt = Date.now() + delay;
-    const lastError: AttemptError = result.lastError
-      ? toAttemptError(result.lastError)
-      : {
-          class: "retryable",
-          reason: "provider_unavailable",
-          message: "no provider could take the message now",
-        };
-    if (rounds >= retry.maxAttempts || runAt > job.acceptedAt.getTime() + retry.deadlineMs) {
-      const why = rounds >= retry.maxAttempts ? `after ${rounds} rounds` : "before its deadline";
-      await fail(
-        job,
-        {
-          ...lastError,
-          message: `not sent ${why}: ${describeRound(result.errors, result.skipped) || lastError.message}`,
-        },
-        result.possibleDuplicate,
       );
       return;
     }
     await store.retryLater({
       jobId: job.jobId,
       messageId: job.message.id,
-      runAt: new Date(runAt),
-      possibleDuplicate: result.possibleDuplicate,
-      error: lastError,
-      pin: result.pin,
+      runAt: settlement.runAt,
+      possibleDuplicate: settlement.possibleDuplicate,
+      error: settlement.error,
+      pin: settlement.pin,
     });
   }
 
@@ -188,39 +145,25 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
     const { message } = job;
     const all = recipientsOf(message);
     const suppressed = new Set((await store.findSuppressions(all)).map((entry) => entry.email));
-    if (suppressed.size === 0) {
-      return message;
-    }
-    const keep = (address: { email: string }) => !suppressed.has(address.email.toLowerCase());
-    const to = message.to.filter(keep);
+    const split = dropSuppressed(message, suppressed);
     const at = new Date();
-    await store.rejectRecipients({
-      messageId: message.id,
-      jobId: job.jobId,
-      recipients: [...suppressed],
-      reason: "suppressed",
-      final: to.length === 0 && all.length === suppressed.size,
-      at,
-    });
-    if (to.length === 0) {
-      const others = all.filter((email) => !suppressed.has(email));
-      if (others.length > 0) {
-        await store.rejectRecipients({
-          messageId: message.id,
-          jobId: job.jobId,
-          recipients: others,
-          reason: "every to recipient is suppressed",
-          final: true,
-          at,
-        });
-      }
+    for (const rejection of split.rejections) {
+      await store.rejectRecipients({
+        messageId: message.id,
+        jobId: job.jobId,
+        recipients: rejection.recipients,
+        reason: rejection.reason,
+        final: rejection.final,
+        at,
+      });
+    }
+    if (!split.message) {
       logger.info(
         { messageId: message.id, suppressed: suppressed.size },
         "rejected: every to recipient is suppressed",
       );
-      return null;
     }
-    return { ...message, to, cc: message.cc.filter(keep), bcc: message.bcc.filter(keep) };
+    return split.message;
   }
 
   async function dispatch(claimed: ClaimedJob): Promise<void> {
@@ -248,57 +191,12 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
     const chosen = planRoute(job.message, [...routes], checks);
     const route = routes.find((candidate) => candidate.name === chosen?.route);
     const { retry, onAmbiguous } = effectivePolicy(route, settings);
-    if (!chosen) {
-      await fail(
-        job,
-        {
-          class: "permanent",
-          reason: "unsupported",
-          code: "NO_ROUTE",
-          message: "no route matches this message",
-        },
-        job.possibleDuplicate,
-      );
+    const start = startRound({ job, chosen, providers, onAmbiguous, retry, now: Date.now() });
+    if (start.kind === "failed") {
+      await fail(job, start.error, start.possibleDuplicate);
       return;
     }
-    // A pinned round (retryThenHold) asks the provider that answered ambiguously, and no other.
-    let plan =
-      job.pinnedProvider && providers.has(job.pinnedProvider) ? [job.pinnedProvider] : chosen.plan;
-    let possibleDuplicate = job.possibleDuplicate;
-    for (const interrupted of job.interruptedAttempts) {
-      if (providers.get(interrupted.provider)?.capabilities.idempotency) {
-        // The provider dedupes by our id: asking it again is safe and tells us what happened.
-        plan = [interrupted.provider, ...plan.filter((name) => name !== interrupted.provider)];
-        continue;
-      }
-      possibleDuplicate = true;
-      if (onAmbiguous === "fail") {
-        await fail(
-          job,
-          {
-            class: "ambiguous",
-            reason: "interrupted",
-            code: "INTERRUPTED",
-            message: "the worker stopped during the provider call",
-          },
-          true,
-        );
-        return;
-      }
-    }
-    if (job.acceptedAt.getTime() + retry.deadlineMs < Date.now()) {
-      await fail(
-        job,
-        {
-          class: "retryable",
-          reason: "timeout",
-          code: "DEADLINE",
-          message: "the message's delivery deadline passed",
-        },
-        possibleDuplicate,
-      );
-      return;
-    }
+    const { plan, possibleDuplicate } = start;
     const pendingWrites: Promise<unknown>[] = [];
     const result = await runPlan({
       message: job.message,
@@ -343,9 +241,9 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
       },
     });
     const routing: RoutePlan = {
-      route: chosen.route,
+      route: start.chosen.route,
       plan,
-      skipped: [...chosen.skipped, ...result.skipped],
+      skipped: [...start.chosen.skipped, ...result.skipped],
     };
     pendingWrites.push(store.saveRouting(job.message.id, routing));
     await finish(job, result, retry);

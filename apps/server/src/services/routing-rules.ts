@@ -1,4 +1,5 @@
 import {
+  createPlanChecks,
   type EmailProvider,
   findUnknownProviders,
   MailrouteError,
@@ -15,7 +16,6 @@ import {
 } from "@mailroute/core";
 import { formatIssues, formatPath } from "../format-issues";
 import { checkSendAt } from "./messages";
-import { createPlanChecks } from "./plan-checks";
 
 /** The routes in force and where they came from. */
 export interface RoutingState {

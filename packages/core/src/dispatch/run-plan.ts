@@ -4,6 +4,7 @@ import type { EmailMessage } from "../message/message-schema";
 import type { EmailProvider } from "../provider/email-provider";
 import type { SkippedProvider } from "../routing/plan-route";
 import type { AmbiguousPolicy } from "../routing/route-schema";
+import { type EligibilityState, whyNotEligible } from "../routing/why-not-eligible";
 import { isOpenBreakerError, type ProviderBreakers } from "./provider-breakers";
 
 /** A failed try as the attempt log records it. */
@@ -65,7 +66,7 @@ export interface RunPlanInput {
   possibleDuplicate?: boolean;
   /**
    * Admission just before a try (rate limits, quotas): a reason to skip the provider now, or
-   * null after taking what the try uses.
+   * null after taking what the try uses. Asked only once every other check has passed.
    */
   admit?: (provider: string) => (SkippedProvider & { retryAfterMs?: number }) | null;
   /** Told of every acceptance (daily quotas count them). */
@@ -135,27 +136,25 @@ export async function runPlan(input: RunPlanInput): Promise<PlanResult> {
   let lastError: ProviderError | undefined;
   const errors: ProviderError[] = [];
   let retryAfterMs: number | undefined;
+  const { admit } = input;
+  const eligibility: EligibilityState = {
+    providers: input.providers,
+    breakers: input.breakers,
+    // Asked last, so it takes what a try uses only for a provider that is about to be tried.
+    limiter: admit ? { check: admit } : undefined,
+  };
 
   for (const name of input.plan) {
+    // Asked again here, not only when planning: a provider may stall while a message waits.
+    const refusal = whyNotEligible(name, input.message, eligibility, "attempt");
     const provider = input.providers.get(name);
-    if (!provider) {
-      skipped.push({ provider: name, reason: "unknown_provider", detail: "not configured" });
-      continue;
-    }
-    if (input.breakers.isOpen(name)) {
-      skipped.push({ provider: name, reason: "breaker_open", detail: "circuit open" });
-      continue;
-    }
-    // Checked again here, not only when planning: a provider may stall while a message waits.
-    const stall = input.breakers.stall(name);
-    if (stall) {
-      skipped.push({ provider: name, reason: "stalled", detail: stall.detail });
-      continue;
-    }
-    const refusal = input.admit?.(name) ?? null;
-    if (refusal) {
-      const { retryAfterMs: wait, ...skip } = refusal;
-      skipped.push(skip);
+    if (refusal || !provider) {
+      skipped.push({
+        provider: name,
+        reason: refusal?.reason ?? "unknown_provider",
+        detail: refusal?.detail ?? "not configured",
+      });
+      const wait = refusal?.retryAfterMs;
       if (wait !== undefined) {
         retryAfterMs = retryAfterMs === undefined ? wait : Math.min(retryAfterMs, wait);
       }

@@ -2,18 +2,12 @@ import type { EmailMessage } from "../message/message-schema";
 import { matchesRoute } from "./match-route";
 import { orderTargets } from "./order-targets";
 import type { RouteConfig } from "./route-schema";
+import { type EligibilityState, type SkipReason, whyNotEligible } from "./why-not-eligible";
 
 /** A provider left out of a plan, and why (for the routing trace). */
 export interface SkippedProvider {
   provider: string;
-  reason:
-    | "capability"
-    | "breaker_open"
-    | "stalled"
-    | "unknown_provider"
-    | "rate_limited"
-    | "quota_exhausted"
-    | "misconfigured";
+  reason: SkipReason;
   detail: string;
 }
 
@@ -29,6 +23,18 @@ export interface PlanChecks {
   /** Why the provider cannot take this message now, or null. */
   check(provider: string, message: EmailMessage): SkippedProvider | null;
   random?: () => number;
+}
+
+/**
+ * The planner's checks over the providers' current state, shared by the dispatcher and
+ * `POST /v1/routes/simulate` so a simulation skips exactly what a real dispatch would.
+ */
+export function createPlanChecks(state: EligibilityState, random?: () => number): PlanChecks {
+  const check = (provider: string, message: EmailMessage): SkippedProvider | null => {
+    const problem = whyNotEligible(provider, message, state, "planning");
+    return problem ? { provider, reason: problem.reason, detail: problem.detail } : null;
+  };
+  return random ? { check, random } : { check };
 }
 
 /** Picks the first route whose match holds, orders its providers and drops the ineligible ones. */

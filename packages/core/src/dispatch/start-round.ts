@@ -1,0 +1,90 @@
+import type { ProviderCapabilities } from "../provider/capabilities";
+import type { RoutePlan } from "../routing/plan-route";
+import type { AmbiguousPolicy, RetryPolicy } from "../routing/route-schema";
+import type { ClaimedJob } from "../store/mail-store";
+import type { AttemptError } from "./run-plan";
+
+/** What is known about a claimed message once its route is planned, before any provider call. */
+export interface StartRoundInput {
+  job: Pick<
+    ClaimedJob,
+    "acceptedAt" | "possibleDuplicate" | "pinnedProvider" | "interruptedAttempts"
+  >;
+  /** The planner's choice, or null when no route matches the message. */
+  chosen: RoutePlan | null;
+  providers: ReadonlyMap<string, { capabilities: Pick<ProviderCapabilities, "idempotency"> }>;
+  onAmbiguous: AmbiguousPolicy;
+  retry: Pick<RetryPolicy, "deadlineMs">;
+  /** Milliseconds since the epoch. */
+  now: number;
+}
+
+/** Whether to run a round, with which providers in which order, or to fail the message first. */
+export type RoundStart =
+  | {
+      kind: "run";
+      /** The planner's choice, for the routing trace. */
+      chosen: RoutePlan;
+      /** The providers to try this round, in order. */
+      plan: string[];
+      possibleDuplicate: boolean;
+    }
+  | { kind: "failed"; error: AttemptError; possibleDuplicate: boolean };
+
+/**
+ * Decides the round's plan: no route fails the message; a pinned round (`retryThenHold`) asks the
+ * pinned provider and no other; an attempt a crashed worker left in flight is asked again first
+ * when its provider dedupes by our id, and otherwise flags the message (or fails it under the
+ * `fail` policy); a message past its delivery deadline fails.
+ */
+export function startRound(input: StartRoundInput): RoundStart {
+  const { job, chosen, providers } = input;
+  if (!chosen) {
+    return {
+      kind: "failed",
+      error: {
+        class: "permanent",
+        reason: "unsupported",
+        code: "NO_ROUTE",
+        message: "no route matches this message",
+      },
+      possibleDuplicate: job.possibleDuplicate,
+    };
+  }
+  let plan =
+    job.pinnedProvider && providers.has(job.pinnedProvider) ? [job.pinnedProvider] : chosen.plan;
+  let possibleDuplicate = job.possibleDuplicate;
+  for (const interrupted of job.interruptedAttempts) {
+    if (providers.get(interrupted.provider)?.capabilities.idempotency) {
+      // The provider dedupes by our id: asking it again is safe and tells us what happened.
+      plan = [interrupted.provider, ...plan.filter((name) => name !== interrupted.provider)];
+      continue;
+    }
+    possibleDuplicate = true;
+    if (input.onAmbiguous === "fail") {
+      return {
+        kind: "failed",
+        error: {
+          class: "ambiguous",
+          reason: "interrupted",
+          code: "INTERRUPTED",
+          message: "the worker stopped during the provider call",
+        },
+        possibleDuplicate: true,
+      };
+    }
+  }
+  if (job.acceptedAt.getTime() + input.retry.deadlineMs < input.now) {
+    return {
+      kind: "failed",
+      error: {
+        class: "retryable",
+        reason: "timeout",
+        code: "DEADLINE",
+        message: "the message's delivery deadline passed",
+      },
+      possibleDuplicate,
+    };
+  }
+  return { kind: "run", chosen, plan, possibleDuplicate };
+}
