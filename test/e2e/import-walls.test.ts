@@ -73,13 +73,24 @@ const refused: (WallCase & { wall: string })[] = [
     file: "apps/server/src/services/wall.ts",
     specifier: "@mailroute/store/src/sqlite-store",
   },
-  // Routes call services: no store, no Drizzle, no provider, no deep import.
+  // Routes call services: no store (nor a subpath of it), no Drizzle, no provider, no deep import.
   {
     wall: "routes",
     file: "apps/server/src/routes/messages/wall.ts",
     specifier: "@mailroute/store",
   },
   { wall: "routes", file: "apps/server/src/routes/messages/wall.ts", specifier: "drizzle-orm" },
+  {
+    wall: "routes",
+    file: "apps/server/src/routes/messages/wall.ts",
+    specifier: "@mailroute/store/testing",
+  },
+  {
+    wall: "routes",
+    file: "apps/server/src/routes/messages/wall.ts",
+    specifier: "drizzle-orm/sqlite-core",
+  },
+  { wall: "routes", file: "apps/server/src/routes/messages/wall.ts", specifier: "better-sqlite3" },
   {
     wall: "routes",
     file: "apps/server/src/routes/messages/wall.ts",
