@@ -88,6 +88,7 @@ export {
   type ProviderCapabilities,
 } from "./provider/capabilities";
 export type { EmailProvider, SendOptions, SendResult } from "./provider/email-provider";
+export { parseProviderSettings } from "./provider/parse-provider-settings";
 export {
   canSend,
   type ProviderType,

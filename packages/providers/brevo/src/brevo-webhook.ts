@@ -1,8 +1,8 @@
 import {
-  ConfigError,
   createBasicAuthCheck,
   type ProviderWebhook,
   parseJsonBody,
+  parseProviderSettings,
   parseWebhookBatch,
   secretsEqual,
   type WebhookPayload,
@@ -36,14 +36,11 @@ function parseBrevoRequest(request: WebhookRequest): WebhookPayload {
  * token (compared in constant time). Throws ConfigError when the settings are invalid.
  */
 export function createBrevoWebhook(settings: BrevoWebhookSettings): ProviderWebhook {
-  const parsed = brevoWebhookSettingsSchema.safeParse(settings);
-  if (!parsed.success) {
-    throw new ConfigError(
-      "Invalid settings for the Brevo webhook",
-      parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
-    );
-  }
-  const { username, password, token } = parsed.data;
+  const { username, password, token } = parseProviderSettings(
+    brevoWebhookSettingsSchema,
+    settings,
+    "Invalid settings for the Brevo webhook",
+  );
   const checkBasic =
     username !== undefined && password !== undefined
       ? createBasicAuthCheck({ username, password })

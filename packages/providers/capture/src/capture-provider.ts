@@ -1,9 +1,9 @@
 import {
-  ConfigError,
   type EmailMessage,
   type EmailProvider,
   type ProviderCapabilities,
   ProviderError,
+  parseProviderSettings,
   recipientsOf,
 } from "@mailroute/core";
 import {
@@ -73,14 +73,11 @@ export function createCaptureProvider(
   settings: CaptureSettings,
   dependencies: { mailbox: CaptureMailbox; random?: () => number },
 ): EmailProvider {
-  const parsed = captureSettingsSchema.safeParse(settings);
-  if (!parsed.success) {
-    throw new ConfigError(
-      `provider "${settings.name}": invalid capture settings`,
-      parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
-    );
-  }
-  const { name, latencyMs, failure } = parsed.data;
+  const { name, latencyMs, failure } = parseProviderSettings(
+    captureSettingsSchema,
+    settings,
+    `provider "${settings.name}": invalid capture settings`,
+  );
   const random = dependencies.random ?? Math.random;
   return {
     name,

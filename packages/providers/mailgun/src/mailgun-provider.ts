@@ -1,5 +1,5 @@
 import type { EmailProvider, ProviderCapabilities } from "@mailroute/core";
-import { ConfigError } from "@mailroute/core";
+import { parseProviderSettings } from "@mailroute/core";
 import FormData from "form-data";
 import Mailgun from "mailgun.js";
 import type { MailgunClientOptions } from "mailgun.js/definitions";
@@ -35,17 +35,11 @@ function describeSettings(settings: unknown): string {
  * accounts (or regions) coexist; nothing is read from the environment.
  */
 export function createMailgunProvider(settings: MailgunSettings): EmailProvider {
-  const parsed = mailgunSettingsSchema.safeParse(settings);
-  if (!parsed.success) {
-    throw new ConfigError(
-      `Invalid settings for the mailgun provider ${describeSettings(settings)}`,
-      parsed.error.issues.map((issue) => ({
-        path: issue.path.map(String).join("."),
-        message: issue.message,
-      })),
-    );
-  }
-  const { name, apiKey, domain, baseUrl, timeoutMs } = parsed.data;
+  const { name, apiKey, domain, baseUrl, timeoutMs } = parseProviderSettings(
+    mailgunSettingsSchema,
+    settings,
+    `Invalid settings for the mailgun provider ${describeSettings(settings)}`,
+  );
   const client = new Mailgun(FormData).client({
     username: "api",
     key: apiKey,

@@ -1,6 +1,6 @@
 import {
-  ConfigError,
   type ProviderWebhook,
+  parseProviderSettings,
   type WebhookContext,
   type WebhookRequest,
   WebhookVerificationError,
@@ -22,17 +22,11 @@ import { mapMailgunPayload } from "./map-mailgun-event";
 type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
 
 function resolveSettings(settings: MailgunWebhookSettings): ResolvedMailgunWebhookSettings {
-  const parsed = mailgunWebhookSettingsSchema.safeParse(settings);
-  if (!parsed.success) {
-    throw new ConfigError(
-      "invalid Mailgun webhook settings",
-      parsed.error.issues.map((issue) => ({
-        path: issue.path.map(String).join("."),
-        message: issue.message,
-      })),
-    );
-  }
-  return parsed.data;
+  return parseProviderSettings(
+    mailgunWebhookSettingsSchema,
+    settings,
+    "invalid Mailgun webhook settings",
+  );
 }
 
 /** Lowercase or uppercase hex of a SHA-256 HMAC → its 32 bytes; null for anything else. */

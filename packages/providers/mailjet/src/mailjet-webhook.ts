@@ -1,8 +1,8 @@
 import {
-  ConfigError,
   createBasicAuthCheck,
   type ProviderWebhook,
   parseJsonBody,
+  parseProviderSettings,
   parseWebhookBatch,
   type WebhookPayload,
   type WebhookRequest,
@@ -32,14 +32,12 @@ function parseMailjetBody(request: WebhookRequest): WebhookPayload {
  * timestamp or nonce to check, and retried callbacks legitimately arrive hours late.
  */
 export function createMailjetWebhook(settings: MailjetWebhookSettings): ProviderWebhook {
-  const parsed = mailjetWebhookSettingsSchema.safeParse(settings);
-  if (!parsed.success) {
-    throw new ConfigError(
-      "Invalid Mailjet webhook settings",
-      parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
-    );
-  }
-  const checkCredentials = createBasicAuthCheck(parsed.data);
+  const credentials = parseProviderSettings(
+    mailjetWebhookSettingsSchema,
+    settings,
+    "Invalid Mailjet webhook settings",
+  );
+  const checkCredentials = createBasicAuthCheck(credentials);
   return {
     verify: (request) => checkCredentials(request.headers.authorization),
     parse: parseMailjetBody,

@@ -1,4 +1,8 @@
-import { ConfigError, type EmailProvider, type ProviderCapabilities } from "@mailroute/core";
+import {
+  type EmailProvider,
+  type ProviderCapabilities,
+  parseProviderSettings,
+} from "@mailroute/core";
 import { ServerClient } from "postmark";
 import { createPostmarkFetch } from "./postmark-fetch";
 import { sendWithPostmark } from "./postmark-send";
@@ -27,14 +31,11 @@ export const postmarkCapabilities: ProviderCapabilities = {
  * servers (tokens, base URLs) coexist in one process.
  */
 export function createPostmarkProvider(settings: PostmarkSettings): EmailProvider {
-  const parsed = postmarkSettingsSchema.safeParse(settings);
-  if (!parsed.success) {
-    throw new ConfigError(
-      `Invalid settings for the Postmark provider "${String(settings?.name ?? "")}"`,
-      parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
-    );
-  }
-  const { name, serverToken, baseUrl, messageStream, timeoutMs, fetch } = parsed.data;
+  const { name, serverToken, baseUrl, messageStream, timeoutMs, fetch } = parseProviderSettings(
+    postmarkSettingsSchema,
+    settings,
+    `Invalid settings for the Postmark provider "${String(settings?.name ?? "")}"`,
+  );
   const url = new URL(baseUrl);
   const client = new ServerClient(serverToken, {
     useHttps: url.protocol === "https:",

@@ -1,8 +1,8 @@
 import {
-  ConfigError,
   createBasicAuthCheck,
   type ProviderWebhook,
   parseJsonBody,
+  parseProviderSettings,
   type WebhookPayload,
   WebhookVerificationError,
 } from "@mailroute/core";
@@ -28,14 +28,11 @@ function normalizeAddress(address: string | undefined): string | null {
  * window to enforce (the server's dedupe drops a repeated bounce by its ID).
  */
 export function createPostmarkWebhook(settings: PostmarkWebhookSettings): ProviderWebhook {
-  const parsed = postmarkWebhookSettingsSchema.safeParse(settings);
-  if (!parsed.success) {
-    throw new ConfigError(
-      "Invalid webhook settings for Postmark",
-      parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
-    );
-  }
-  const { username, password, allowedIps } = parsed.data;
+  const { username, password, allowedIps } = parseProviderSettings(
+    postmarkWebhookSettingsSchema,
+    settings,
+    "Invalid webhook settings for Postmark",
+  );
   const allowed = allowedIps ? new Set(allowedIps.map(normalizeAddress)) : null;
   const checkCredentials = createBasicAuthCheck({ username, password });
 

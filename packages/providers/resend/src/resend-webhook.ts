@@ -2,6 +2,7 @@ import {
   ConfigError,
   checkJsonDepth,
   type ProviderWebhook,
+  parseProviderSettings,
   secretsEqual,
   type WebhookPayload,
   WebhookPayloadError,
@@ -100,14 +101,11 @@ function parseResendRequest(request: WebhookRequest): WebhookPayload {
  * second acceptance of the same signed request (recorded through `context.claimReplayKey`). Throws ConfigError when the settings are invalid.
  */
 export function createResendWebhook(settings: ResendWebhookSettings): ProviderWebhook {
-  const parsed = resendWebhookSettingsSchema.safeParse(settings);
-  if (!parsed.success) {
-    throw new ConfigError(
-      "Invalid settings for the Resend webhook",
-      parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
-    );
-  }
-  const { secret, toleranceSeconds } = parsed.data;
+  const { secret, toleranceSeconds } = parseProviderSettings(
+    resendWebhookSettingsSchema,
+    settings,
+    "Invalid settings for the Resend webhook",
+  );
   let signer: Webhook;
   try {
     signer = new Webhook(secret);

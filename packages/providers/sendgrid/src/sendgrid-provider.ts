@@ -1,4 +1,8 @@
-import { ConfigError, type EmailProvider, type ProviderCapabilities } from "@mailroute/core";
+import {
+  type EmailProvider,
+  type ProviderCapabilities,
+  parseProviderSettings,
+} from "@mailroute/core";
 import { createSendGridAgents } from "./sendgrid-client";
 import { sendWithSendGrid } from "./sendgrid-send";
 import { type SendGridSettings, sendGridSettingsSchema } from "./sendgrid-settings";
@@ -22,15 +26,11 @@ export const sendGridCapabilities: ProviderCapabilities = {
 
 /** Creates the provider for one SendGrid account; several accounts can live side by side. */
 export function createSendGridProvider(settings: SendGridSettings): EmailProvider {
-  const parsed = sendGridSettingsSchema.safeParse(settings);
-  if (!parsed.success) {
-    const name = typeof settings?.name === "string" ? settings.name : "(unnamed)";
-    throw new ConfigError(
-      `provider "${name}": invalid SendGrid settings`,
-      parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
-    );
-  }
-  const resolved = parsed.data;
+  const resolved = parseProviderSettings(
+    sendGridSettingsSchema,
+    settings,
+    `provider "${typeof settings?.name === "string" ? settings.name : "(unnamed)"}": invalid SendGrid settings`,
+  );
   // Each account gets its own SDK client per send and its own pools: the SDK's default exports
   // are process-wide singletons whose key and base URL every importer would share.
   const agents = createSendGridAgents();

@@ -2,6 +2,7 @@ import {
   ConfigError,
   type ProviderWebhook,
   parseJsonBody,
+  parseProviderSettings,
   type WebhookContext,
   type WebhookRequest,
   WebhookVerificationError,
@@ -24,17 +25,11 @@ export const sendGridSignatureHeader = "x-twilio-email-event-webhook-signature";
 export const sendGridTimestampHeader = "x-twilio-email-event-webhook-timestamp";
 
 function resolveSettings(settings: SendGridWebhookSettings): ResolvedSendGridWebhookSettings {
-  const parsed = sendGridWebhookSettingsSchema.safeParse(settings);
-  if (!parsed.success) {
-    throw new ConfigError(
-      "invalid SendGrid webhook settings",
-      parsed.error.issues.map((issue) => ({
-        path: issue.path.map(String).join("."),
-        message: issue.message,
-      })),
-    );
-  }
-  return parsed.data;
+  return parseProviderSettings(
+    sendGridWebhookSettingsSchema,
+    settings,
+    "invalid SendGrid webhook settings",
+  );
 }
 
 /**

@@ -1,8 +1,8 @@
 import {
-  ConfigError,
   checkJsonDepth,
   type ProviderWebhook,
   parseJsonLeniently,
+  parseProviderSettings,
   type WebhookContext,
   type WebhookPayload,
   WebhookPayloadError,
@@ -126,16 +126,14 @@ function parseNotification(envelope: SnsEnvelope): WebhookPayload {
  * resends the same MessageId after a failed delivery, and the server drops repeats by dedupeKey.
  */
 export function createSesWebhook(settings: SesWebhookSettings = {}): ProviderWebhook {
-  const parsed = sesWebhookSettingsSchema.safeParse(settings);
-  if (!parsed.success) {
-    throw new ConfigError(
-      "Invalid webhook settings for Amazon SES",
-      parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
-    );
-  }
+  const { topicArns, toleranceSeconds } = parseProviderSettings(
+    sesWebhookSettingsSchema,
+    settings,
+    "Invalid webhook settings for Amazon SES",
+  );
   const options: VerifyOptions = {
-    topicArns: parsed.data.topicArns ? new Set(parsed.data.topicArns) : null,
-    toleranceSeconds: parsed.data.toleranceSeconds,
+    topicArns: topicArns ? new Set(topicArns) : null,
+    toleranceSeconds,
     certificates: createSigningCertificates(),
   };
 

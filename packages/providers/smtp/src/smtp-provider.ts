@@ -1,4 +1,8 @@
-import { ConfigError, type EmailProvider, type ProviderCapabilities } from "@mailroute/core";
+import {
+  type EmailProvider,
+  type ProviderCapabilities,
+  parseProviderSettings,
+} from "@mailroute/core";
 import nodemailer from "nodemailer";
 import {
   type DeliveryProgress,
@@ -54,15 +58,11 @@ function createTransporter(settings: ResolvedSmtpSettings): SmtpTransporter {
  * coexist. Throws ConfigError when the settings are invalid.
  */
 export function createSmtpProvider(input: SmtpSettings): EmailProvider {
-  const parsed = smtpSettingsSchema.safeParse(input);
-  if (!parsed.success) {
-    const name = typeof input?.name === "string" ? input.name : "(unnamed)";
-    throw new ConfigError(
-      `SMTP provider ${name}: invalid settings`,
-      parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
-    );
-  }
-  const settings = parsed.data;
+  const settings = parseProviderSettings(
+    smtpSettingsSchema,
+    input,
+    `SMTP provider ${typeof input?.name === "string" ? input.name : "(unnamed)"}: invalid settings`,
+  );
   const transporter = createTransporter(settings);
   const deliveries = new WeakMap<AbortSignal, DeliveryProgress>();
   transporter.use("stream", (mail, done) => {

@@ -1,8 +1,8 @@
 import {
-  ConfigError,
   createBasicAuthCheck,
   type ProviderWebhook,
   parseJsonBody,
+  parseProviderSettings,
   type WebhookPayload,
   type WebhookRequest,
 } from "@mailroute/core";
@@ -28,14 +28,12 @@ function parseSparkPostBody(request: WebhookRequest): WebhookPayload {
  * nonce to check, and retried batches legitimately arrive hours late.
  */
 export function createSparkPostWebhook(settings: SparkPostWebhookSettings): ProviderWebhook {
-  const parsed = sparkPostWebhookSettingsSchema.safeParse(settings);
-  if (!parsed.success) {
-    throw new ConfigError(
-      "Invalid SparkPost webhook settings",
-      parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
-    );
-  }
-  const checkCredentials = createBasicAuthCheck(parsed.data);
+  const credentials = parseProviderSettings(
+    sparkPostWebhookSettingsSchema,
+    settings,
+    "Invalid SparkPost webhook settings",
+  );
+  const checkCredentials = createBasicAuthCheck(credentials);
   return {
     verify: (request) => checkCredentials(request.headers.authorization),
     parse: parseSparkPostBody,
