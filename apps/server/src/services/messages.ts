@@ -13,7 +13,6 @@ import {
   toEmailMessage,
 } from "@mailroute/core";
 
-const idempotencyWindowMs = 24 * 60 * 60 * 1000;
 
 /** What `POST /v1/messages` needs besides the validated body. */
 export interface SendMessageRequest {
@@ -23,6 +22,7 @@ export interface SendMessageRequest {
 }
 
 const dayMs = 24 * 60 * 60 * 1000;
+const idempotencyWindowMs = dayMs;
 
 /**
  * Refuses a `sendAt` further ahead than the horizon (a typo in the year would otherwise park a
