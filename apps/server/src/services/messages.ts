@@ -13,7 +13,6 @@ import {
   toEmailMessage,
 } from "@mailroute/core";
 
-
 /** What `POST /v1/messages` needs besides the validated body. */
 export interface SendMessageRequest {
   input: SendMessageInput;
