@@ -1,9 +1,6 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiClient, mapConcurrently, waitUntil } from "./support/api-client";
-import { type ServerProcess, startServer } from "./support/server-process";
+import { type ServerProcess, serverEnvironment, startServer } from "./support/server-process";
 
 const apiKey = "e2e-admin-key-0123456789";
 const webhookSecret = "capture-webhook-secret-0123456789";
@@ -30,19 +27,16 @@ describe("lists stay bounded over large messages and events", () => {
   };
 
   beforeAll(async () => {
-    const folder = mkdtempSync(join(tmpdir(), "mailroute-lists-"));
-    writeFileSync(
-      join(folder, "mailroute.config.json"),
-      JSON.stringify({
-        providers: [{ name: "capture", type: "capture", webhook: { secret: webhookSecret } }],
-        routes: [{ name: "default", providers: ["capture"] }],
+    server = await startServer(
+      serverEnvironment({
+        prefix: "lists",
+        config: {
+          providers: [{ name: "capture", type: "capture", webhook: { secret: webhookSecret } }],
+          routes: [{ name: "default", providers: ["capture"] }],
+        },
+        apiKey,
       }),
     );
-    server = await startServer({
-      MAILROUTE_CONFIG: join(folder, "mailroute.config.json"),
-      MAILROUTE_DATABASE: join(folder, "mailroute.db"),
-      MAILROUTE_API_KEY: apiKey,
-    });
     const api = createApiClient(() => server?.url ?? "", apiKey);
     // 20 messages of about 4 MB: a 2.8 MB base64 attachment and a 1.2 MB HTML body each.
     const attachment = Buffer.alloc(2_100_000, 7).toString("base64");

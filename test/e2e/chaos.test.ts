@@ -1,6 +1,3 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { EmulatorControl, EmulatorFault } from "@mailroute/core/testing";
 import { freePort } from "@mailroute/core/testing";
 import { mailgunEmulatorDefaults, startMailgunEmulator } from "@mailroute/emulators/mailgun";
@@ -8,7 +5,7 @@ import { defaultPostmarkServerToken, startPostmarkEmulator } from "@mailroute/em
 import { sendGridTestApiKey, startSendGridEmulator } from "@mailroute/emulators/sendgrid";
 import { afterAll, describe, expect, it } from "vitest";
 import { createApiClient, mapConcurrently, waitUntil } from "./support/api-client";
-import { type ServerProcess, startServer } from "./support/server-process";
+import { type ServerProcess, serverEnvironment, startServer } from "./support/server-process";
 
 const apiKey = "chaos-admin-key-0123456789";
 const total = 1000;
@@ -38,7 +35,6 @@ const chaos: EmulatorFault = {
 };
 
 describe("chaos: random provider faults and five kill -9 restarts", () => {
-  const folder = mkdtempSync(join(tmpdir(), "mailroute-chaos-"));
   const emulators: EmulatorControl[] = [];
   let server: ServerProcess | undefined;
 
@@ -55,15 +51,9 @@ describe("chaos: random provider faults and five kill -9 restarts", () => {
     for (const emulator of emulators) {
       emulator.fault(chaos);
     }
-    const environment = {
-      MAILROUTE_CONFIG: join(folder, "mailroute.config.json"),
-      MAILROUTE_DATABASE: join(folder, "mailroute.db"),
-      MAILROUTE_API_KEY: apiKey,
-      PORT: String(await freePort()),
-    };
-    writeFileSync(
-      environment.MAILROUTE_CONFIG,
-      JSON.stringify({
+    const environment = serverEnvironment({
+      prefix: "chaos",
+      config: {
         providers: [
           {
             name: "sendgrid",
@@ -106,8 +96,10 @@ describe("chaos: random provider faults and five kill -9 restarts", () => {
         },
         retry: { initialDelayMs: 100, maxDelayMs: 1000, maxAttempts: 100, deadlineMs: 600_000 },
         breaker: { volumeThreshold: 20, errorThresholdPercentage: 80, resetTimeoutMs: 1000 },
-      }),
-    );
+      },
+      apiKey,
+      extra: { PORT: String(await freePort()) },
+    });
     server = await startServer(environment);
     const api = createApiClient(() => server?.url ?? "", apiKey);
 

@@ -1,7 +1,4 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { EmulatorControl } from "@mailroute/core/testing";
 import { mailgunEmulatorDefaults, startMailgunEmulator } from "@mailroute/emulators/mailgun";
 import { defaultPostmarkServerToken, startPostmarkEmulator } from "@mailroute/emulators/postmark";
@@ -9,7 +6,7 @@ import { sendGridTestApiKey, startSendGridEmulator } from "@mailroute/emulators/
 import { type SmtpEmulator, startSmtpEmulator } from "@mailroute/emulators/smtp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiClient, waitUntil } from "./support/api-client";
-import { type ServerProcess, startServer } from "./support/server-process";
+import { type ServerProcess, serverEnvironment, startServer } from "./support/server-process";
 
 const apiKey = "e2e-admin-key-0123456789";
 const png =
@@ -39,7 +36,6 @@ function body(via: string) {
 }
 
 describe("one message through each provider, via mailroute's API", () => {
-  const folder = mkdtempSync(join(tmpdir(), "mailroute-providers-"));
   const emulators = {} as Record<(typeof providerNames)[number], EmulatorControl>;
   let server: ServerProcess | undefined;
   const api = createApiClient(() => server?.url ?? "", apiKey);
@@ -79,13 +75,14 @@ describe("one message through each provider, via mailroute's API", () => {
         providers: [name],
       })),
     };
-    writeFileSync(join(folder, "mailroute.config.json"), JSON.stringify(config));
-    server = await startServer({
-      MAILROUTE_CONFIG: join(folder, "mailroute.config.json"),
-      MAILROUTE_DATABASE: join(folder, "mailroute.db"),
-      MAILROUTE_API_KEY: apiKey,
-      TEST_SENDGRID_KEY: sendGridTestApiKey,
-    });
+    server = await startServer(
+      serverEnvironment({
+        prefix: "providers",
+        config,
+        apiKey,
+        extra: { TEST_SENDGRID_KEY: sendGridTestApiKey },
+      }),
+    );
   });
 
   afterAll(async () => {

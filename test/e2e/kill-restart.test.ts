@@ -1,9 +1,6 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createApiClient, mapConcurrently, waitUntil } from "./support/api-client";
-import { type ServerProcess, startServer } from "./support/server-process";
+import { type ServerProcess, serverEnvironment, startServer } from "./support/server-process";
 
 const apiKey = "e2e-admin-key-0123456789";
 const total = 200;
@@ -22,21 +19,16 @@ interface Detail {
 }
 
 describe("kill -9 during dispatch", () => {
-  const folder = mkdtempSync(join(tmpdir(), "mailroute-kill-"));
-  const environment = {
-    MAILROUTE_CONFIG: join(folder, "mailroute.config.json"),
-    MAILROUTE_DATABASE: join(folder, "mailroute.db"),
-    MAILROUTE_API_KEY: apiKey,
-  };
   // A slow capture provider and little concurrency, so the kill lands with most messages unsent;
   // short leases, so the restarted server reclaims the dead worker's jobs quickly.
-  writeFileSync(
-    environment.MAILROUTE_CONFIG,
-    JSON.stringify({
+  const environment = serverEnvironment({
+    prefix: "kill",
+    config: {
       providers: [{ name: "capture", type: "capture", latencyMs: 25 }],
       dispatch: { concurrency: 2, attemptTimeoutMs: 1000, leaseMarginMs: 500 },
-    }),
-  );
+    },
+    apiKey,
+  });
   let server: ServerProcess | undefined;
   const api = createApiClient(() => server?.url ?? "", apiKey);
 

@@ -1,16 +1,12 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createApiClient, waitUntil } from "./support/api-client";
-import { type ServerProcess, startServer } from "./support/server-process";
+import { type ServerProcess, serverEnvironment, startServer } from "./support/server-process";
 
 const apiKey = "e2e-admin-key-0123456789";
 
 describe("outbound webhooks across kill -9", () => {
-  const folder = mkdtempSync(join(tmpdir(), "mailroute-outbound-"));
   const received: IncomingHttpHeaders[] = [];
   let holdFirst = true;
   const receiver: Server = createServer((request, response) => {
@@ -36,17 +32,13 @@ describe("outbound webhooks across kill -9", () => {
   it("delivers again, with the same webhook-id, after the sender is killed mid-delivery", async () => {
     await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
-    const environment = {
-      MAILROUTE_CONFIG: join(folder, "mailroute.config.json"),
-      MAILROUTE_DATABASE: join(folder, "mailroute.db"),
-      MAILROUTE_API_KEY: apiKey,
-    };
-    writeFileSync(
-      environment.MAILROUTE_CONFIG,
-      JSON.stringify({
+    const environment = serverEnvironment({
+      prefix: "outbound",
+      config: {
         outbound: { allowLoopback: true, pollIntervalMs: 50, timeoutMs: 30_000, leaseMs: 1500 },
-      }),
-    );
+      },
+      apiKey,
+    });
     server = await startServer(environment);
     const api = createApiClient(() => server?.url ?? "", apiKey);
     const response = await fetch(`${server.url}/v1/webhook-endpoints`, {

@@ -1,10 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createApiClient } from "./support/api-client";
-import { type ServerProcess, startServer } from "./support/server-process";
+import { type ServerProcess, serverEnvironment, startServer } from "./support/server-process";
 
 const apiKey = "e2e-admin-key-0123456789";
 const signingKey = "e2e-mailgun-webhook-signing-key";
@@ -24,15 +21,9 @@ function mailgunBody(signature: Record<string, string>, event: string, recipient
 }
 
 describe("Mailgun replay protection across a restart", () => {
-  const folder = mkdtempSync(join(tmpdir(), "mailroute-replay-"));
-  const environment = {
-    MAILROUTE_CONFIG: join(folder, "mailroute.config.json"),
-    MAILROUTE_DATABASE: join(folder, "mailroute.db"),
-    MAILROUTE_API_KEY: apiKey,
-  };
-  writeFileSync(
-    environment.MAILROUTE_CONFIG,
-    JSON.stringify({
+  const environment = serverEnvironment({
+    prefix: "replay",
+    config: {
       providers: [
         {
           name: "mailgun",
@@ -42,8 +33,9 @@ describe("Mailgun replay protection across a restart", () => {
           webhook: { signingKey },
         },
       ],
-    }),
-  );
+    },
+    apiKey,
+  });
   let server: ServerProcess | undefined;
   const api = createApiClient(() => server?.url ?? "", apiKey);
   const post = (body: string) =>

@@ -1,6 +1,3 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { RunningEmulator } from "@mailroute/emulators";
 import {
   createSendGridEventWebhook,
@@ -10,7 +7,7 @@ import {
 } from "@mailroute/emulators/sendgrid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiClient, waitUntil } from "./support/api-client";
-import { type ServerProcess, startServer } from "./support/server-process";
+import { type ServerProcess, serverEnvironment, startServer } from "./support/server-process";
 
 const apiKey = "e2e-admin-key-0123456789";
 
@@ -28,7 +25,6 @@ interface Message {
 }
 
 describe("SendGrid webhooks into the delivery log", () => {
-  const folder = mkdtempSync(join(tmpdir(), "mailroute-webhooks-"));
   let emulator: RunningEmulator;
   let signer: SendGridEventWebhook;
   let server: ServerProcess | undefined;
@@ -43,25 +39,23 @@ describe("SendGrid webhooks into the delivery log", () => {
   beforeAll(async () => {
     emulator = await startSendGridEmulator();
     signer = createSendGridEventWebhook();
-    writeFileSync(
-      join(folder, "mailroute.config.json"),
-      JSON.stringify({
-        providers: [
-          {
-            name: "sendgrid",
-            type: "sendgrid",
-            apiKey: sendGridTestApiKey,
-            baseUrl: emulator.baseUrl,
-            webhook: { publicKey: signer.publicKey },
-          },
-        ],
+    server = await startServer(
+      serverEnvironment({
+        prefix: "webhooks",
+        config: {
+          providers: [
+            {
+              name: "sendgrid",
+              type: "sendgrid",
+              apiKey: sendGridTestApiKey,
+              baseUrl: emulator.baseUrl,
+              webhook: { publicKey: signer.publicKey },
+            },
+          ],
+        },
+        apiKey,
       }),
     );
-    server = await startServer({
-      MAILROUTE_CONFIG: join(folder, "mailroute.config.json"),
-      MAILROUTE_DATABASE: join(folder, "mailroute.db"),
-      MAILROUTE_API_KEY: apiKey,
-    });
   });
 
   afterAll(async () => {

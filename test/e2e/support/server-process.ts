@@ -1,4 +1,7 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const repositoryRoot = fileURLToPath(new URL("../../..", import.meta.url));
@@ -125,4 +128,27 @@ export async function startServerExpectingRefusal(
     });
     child.once("exit", (code) => resolve({ exitCode: started ? null : code, stderr }));
   });
+}
+
+/**
+ * A new folder for one server's files: writes `config` as its `mailroute.config.json` and
+ * returns the environment that points a server at that file, at `mailroute.db` beside it and at
+ * `apiKey` as its admin key, plus `extra`. Restarts reuse the same environment, so the same
+ * database.
+ */
+export function serverEnvironment(options: {
+  prefix: string;
+  config: unknown;
+  apiKey: string;
+  extra?: Record<string, string>;
+}): Record<string, string> {
+  const folder = mkdtempSync(join(tmpdir(), `mailroute-${options.prefix}-`));
+  const configPath = join(folder, "mailroute.config.json");
+  writeFileSync(configPath, JSON.stringify(options.config));
+  return {
+    MAILROUTE_CONFIG: configPath,
+    MAILROUTE_DATABASE: join(folder, "mailroute.db"),
+    MAILROUTE_API_KEY: options.apiKey,
+    ...options.extra,
+  };
 }
