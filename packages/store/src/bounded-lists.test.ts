@@ -6,23 +6,12 @@ import { incomingEvent, plainMessage } from "@mailroute/core/testing";
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { migrationsFolder } from "./open-database";
 import { createSqliteStore, type SqliteStore } from "./sqlite-store";
-import { acceptNow, createTestStore } from "./testing";
+import { acceptNow, closeStoresAfterEach } from "./testing";
 
-const stores: SqliteStore[] = [];
-afterEach(async () => {
-  for (const store of stores.splice(0)) {
-    await store.close();
-  }
-});
-
-function open(): SqliteStore {
-  const store = createTestStore();
-  stores.push(store);
-  return store;
-}
+const track = closeStoresAfterEach();
 
 /** A JSON answer's size, as the HTTP layer serializes it. */
 const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
@@ -66,7 +55,7 @@ describe("captures: summaries and content", () => {
   it("lists summaries without bodies or attachment contents, and never reads the stored message", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "mailroute-captures-")), "m.db");
     const store = createSqliteStore({ path, synchronous: "normal" });
-    stores.push(store);
+    track(store);
     const value = heavyMessage(40_000, "Quarterly report");
     await store.saveCapture({
       messageId: value.id,
@@ -101,7 +90,7 @@ describe("captures: summaries and content", () => {
   });
 
   it("answers the whole message only with include content", async () => {
-    const store = open();
+    const store = track();
     const value = heavyMessage(40_000);
     await store.saveCapture({
       messageId: value.id,
@@ -117,7 +106,7 @@ describe("captures: summaries and content", () => {
   });
 
   it("stops a content page at the byte budget, one message at least, and pages on without gaps", async () => {
-    const store = open();
+    const store = track();
     const saved: string[] = [];
     const start = Date.now();
     for (let index = 0; index < 5; index += 1) {
@@ -161,7 +150,7 @@ describe("captures: summaries and content", () => {
       .run("cap_old", value.id, "capture", JSON.stringify(value), 2, Date.now());
     sqlite.close();
     const store = createSqliteStore({ path, synchronous: "normal" });
-    stores.push(store);
+    track(store);
     const page = await store.listCaptures({ limit: 10 });
     expect(page.data[0]).toMatchObject({
       id: "cap_old",
@@ -183,7 +172,7 @@ describe("captures: summaries and content", () => {
 
 describe("messages: a page of summaries", () => {
   it("stops at the byte budget and pages on without skipping or repeating", async () => {
-    const store = open();
+    const store = track();
     // Each summary carries 12 kB of metadata: 100 of them pass one page's budget.
     const accepted: string[] = [];
     for (let index = 0; index < 120; index += 1) {
@@ -205,7 +194,7 @@ describe("messages: a page of summaries", () => {
 
 describe("the event feed within the byte budget", () => {
   it("leaves raw out unless asked, and never skips or repeats an event across early stops", async () => {
-    const store = open();
+    const store = track();
     const big = "r".repeat(300_000);
     const sizes = [1, 1, 1, 4, 1, 1, 1, 1];
     await record(
@@ -240,7 +229,7 @@ describe("the event feed within the byte budget", () => {
 
 describe("suppressions within the byte budget", () => {
   it("stops a page of long notes early and continues after it", async () => {
-    const store = open();
+    const store = track();
     for (let index = 0; index < 30; index += 1) {
       await store.addSuppression({
         email: `s${index}@example.com`,
@@ -260,7 +249,7 @@ describe("suppressions within the byte budget", () => {
 
 describe("webhook deliveries within the byte budget", () => {
   it("stops a page of deliveries with long attempt logs early and continues after it", async () => {
-    const store = open();
+    const store = track();
     const at = new Date();
     await store.createEndpoint({
       id: "we_1",

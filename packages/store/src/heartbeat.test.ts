@@ -2,16 +2,11 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
-import { createSqliteStore, type SqliteStore } from "./sqlite-store";
-import { makeDatabaseUnwritable } from "./testing";
+import { describe, expect, it } from "vitest";
+import { createSqliteStore } from "./sqlite-store";
+import { closeStoresAfterEach, makeDatabaseUnwritable } from "./testing";
 
-const stores: SqliteStore[] = [];
-afterEach(async () => {
-  for (const store of stores.splice(0)) {
-    await store.close();
-  }
-});
+const track = closeStoresAfterEach();
 
 function databasePath(): string {
   return join(mkdtempSync(join(tmpdir(), "mailroute-heartbeat-")), "mailroute.db");
@@ -21,7 +16,7 @@ describe("writeHeartbeat", () => {
   it("writes one settings row, updated in place", async () => {
     const path = databasePath();
     const store = createSqliteStore({ path });
-    stores.push(store);
+    track(store);
     await store.writeHeartbeat(new Date(1_000));
     await store.writeHeartbeat(new Date(2_000));
     const raw = new Database(path, { readonly: true });
@@ -35,7 +30,7 @@ describe("writeHeartbeat", () => {
     await createSqliteStore({ path }).close();
     makeDatabaseUnwritable(path);
     const store = createSqliteStore({ path });
-    stores.push(store);
+    track(store);
     expect(await store.countPendingJobs()).toBe(0);
     await expect(store.writeHeartbeat(new Date())).rejects.toMatchObject({
       code: "SQLITE_READONLY",

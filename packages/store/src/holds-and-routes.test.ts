@@ -1,18 +1,11 @@
 import { plainMessage } from "@mailroute/core/testing";
-import { afterEach, describe, expect, it } from "vitest";
-import type { SqliteStore } from "./sqlite-store";
-import { acceptNow, claimAndStartAttempt, createTestStore } from "./testing";
+import { describe, expect, it } from "vitest";
+import { acceptNow, claimAndStartAttempt, closeStoresAfterEach } from "./testing";
 
-const stores: SqliteStore[] = [];
-afterEach(async () => {
-  for (const store of stores.splice(0)) {
-    await store.close();
-  }
-});
+const track = closeStoresAfterEach();
 
 async function accepted() {
-  const store = createTestStore();
-  stores.push(store);
+  const store = track();
   const value = plainMessage();
   const now = await acceptNow(store, value);
   return { store, value, now };
@@ -91,8 +84,7 @@ describe("pinned rounds, holds, release and cancel", () => {
   });
 
   it("stores a message due later as scheduled, and cancels it before it is claimed", async () => {
-    const store = createTestStore();
-    stores.push(store);
+    const store = track();
     const value = plainMessage({
       to: [{ email: "one@example.com" }, { email: "two@example.com" }],
     });
@@ -117,8 +109,7 @@ describe("pinned rounds, holds, release and cancel", () => {
   });
 
   it("moves a scheduled message to sending once it falls due and an attempt starts", async () => {
-    const store = createTestStore();
-    stores.push(store);
+    const store = track();
     const value = plainMessage();
     const now = new Date();
     const due = new Date(now.getTime() + 60_000);

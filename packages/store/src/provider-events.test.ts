@@ -1,15 +1,10 @@
 import type { IncomingEvent } from "@mailroute/core";
 import { incomingEvent, plainMessage } from "@mailroute/core/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { SqliteStore } from "./sqlite-store";
-import { acceptNow, claimAndStartAttempt, createTestStore } from "./testing";
+import { acceptNow, claimAndStartAttempt, closeStoresAfterEach } from "./testing";
 
-const stores: SqliteStore[] = [];
-afterEach(async () => {
-  for (const store of stores.splice(0)) {
-    await store.close();
-  }
-});
+const track = closeStoresAfterEach();
 
 const message = () =>
   plainMessage({ to: [{ email: "one@example.com" }, { email: "two@example.com" }] });
@@ -39,12 +34,6 @@ async function sentMessage(store: SqliteStore) {
 
 const event = incomingEvent;
 
-function open() {
-  const store = createTestStore();
-  stores.push(store);
-  return store;
-}
-
 const record = (store: SqliteStore, events: IncomingEvent[]) =>
   store.recordProviderEvents({
     provider: "sg",
@@ -55,7 +44,7 @@ const record = (store: SqliteStore, events: IncomingEvent[]) =>
 
 describe("recordProviderEvents", () => {
   it("correlates by our id, else by the provider's id on an attempt, else keeps an orphan", async () => {
-    const store = open();
+    const store = track();
     const value = await sentMessage(store);
     const result = await record(store, [
       event({ mailrouteId: value.id }),
@@ -75,7 +64,7 @@ describe("recordProviderEvents", () => {
   });
 
   it("stores a redelivered event once", async () => {
-    const store = open();
+    const store = track();
     const value = await sentMessage(store);
     const again = event({ mailrouteId: value.id, dedupeKey: "sg-event-1" });
     expect((await record(store, [again, again])).duplicates).toBe(1);
@@ -84,7 +73,7 @@ describe("recordProviderEvents", () => {
   });
 
   it("handles events out of order: an open before its delivery, a bounce after it", async () => {
-    const store = open();
+    const store = track();
     const value = await sentMessage(store);
     await record(store, [
       event({ mailrouteId: value.id, type: "opened" }),
@@ -108,7 +97,7 @@ describe("recordProviderEvents", () => {
   });
 
   it("suppresses hard bounces, complaints and unsubscribes, once each", async () => {
-    const store = open();
+    const store = track();
     const value = await sentMessage(store);
     const result = await record(store, [
       event({
@@ -142,7 +131,7 @@ describe("recordProviderEvents", () => {
   });
 
   it("does not let a sent completion overwrite a status a fast webhook already set", async () => {
-    const store = open();
+    const store = track();
     const value = message();
     const now = await acceptNow(store, value);
     const [job] = await store.claimJobs({ owner: "w", limit: 1, leaseMs: 1000, now });
@@ -164,7 +153,7 @@ describe("recordProviderEvents", () => {
 
 describe("listEvents", () => {
   it("pages forward without skipping or repeating, and keeps a cursor on an empty page", async () => {
-    const store = open();
+    const store = track();
     await record(
       store,
       Array.from({ length: 23 }, (_, index) => event({ recipient: `r${index}@example.com` })),
@@ -189,7 +178,7 @@ describe("listEvents", () => {
 
 describe("suppressions", () => {
   it("adds, lists, finds and removes addresses", async () => {
-    const store = open();
+    const store = track();
     expect(
       await store.addSuppression({
         email: "A@Example.com",
@@ -223,7 +212,7 @@ describe("suppressions", () => {
 
 describe("rejectRecipients", () => {
   it("rejects suppressed recipients, and the whole message when final", async () => {
-    const store = open();
+    const store = track();
     const value = message();
     const now = await acceptNow(store, value);
     const [job] = await store.claimJobs({ owner: "w", limit: 1, leaseMs: 1000, now });

@@ -3,23 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type AcceptMessageInput, type EmailMessage, newId } from "@mailroute/core";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openDatabase } from "./open-database";
 import { createSqliteStore, type SqliteStore } from "./sqlite-store";
-import { claimAndStartAttempt, createTestStore } from "./testing";
+import { claimAndStartAttempt, closeStoresAfterEach } from "./testing";
 
-const stores: SqliteStore[] = [];
-afterEach(async () => {
-  for (const store of stores.splice(0)) {
-    await store.close();
-  }
-});
-
-function open(): SqliteStore {
-  const store = createTestStore();
-  stores.push(store);
-  return store;
-}
+const track = closeStoresAfterEach();
 
 function message(overrides: Partial<EmailMessage> = {}, at = Date.now()): EmailMessage {
   return {
@@ -65,7 +54,7 @@ async function attemptLeftInFlight(store: SqliteStore) {
 
 describe("SQLite store: accept", () => {
   it("stores the message, de-duplicated recipients, queued events and a job in one go", async () => {
-    const store = open();
+    const store = track();
     const value = message();
     expect(await accept(store, value)).toEqual({ kind: "accepted" });
     const detail = await store.getMessage(value.id);
@@ -85,7 +74,7 @@ describe("SQLite store: accept", () => {
   });
 
   it("replays the first response for the same key and body, and refuses another body", async () => {
-    const store = open();
+    const store = track();
     const idempotency = {
       scope: "key_1",
       key: "k-1",
@@ -108,7 +97,7 @@ describe("SQLite store: accept", () => {
   });
 
   it("treats an expired key as new", async () => {
-    const store = open();
+    const store = track();
     const idempotency = {
       scope: "s",
       key: "k",
@@ -122,7 +111,7 @@ describe("SQLite store: accept", () => {
   });
 
   it("writes nothing when the transaction fails half-way", async () => {
-    const store = open();
+    const store = track();
     const value = message();
     await accept(store, value);
     // Same id again: the message insert fails, and nothing of the second accept may remain.
@@ -134,7 +123,7 @@ describe("SQLite store: accept", () => {
 
 describe("SQLite store: dispatch", () => {
   it("leases a job to one worker until the lease expires", async () => {
-    const store = open();
+    const store = track();
     await accept(store, message());
     const now = new Date();
     expect(await store.claimJobs({ owner: "w1", limit: 10, leaseMs: 1000, now })).toHaveLength(1);
@@ -146,7 +135,7 @@ describe("SQLite store: dispatch", () => {
   });
 
   it("does not claim a job before its run time", async () => {
-    const store = open();
+    const store = track();
     const value = message();
     const at = new Date();
     await store.acceptMessage({
@@ -161,7 +150,7 @@ describe("SQLite store: dispatch", () => {
   });
 
   it("still reports an interrupted attempt when the worker that found it dies too", async () => {
-    const store = open();
+    const store = track();
     const { now, attemptId } = await attemptLeftInFlight(store);
     const later = (ms: number) => new Date(now.getTime() + ms);
     // w2 finds the attempt interrupted, then dies before writing anything else.
@@ -182,7 +171,7 @@ describe("SQLite store: dispatch", () => {
   });
 
   it("marks attempts a dead worker left in flight as interrupted when the job is claimed again", async () => {
-    const store = open();
+    const store = track();
     const { value, now, attemptId, job } = await attemptLeftInFlight(store);
     expect((await store.getMessage(value.id))?.status).toBe("sending");
     const [again] = await store.claimJobs({
@@ -211,7 +200,7 @@ describe("SQLite store: dispatch", () => {
   });
 
   it("lists attempts started in the same millisecond in the order they started", async () => {
-    const store = open();
+    const store = track();
     const value = message();
     await accept(store, value);
     const now = new Date();
@@ -233,7 +222,7 @@ describe("SQLite store: dispatch", () => {
   });
 
   it("completes a message: status, recipients, sent events, job removed", async () => {
-    const store = open();
+    const store = track();
     const value = message();
     await accept(store, value);
     const [job] = await store.claimJobs({ owner: "w", limit: 1, leaseMs: 1000, now: new Date() });
@@ -261,7 +250,7 @@ describe("SQLite store: dispatch", () => {
   });
 
   it("puts a message back in the queue with its error and duplicate flag", async () => {
-    const store = open();
+    const store = track();
     const value = message();
     await accept(store, value);
     const now = new Date();
@@ -292,7 +281,7 @@ describe("SQLite store: dispatch", () => {
 
 describe("SQLite store: the log", () => {
   it("filters and pages without skipping or repeating", async () => {
-    const store = open();
+    const store = track();
     const base = Date.parse("2026-01-01T00:00:00Z");
     const ids: string[] = [];
     for (let index = 0; index < 25; index += 1) {
@@ -342,7 +331,7 @@ describe("SQLite store: the log", () => {
 
 describe("SQLite store: captures and keys", () => {
   it("keeps one capture per message and counts repeated requests", async () => {
-    const store = open();
+    const store = track();
     const value = message();
     const first = await store.saveCapture({
       messageId: value.id,
@@ -364,7 +353,7 @@ describe("SQLite store: captures and keys", () => {
   });
 
   it("finds keys by hash only", async () => {
-    const store = open();
+    const store = track();
     await store.insertApiKey({
       id: "key_1",
       name: "n",
@@ -392,7 +381,7 @@ describe("SQLite store: the file", () => {
     expect(openDatabase({ path: ":memory:" }).sync).toBeUndefined();
     raw.close();
     const reopened = createSqliteStore({ path });
-    stores.push(reopened);
+    track(reopened);
     expect((await reopened.getMessage(value.id))?.id).toBe(value.id);
   });
 });

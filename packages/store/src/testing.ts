@@ -1,10 +1,28 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import type { EmailMessage } from "@mailroute/core";
+import { afterEach } from "vitest";
 import { createSqliteStore, type SqliteStore } from "./sqlite-store";
 
 /** A store on a fresh in-memory database with the real migrations applied. */
 export function createTestStore(): SqliteStore {
   return createSqliteStore({ path: ":memory:" });
+}
+
+/**
+ * For a test file's top level: returns `track`, which keeps a store (a fresh in-memory one when
+ * none is given) to be closed after each test, and returns it.
+ */
+export function closeStoresAfterEach(): (store?: SqliteStore) => SqliteStore {
+  const open: SqliteStore[] = [];
+  afterEach(async () => {
+    for (const store of open.splice(0)) {
+      await store.close();
+    }
+  });
+  return (store = createTestStore()) => {
+    open.push(store);
+    return store;
+  };
 }
 
 /** Accepts a message now, due at once, as `POST /v1/messages` would; returns the time used. */

@@ -1,15 +1,10 @@
 import { newId } from "@mailroute/core";
 import { plainMessage } from "@mailroute/core/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { SqliteStore } from "./sqlite-store";
-import { acceptNow, createTestStore } from "./testing";
+import { acceptNow, closeStoresAfterEach } from "./testing";
 
-const stores: SqliteStore[] = [];
-afterEach(async () => {
-  for (const store of stores.splice(0)) {
-    await store.close();
-  }
-});
+const track = closeStoresAfterEach();
 
 async function acceptOne(store: SqliteStore) {
   await acceptNow(store, plainMessage());
@@ -29,8 +24,7 @@ async function endpoint(store: SqliteStore, enabled: boolean) {
 
 describe("fanOutEvents", () => {
   it("gives an endpoint only the events stored after it was created", async () => {
-    const store = createTestStore();
-    stores.push(store);
+    const store = track();
     await acceptOne(store);
     const created = await endpoint(store, true);
     await acceptOne(store);
@@ -40,8 +34,7 @@ describe("fanOutEvents", () => {
   });
 
   it("does not deliver to a disabled endpoint the events of its disabled time", async () => {
-    const store = createTestStore();
-    stores.push(store);
+    const store = track();
     const created = await endpoint(store, false);
     await acceptOne(store);
     expect(await store.fanOutEvents(100, new Date())).toBe(1);
@@ -52,8 +45,7 @@ describe("fanOutEvents", () => {
   });
 
   it("does nothing while no endpoint exists", async () => {
-    const store = createTestStore();
-    stores.push(store);
+    const store = track();
     await acceptOne(store);
     expect(await store.fanOutEvents(100, new Date())).toBe(0);
   });

@@ -2,21 +2,11 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
-import { createSqliteStore, type SqliteStore } from "./sqlite-store";
-import { createTestStore } from "./testing";
+import { describe, expect, it } from "vitest";
+import { createSqliteStore } from "./sqlite-store";
+import { closeStoresAfterEach } from "./testing";
 
-const stores: SqliteStore[] = [];
-afterEach(async () => {
-  for (const store of stores.splice(0)) {
-    await store.close();
-  }
-});
-
-function track(store: SqliteStore): SqliteStore {
-  stores.push(store);
-  return store;
-}
+const track = closeStoresAfterEach();
 
 const now = new Date("2026-03-01T12:00:00Z");
 const later = (seconds: number) => new Date(now.getTime() + seconds * 1000);
@@ -33,7 +23,7 @@ function claim(overrides: { key?: string; bodyDigest?: string | null; provider?:
 
 describe("claimWebhookReplayKey", () => {
   it("grants a new key, grants it again with the same body, and refuses it with another", async () => {
-    const store = track(createTestStore());
+    const store = track();
     expect(await store.claimWebhookReplayKey(claim())).toBe(true);
     expect(await store.claimWebhookReplayKey(claim())).toBe(true);
     expect(await store.claimWebhookReplayKey(claim({ bodyDigest: "digest-b" }))).toBe(false);
@@ -43,14 +33,14 @@ describe("claimWebhookReplayKey", () => {
   });
 
   it("refuses any second use of a key claimed without a body digest", async () => {
-    const store = track(createTestStore());
+    const store = track();
     expect(await store.claimWebhookReplayKey(claim({ bodyDigest: null }))).toBe(true);
     expect(await store.claimWebhookReplayKey(claim({ bodyDigest: null }))).toBe(false);
     expect(await store.claimWebhookReplayKey(claim({ bodyDigest: "digest-a" }))).toBe(false);
   });
 
   it("keeps each provider's keys apart", async () => {
-    const store = track(createTestStore());
+    const store = track();
     expect(await store.claimWebhookReplayKey(claim({ provider: "mailgun-eu" }))).toBe(true);
     expect(
       await store.claimWebhookReplayKey(claim({ provider: "mailgun-us", bodyDigest: "digest-b" })),
@@ -58,7 +48,7 @@ describe("claimWebhookReplayKey", () => {
   });
 
   it("grants a key again, with any body, once its claim has expired", async () => {
-    const store = track(createTestStore());
+    const store = track();
     await store.claimWebhookReplayKey(claim({ bodyDigest: null }));
     const atExpiry = { ...claim({ bodyDigest: "digest-b" }), now: later(300) };
     expect(await store.claimWebhookReplayKey({ ...atExpiry, now: later(299) })).toBe(false);
