@@ -1,18 +1,12 @@
-import { createTestStore } from "@mailroute/store/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import { closeStoresAfterEach } from "@mailroute/store/testing";
+import { describe, expect, it } from "vitest";
 import { createApiKey, createKeyVerifier, hashApiKey } from "./api-keys";
 
-const stores: ReturnType<typeof createTestStore>[] = [];
-afterEach(async () => {
-  for (const store of stores.splice(0)) {
-    await store.close();
-  }
-});
+const track = closeStoresAfterEach();
 
 describe("API keys", () => {
   it("stores only a hash and a visible prefix, and verifies the key", async () => {
-    const store = createTestStore();
-    stores.push(store);
+    const store = track();
     const { key, record } = await createApiKey(store, "billing");
     expect(key).toMatch(/^mr_[A-Za-z0-9]{40}$/);
     expect(record.prefix).toBe(key.slice(0, 11));
@@ -24,16 +18,14 @@ describe("API keys", () => {
   });
 
   it("accepts the admin key from the environment", async () => {
-    const store = createTestStore();
-    stores.push(store);
+    const store = track();
     const verify = createKeyVerifier(store, "admin-key-0123456789");
     expect(await verify("admin-key-0123456789")).toMatchObject({ keyId: "admin" });
     expect(await verify("admin-key-012345678")).toBeNull();
   });
 
   it("answers a known key from memory within the cache time", async () => {
-    const store = createTestStore();
-    stores.push(store);
+    const store = track();
     const { key } = await createApiKey(store, "cached");
     let lookups = 0;
     const counting = {

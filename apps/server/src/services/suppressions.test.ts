@@ -1,18 +1,12 @@
 import { MailrouteError } from "@mailroute/core";
-import { createTestStore } from "@mailroute/store/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import { closeStoresAfterEach } from "@mailroute/store/testing";
+import { describe, expect, it } from "vitest";
 import { createSuppressionsService } from "./suppressions";
 
-const stores: ReturnType<typeof createTestStore>[] = [];
-afterEach(async () => {
-  for (const store of stores.splice(0)) {
-    await store.close();
-  }
-});
+const track = closeStoresAfterEach();
 
 function setup() {
-  const store = createTestStore();
-  stores.push(store);
+  const store = track();
   return createSuppressionsService({ store });
 }
 

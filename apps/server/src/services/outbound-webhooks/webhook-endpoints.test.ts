@@ -1,16 +1,11 @@
 import { MailrouteError } from "@mailroute/core";
-import { createTestStore } from "@mailroute/store/testing";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { closeStoresAfterEach } from "@mailroute/store/testing";
+import { describe, expect, it, vi } from "vitest";
 import type { HostLookup } from "./resolve-safe-target";
 import { createWebhookEndpointsService, type ReplaySelection } from "./webhook-endpoints";
 import { WebhookTargetError } from "./webhook-target-error";
 
-const stores: ReturnType<typeof createTestStore>[] = [];
-afterEach(async () => {
-  for (const store of stores.splice(0)) {
-    await store.close();
-  }
-});
+const track = closeStoresAfterEach();
 
 // hooks.example.com is public, internal.example.com resolves to a private address.
 const lookup: HostLookup = async (hostname) => [
@@ -18,8 +13,7 @@ const lookup: HostLookup = async (hostname) => [
 ];
 
 function setup() {
-  const store = createTestStore();
-  stores.push(store);
+  const store = track();
   const notify = vi.fn();
   const service = createWebhookEndpointsService({
     store,
