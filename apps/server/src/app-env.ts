@@ -12,7 +12,7 @@ import type { CapturesService } from "./services/captures";
 import type { Dispatcher } from "./services/dispatcher";
 import type { EventsService } from "./services/events";
 import type { HealthService } from "./services/health";
-import type { WebhookEndpoint } from "./services/inbound-webhooks/create-webhook-endpoints";
+import type { InboundWebhookEndpoint } from "./services/inbound-webhooks/create-inbound-webhook-endpoints";
 import type { InboundWebhooksService } from "./services/inbound-webhooks/receive-webhook";
 import type { MessagesService } from "./services/messages";
 import type { OutboundWorker } from "./services/outbound-webhooks/outbound-worker";
@@ -39,7 +39,7 @@ export interface AppDependencies {
   /** How far ahead a message's `sendAt` may be. */
   sendAtHorizonDays: number;
   /** Providers that receive webhooks, by configured name. */
-  webhookEndpoints: ReadonlyMap<string, WebhookEndpoint>;
+  inboundWebhookEndpoints: ReadonlyMap<string, InboundWebhookEndpoint>;
   /** Used to fetch SNS signing certificates and confirm subscriptions; tests inject their own. */
   fetch?: typeof fetch;
 }

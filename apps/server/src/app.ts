@@ -53,7 +53,7 @@ function createServices(dependencies: AppDependencies): Services {
     }),
     inboundWebhooks: createInboundWebhooksService({
       store,
-      endpoints: dependencies.webhookEndpoints,
+      endpoints: dependencies.inboundWebhookEndpoints,
       logger,
       // Certificates and subscription confirmations are fetched from pinned hosts: never follow
       // a redirect away from them.

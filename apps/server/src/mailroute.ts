@@ -19,9 +19,9 @@ import { createProviders, loadProviderKinds } from "./providers";
 import { createApiKey } from "./services/api-keys";
 import { createDispatcher, type Dispatcher, type DispatchSettings } from "./services/dispatcher";
 import {
-  createWebhookEndpoints,
-  type WebhookEndpoint,
-} from "./services/inbound-webhooks/create-webhook-endpoints";
+  createInboundWebhookEndpoints,
+  type InboundWebhookEndpoint,
+} from "./services/inbound-webhooks/create-inbound-webhook-endpoints";
 import {
   createOutboundWorker,
   type OutboundSettings,
@@ -38,7 +38,7 @@ export interface MailrouteParts {
   limits: ReadonlyMap<string, ProviderLimits>;
   dispatch: DispatchSettings;
   outbound: OutboundSettings;
-  webhookEndpoints: ReadonlyMap<string, WebhookEndpoint>;
+  inboundWebhookEndpoints: ReadonlyMap<string, InboundWebhookEndpoint>;
   bodyLimitBytes: number;
   /** How far ahead a message's `sendAt` may be. */
   sendAtHorizonDays: number;
@@ -117,7 +117,7 @@ export async function wireMailroute(parts: MailrouteParts): Promise<WiredMailrou
     adminKey: parts.adminKey,
     bodyLimitBytes: parts.bodyLimitBytes,
     sendAtHorizonDays: parts.sendAtHorizonDays,
-    webhookEndpoints: parts.webhookEndpoints,
+    inboundWebhookEndpoints: parts.inboundWebhookEndpoints,
   });
   return {
     app,
@@ -209,7 +209,7 @@ export async function createMailroute(options: {
       ),
       dispatch: { ...config.dispatch, retry: config.retry, onAmbiguous: config.onAmbiguous },
       outbound: config.outbound,
-      webhookEndpoints: createWebhookEndpoints(config.providers, kinds),
+      inboundWebhookEndpoints: createInboundWebhookEndpoints(config.providers, kinds),
       bodyLimitBytes: config.server.bodyLimitBytes,
       sendAtHorizonDays: config.server.sendAtHorizonDays,
       logger,

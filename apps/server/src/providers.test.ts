@@ -2,7 +2,7 @@ import { providerTypes } from "@mailroute/core";
 import { createTestStore } from "@mailroute/store/testing";
 import { describe, expect, it } from "vitest";
 import { createProviders, loadProviderKinds, providerKinds } from "./providers";
-import { createWebhookEndpoints } from "./services/inbound-webhooks/create-webhook-endpoints";
+import { createInboundWebhookEndpoints } from "./services/inbound-webhooks/create-inbound-webhook-endpoints";
 
 describe("provider kinds", () => {
   it("loads every type's adapter package with the parts it has", async () => {
@@ -41,7 +41,7 @@ describe("provider kinds", () => {
     const providers = createProviders(entries, kinds, { store: createTestStore() });
     expect([...providers.keys()]).toEqual(["main", "inbox"]);
     expect(providers.get("main")?.type).toBe("sendgrid");
-    const endpoints = createWebhookEndpoints(entries, kinds);
+    const endpoints = createInboundWebhookEndpoints(entries, kinds);
     expect([...endpoints.keys()]).toEqual(["main", "events"]);
   });
 });

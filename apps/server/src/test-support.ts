@@ -13,7 +13,7 @@ import { pino } from "pino";
 import { wireMailroute } from "./mailroute";
 import { createApiKey } from "./services/api-keys";
 import type { DispatchSettings } from "./services/dispatcher";
-import type { WebhookEndpoint } from "./services/inbound-webhooks/create-webhook-endpoints";
+import type { InboundWebhookEndpoint } from "./services/inbound-webhooks/create-inbound-webhook-endpoints";
 
 /** An app on an in-memory store with the given providers; the dispatcher is driven by `drain()`. */
 export async function createTestApp(options: {
@@ -24,7 +24,7 @@ export async function createTestApp(options: {
   adminKey?: string;
   bodyLimitBytes?: number;
   sendAtHorizonDays?: number;
-  webhookEndpoints?: Map<string, WebhookEndpoint>;
+  inboundWebhookEndpoints?: Map<string, InboundWebhookEndpoint>;
   limits?: Map<string, ProviderLimits>;
   breaker?: Record<string, unknown>;
   clock?: () => number;
@@ -60,7 +60,7 @@ export async function createTestApp(options: {
       allowPrivate: false,
       retryScheduleMs: [0, 0, 0, 0, 0, 0, 0, 0],
     },
-    webhookEndpoints: options.webhookEndpoints ?? new Map(),
+    inboundWebhookEndpoints: options.inboundWebhookEndpoints ?? new Map(),
     bodyLimitBytes: options.bodyLimitBytes ?? 10 * 1024 * 1024,
     sendAtHorizonDays: options.sendAtHorizonDays ?? 30,
     logger: pino({ level: "silent" }),

@@ -15,7 +15,7 @@ afterEach(async () => {
 async function setup(primary: FakeProvider = createFakeProvider("primary")) {
   const app = await createTestApp({
     providers: [primary],
-    webhookEndpoints: new Map([
+    inboundWebhookEndpoints: new Map([
       ["primary", { name: "primary", type: "capture", webhook: createCaptureWebhook({ secret }) }],
     ]),
   });
@@ -282,7 +282,7 @@ describe("POST /webhooks/:providerName with a body that is not the provider's", 
   async function setupPostmark() {
     const app = await createTestApp({
       providers: [createFakeProvider("primary")],
-      webhookEndpoints: new Map([
+      inboundWebhookEndpoints: new Map([
         [
           "postmark",
           { name: "postmark", type: "postmark", webhook: createPostmarkWebhook(credentials) },

@@ -7,7 +7,7 @@ import {
   type WebhookRequest,
 } from "@mailroute/core";
 import type { Logger } from "pino";
-import type { WebhookEndpoint } from "./create-webhook-endpoints";
+import type { InboundWebhookEndpoint } from "./create-inbound-webhook-endpoints";
 
 /** What the webhook endpoint answers. */
 export interface WebhookReceipt {
@@ -28,7 +28,7 @@ function dedupeKeyOf(event: ProviderEvent): string {
 /** Provider webhooks (inbound webhooks): verify, parse, normalize, store in one transaction. */
 export function createInboundWebhooksService(dependencies: {
   store: MailStore;
-  endpoints: ReadonlyMap<string, WebhookEndpoint>;
+  endpoints: ReadonlyMap<string, InboundWebhookEndpoint>;
   logger: Logger;
   fetch: typeof fetch;
 }) {

@@ -2,18 +2,18 @@ import type { ProviderType, ProviderWebhook } from "@mailroute/core";
 import type { ProviderEntry, ProviderKind } from "../../providers";
 
 /** A configured provider's webhook endpoint. */
-export interface WebhookEndpoint {
+export interface InboundWebhookEndpoint {
   name: string;
   type: ProviderType;
   webhook: ProviderWebhook;
 }
 
 /** Builds a handler for every configured provider that has `webhook` settings. */
-export function createWebhookEndpoints(
+export function createInboundWebhookEndpoints(
   entries: readonly ProviderEntry[],
   kinds: Map<ProviderType, ProviderKind>,
-): Map<string, WebhookEndpoint> {
-  const endpoints = new Map<string, WebhookEndpoint>();
+): Map<string, InboundWebhookEndpoint> {
+  const endpoints = new Map<string, InboundWebhookEndpoint>();
   for (const entry of entries) {
     const factory = kinds.get(entry.type)?.webhook;
     const settings = entry.webhook;
