@@ -8,8 +8,9 @@ import {
 import { and, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { SqliteDatabase } from "../open-database";
 import { captures } from "../schema/index";
+import { attachmentViews } from "./attachment-views";
 import { beforeCursor, newestFirstPage } from "./newest-first";
-import { base64Bytes, jsonBytes } from "./page-budget";
+import { jsonBytes } from "./page-budget";
 
 /** What a list shows of a captured message: no bodies, no attachment contents. */
 function summarize(message: EmailMessage): CaptureSummary["message"] {
@@ -19,12 +20,7 @@ function summarize(message: EmailMessage): CaptureSummary["message"] {
     cc: message.cc,
     bcc: message.bcc,
     subject: message.subject,
-    attachments: message.attachments.map((attachment) => ({
-      filename: attachment.filename,
-      contentType: attachment.contentType ?? null,
-      contentId: attachment.contentId ?? null,
-      size: base64Bytes(attachment.content),
-    })),
+    attachments: attachmentViews(message.attachments),
   };
 }
 

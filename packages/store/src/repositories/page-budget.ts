@@ -16,12 +16,3 @@ export function jsonBytes(overhead: number, ...columns: AnySQLiteColumn[]): SQL<
 export function withinBudget<Row>(rows: Row[], bytesOf: (row: Row) => number): Row[] {
   return rows.slice(0, countWithinBudget(rows.map(bytesOf)));
 }
-
-/** The decoded size of base64 `content`, without decoding it. */
-export function base64Bytes(content: string): number {
-  let padding = 0;
-  while (padding < 2 && content[content.length - 1 - padding] === "=") {
-    padding += 1;
-  }
-  return Math.floor((content.length * 3) / 4) - padding;
-}

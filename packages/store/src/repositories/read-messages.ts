@@ -14,9 +14,10 @@ import { and, asc, desc, eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm
 import { readJson } from "../json";
 import type { SqliteDatabase } from "../open-database";
 import { deliveryEvents, messages, messageTags, recipients, sendAttempts } from "../schema/index";
+import { attachmentViews } from "./attachment-views";
 import { toEmailEvent } from "./event-rows";
 import { beforeCursor, newestFirstPage } from "./newest-first";
-import { base64Bytes, jsonBytes } from "./page-budget";
+import { jsonBytes } from "./page-budget";
 
 type MessageRow = typeof messages.$inferSelect;
 
@@ -107,12 +108,7 @@ export function getMessage(db: SqliteDatabase, id: string): MessageDetail | null
     text: message.text ?? null,
     html: message.html ?? null,
     headers: message.headers,
-    attachments: message.attachments.map((attachment) => ({
-      filename: attachment.filename,
-      contentType: attachment.contentType ?? null,
-      contentId: attachment.contentId ?? null,
-      size: base64Bytes(attachment.content),
-    })),
+    attachments: attachmentViews(message.attachments),
     recipients: recipientRows.map((recipient) => ({
       email: recipient.email,
       status: recipient.status,
