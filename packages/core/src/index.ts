@@ -148,6 +148,7 @@ export type {
   AcceptMessageInput,
   AcceptOutcome,
   ApiKeyRecord,
+  AttachmentView,
   AttemptView,
   CapturedMessage,
   CaptureSummary,

@@ -60,6 +60,15 @@ export interface AttemptView {
   error: AttemptError | null;
 }
 
+/** An attachment as a read shows it: what it is, without its content. */
+export interface AttachmentView {
+  filename: string;
+  contentType: string | null;
+  contentId: string | null;
+  /** Decoded bytes. */
+  size: number;
+}
+
 /** A message in the log. */
 export interface MessageSummary {
   id: string;
@@ -85,12 +94,7 @@ export interface MessageDetail extends MessageSummary {
   text: string | null;
   html: string | null;
   headers: Record<string, string>;
-  attachments: {
-    filename: string;
-    contentType: string | null;
-    contentId: string | null;
-    size: number;
-  }[];
+  attachments: AttachmentView[];
   recipients: { email: string; status: RecipientStatus }[];
   attempts: AttemptView[];
   events: EmailEvent[];
@@ -166,12 +170,7 @@ export interface CaptureSummary {
     cc: EmailAddress[];
     bcc: EmailAddress[];
     subject: string;
-    attachments: {
-      filename: string;
-      contentType: string | null;
-      contentId: string | null;
-      size: number;
-    }[];
+    attachments: AttachmentView[];
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Attachment, MessageDetail } from "@mailroute/core";
+import type { Attachment, AttachmentView } from "@mailroute/core";
 
 /** The decoded size of base64 `content`, without decoding it. */
 function base64Bytes(content: string): number {
@@ -10,7 +10,7 @@ function base64Bytes(content: string): number {
 }
 
 /** What a message's attachments look like without their content: names, types and sizes. */
-export function attachmentViews(attachments: readonly Attachment[]): MessageDetail["attachments"] {
+export function attachmentViews(attachments: readonly Attachment[]): AttachmentView[] {
   return attachments.map((attachment) => ({
     filename: attachment.filename,
     contentType: attachment.contentType ?? null,
