@@ -1,6 +1,9 @@
 import { createHash } from "node:crypto";
 import {
+  type AcceptMessageInput,
+  type AcceptOutcome,
   acceptedStatus,
+  type EmailMessage,
   MailrouteError,
   type MailStore,
   type MessageDetail,
@@ -48,94 +51,140 @@ export function checkSendAt(
   }
 }
 
+/** One message ready to store: complete (what every provider will send) and when it may go. */
+export interface PreparedMessage {
+  message: EmailMessage;
+  /** When the dispatcher may first pick it up (`sendAt`, or now). */
+  runAt: Date;
+  status: ReturnType<typeof acceptedStatus>;
+}
+
+/**
+ * Completes one validated request into the message the store keeps. Every step that shapes what
+ * reaches a provider runs here, at accept, so a failover sends the same message everywhere.
+ */
+async function prepareMessage(
+  input: SendMessageInput,
+  now: Date,
+  settings: { sendAtHorizonDays: number },
+): Promise<PreparedMessage> {
+  if (input.template) {
+    throw new MailrouteError(
+      "UNSUPPORTED_FEATURE",
+      "stored templates are not available yet; send subject and text/html",
+      {
+        details: [{ path: "template", message: "is not supported yet" }],
+      },
+    );
+  }
+  checkSendAt(input, now, settings.sendAtHorizonDays);
+  const message = toEmailMessage(newId("msg", now.getTime()), input);
+  const sendAt = message.sendAt ? new Date(message.sendAt) : null;
+  const runAt = sendAt !== null && sendAt > now ? sendAt : now;
+  return { message, runAt, status: acceptedStatus(runAt, now) };
+}
+
+/**
+ * The `Idempotency-Key` rules every accepting verb shares: the key's length, the principal it is
+ * scoped to, and a 409 for a duplicate that arrives while the first request is still being stored.
+ */
+function createIdempotencyKeys() {
+  // Keys whose first request is still being stored; a concurrent duplicate gets 409.
+  const inFlight = new Set<string>();
+  return {
+    /**
+     * Claims the key for this request (release it with the returned function) and says what the
+     * store keeps of it; nothing when the request has no key.
+     */
+    claim(
+      request: { principal: string; idempotencyKey?: string | undefined },
+      validatedBody: unknown,
+      now: Date,
+    ): { idempotency: AcceptMessageInput["idempotency"]; release: () => void } {
+      const key = request.idempotencyKey;
+      if (key === undefined) {
+        return { idempotency: undefined, release: () => {} };
+      }
+      if (key.length < 1 || key.length > 256) {
+        throw new MailrouteError(
+          "INVALID_IDEMPOTENCY_KEY",
+          "Idempotency-Key must be 1 to 256 characters",
+          {
+            details: [{ path: "Idempotency-Key", message: "must be 1 to 256 characters" }],
+          },
+        );
+      }
+      const scopedKey = `${request.principal}\u0000${key}`;
+      if (inFlight.has(scopedKey)) {
+        throw new MailrouteError(
+          "IDEMPOTENCY_KEY_IN_USE",
+          "a request with this Idempotency-Key is still being processed",
+        );
+      }
+      inFlight.add(scopedKey);
+      return {
+        idempotency: {
+          scope: request.principal,
+          key,
+          // The validated body, not the bytes: a retry that differs only in whitespace or key
+          // order is the same request.
+          requestHash: createHash("sha256").update(JSON.stringify(validatedBody)).digest("hex"),
+          expiresAt: new Date(now.getTime() + idempotencyWindowMs),
+        },
+        release: () => inFlight.delete(scopedKey),
+      };
+    },
+  };
+}
+
+/** The answer to a reused key, or the replayed response; null when the request was stored. */
+function answerOfOutcome(outcome: AcceptOutcome): (StoredResponse & { replayed: true }) | null {
+  if (outcome.kind === "key_reused") {
+    throw new MailrouteError(
+      "IDEMPOTENCY_KEY_REUSED",
+      "this Idempotency-Key was used with a different request body in the last 24 hours",
+      { details: [{ path: "Idempotency-Key", message: "was used with a different body" }] },
+    );
+  }
+  return outcome.kind === "replay" ? { ...outcome.response, replayed: true } : null;
+}
+
 /** Accepts messages: stores each durably (with its job) before answering. */
 function createSend(
   store: Pick<MailStore, "acceptMessage">,
+  keys: ReturnType<typeof createIdempotencyKeys>,
   onAccepted: () => void,
   settings: { sendAtHorizonDays: number },
 ) {
-  // Keys whose first request is still being stored; a concurrent duplicate gets 409.
-  const inFlight = new Set<string>();
-
   return async function sendMessage(
     request: SendMessageRequest,
   ): Promise<StoredResponse & { replayed: boolean }> {
-    if (request.input.template) {
-      throw new MailrouteError(
-        "UNSUPPORTED_FEATURE",
-        "stored templates are not available yet; send subject and text/html",
-        {
-          details: [{ path: "template", message: "is not supported yet" }],
-        },
-      );
-    }
-    const key = request.idempotencyKey;
-    if (key !== undefined && (key.length < 1 || key.length > 256)) {
-      throw new MailrouteError(
-        "INVALID_IDEMPOTENCY_KEY",
-        "Idempotency-Key must be 1 to 256 characters",
-        {
-          details: [{ path: "Idempotency-Key", message: "must be 1 to 256 characters" }],
-        },
-      );
-    }
-    const scopedKey = key === undefined ? undefined : `${request.principal}\u0000${key}`;
-    if (scopedKey !== undefined && inFlight.has(scopedKey)) {
-      throw new MailrouteError(
-        "IDEMPOTENCY_KEY_IN_USE",
-        "a request with this Idempotency-Key is still being processed",
-      );
-    }
     const now = new Date();
-    checkSendAt(request.input, now, settings.sendAtHorizonDays);
-    const id = newId("msg", now.getTime());
-    const message = toEmailMessage(id, request.input);
-    const sendAt = message.sendAt ? new Date(message.sendAt) : null;
-    const runAt = sendAt !== null && sendAt > now ? sendAt : now;
-    const status = acceptedStatus(runAt, now);
-    const response: StoredResponse = { status: 202, body: { id, status } };
-    if (scopedKey !== undefined) {
-      inFlight.add(scopedKey);
-    }
+    const { idempotency, release } = keys.claim(request, request.input, now);
     try {
+      const prepared = await prepareMessage(request.input, now, settings);
+      const response: StoredResponse = {
+        status: 202,
+        body: { id: prepared.message.id, status: prepared.status },
+      };
       const outcome = await store.acceptMessage({
-        message,
+        message: prepared.message,
         acceptedAt: now,
-        runAt,
+        runAt: prepared.runAt,
         response,
-        idempotency:
-          key === undefined
-            ? undefined
-            : {
-                scope: request.principal,
-                key,
-                // The validated body, not the bytes: a retry that differs only in whitespace or
-                // key order is the same request.
-                requestHash: createHash("sha256")
-                  .update(JSON.stringify(request.input))
-                  .digest("hex"),
-                expiresAt: new Date(now.getTime() + idempotencyWindowMs),
-              },
+        idempotency,
       });
-      if (outcome.kind === "key_reused") {
-        throw new MailrouteError(
-          "IDEMPOTENCY_KEY_REUSED",
-          "this Idempotency-Key was used with a different request body in the last 24 hours",
-          { details: [{ path: "Idempotency-Key", message: "was used with a different body" }] },
-        );
-      }
-      if (outcome.kind === "replay") {
-        return { ...outcome.response, replayed: true };
+      const replay = answerOfOutcome(outcome);
+      if (replay) {
+        return replay;
       }
       // A scheduled message is found by the dispatcher's poll when it falls due.
-      if (status === "queued") {
+      if (prepared.status === "queued") {
         onAccepted();
       }
       return { ...response, replayed: false };
     } finally {
-      if (scopedKey !== undefined) {
-        inFlight.delete(scopedKey);
-      }
+      release();
     }
   };
 }
@@ -183,7 +232,7 @@ export function createMessagesService(dependencies: MessagesServiceDependencies)
     return message;
   };
   return {
-    send: createSend(store, notifyDispatcher, {
+    send: createSend(store, createIdempotencyKeys(), notifyDispatcher, {
       sendAtHorizonDays: dependencies.sendAtHorizonDays,
     }),
     get: find,
