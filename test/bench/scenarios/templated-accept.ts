@@ -1,8 +1,9 @@
-import { failures, startLoadGenerator } from "../support/load";
-import { type BenchOptions, sidesOf } from "../support/options";
+import { alternateRounds } from "../support/alternate-rounds";
+import { startLoadGenerator } from "../support/load";
+import type { BenchOptions } from "../support/options";
 import { receiptData, receiptTemplate } from "../support/receipt-template";
 import { type BenchServer, startBenchServer } from "../support/server";
-import { median, percentile, ratio } from "../support/stats";
+import { ratio } from "../support/stats";
 import { formatRatio, type Row, type ScenarioResult } from "../support/table";
 
 async function post<T>(server: BenchServer, path: string, body: unknown): Promise<T> {
@@ -62,30 +63,20 @@ export async function run(options: BenchOptions): Promise<ScenarioResult> {
     await shoot("baseline", 50, 2);
     await shoot("subject", 50, 2);
     for (const connections of concurrencies) {
-      const figures = {
-        baseline: { rps: [] as number[], p50: [] as number[], p99: [] as number[], failed: 0 },
-        subject: { rps: [] as number[], p50: [] as number[], p99: [] as number[], failed: 0 },
-      };
-      for (let round = 0; round < options.rounds; round += 1) {
-        for (const side of sidesOf(round)) {
-          const result = await shoot(side, connections, seconds);
-          figures[side].rps.push(result.perSecond);
-          figures[side].p50.push(percentile(result.latenciesMs, 50));
-          figures[side].p99.push(percentile(result.latenciesMs, 99));
-          figures[side].failed += failures(result);
-        }
-      }
-      const speed = ratio(median(figures.subject.rps), median(figures.baseline.rps));
+      const figures = await alternateRounds(options.rounds, (side) =>
+        shoot(side, connections, seconds),
+      );
+      const speed = ratio(figures.subject.perSecond, figures.baseline.perSecond);
       ratios.push(speed);
       rows.push({
         concurrency: connections,
-        "pre-rendered msgs/s": median(figures.baseline.rps),
-        "templated msgs/s": median(figures.subject.rps),
+        "pre-rendered msgs/s": figures.baseline.perSecond,
+        "templated msgs/s": figures.subject.perSecond,
         ratio: speed,
-        "pre-rendered p50 ms": median(figures.baseline.p50),
-        "templated p50 ms": median(figures.subject.p50),
-        "pre-rendered p99 ms": median(figures.baseline.p99),
-        "templated p99 ms": median(figures.subject.p99),
+        "pre-rendered p50 ms": figures.baseline.p50,
+        "templated p50 ms": figures.subject.p50,
+        "pre-rendered p99 ms": figures.baseline.p99,
+        "templated p99 ms": figures.subject.p99,
         "failed (p/t)": `${figures.baseline.failed}/${figures.subject.failed}`,
       });
     }
