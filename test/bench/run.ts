@@ -8,6 +8,7 @@ import * as endToEnd from "./scenarios/end-to-end";
 import * as failover from "./scenarios/failover";
 import * as logQuery from "./scenarios/log-query";
 import * as memory from "./scenarios/memory";
+import * as templatedAccept from "./scenarios/templated-accept";
 import * as webhookIngest from "./scenarios/webhook-ingest";
 import { type BenchOptions, parseOptions } from "./support/options";
 import { canPin, cores, pinToCore } from "./support/proc";
@@ -20,6 +21,7 @@ const scenarios: { name: string; run(options: BenchOptions): Promise<ScenarioRes
   { name: "failover", run: failover.run },
   { name: "log-query", run: logQuery.run },
   { name: "memory", run: memory.run },
+  { name: "templated-accept", run: templatedAccept.run },
 ];
 
 // Ctrl-C: exit through process.exit so the servers started so far are killed (support/server.ts).

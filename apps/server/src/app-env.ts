@@ -4,6 +4,7 @@ import type {
   MailStore,
   ProviderBreakers,
   ProviderLimiter,
+  TemplateStore,
   WebhookOutboxStore,
 } from "@mailroute/core";
 import type { Logger } from "pino";
@@ -20,10 +21,11 @@ import type { WebhookEndpointsService } from "./services/outbound-webhooks/webho
 import type { ProvidersService } from "./services/providers";
 import type { RouteTable, RoutingRulesService } from "./services/routing-rules";
 import type { SuppressionsService } from "./services/suppressions";
+import type { TemplatesService } from "./services/templates/templates-service";
 
 /** What `createApp` is built from; tests pass their own. */
 export interface AppDependencies {
-  store: MailStore & WebhookOutboxStore;
+  store: MailStore & WebhookOutboxStore & TemplateStore;
   providers: ReadonlyMap<string, EmailProvider>;
   breakers: ProviderBreakers;
   limiter: ProviderLimiter;
@@ -53,6 +55,8 @@ export interface Services {
   suppressions: SuppressionsService;
   captures: CapturesService;
   health: HealthService;
+  /** Stored templates, rendered into messages at accept. */
+  templates: TemplatesService;
   /** The application's own webhook endpoints (outbound webhooks). */
   webhookEndpoints: WebhookEndpointsService;
   /** Providers' webhooks (inbound webhooks). */

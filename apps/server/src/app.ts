@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { createTemplateRenderer } from "@mailroute/templates";
 import type { App, AppDependencies, AppEnv, Services } from "./app-env";
 import { createErrorHandler, errorBody, invalidRequest } from "./errors";
 import { requireApiKey } from "./middleware/auth";
@@ -13,6 +14,7 @@ import { registerOutboundWebhookRoutes } from "./routes/outbound-webhooks/index"
 import { registerProviderRoutes } from "./routes/providers/index";
 import { registerRoutingRuleRoutes } from "./routes/routing-rules/index";
 import { registerSuppressionRoutes } from "./routes/suppressions/index";
+import { registerTemplateRoutes } from "./routes/templates/index";
 import { createKeyVerifier } from "./services/api-keys";
 import { createCapturesService } from "./services/captures";
 import { createEventsService } from "./services/events";
@@ -23,15 +25,19 @@ import { createWebhookEndpointsService } from "./services/outbound-webhooks/webh
 import { createProvidersService } from "./services/providers";
 import { createRoutingRulesService } from "./services/routing-rules";
 import { createSuppressionsService } from "./services/suppressions";
+import { createTemplatesService } from "./services/templates/templates-service";
 
 /** Builds the services the routes call from the app's dependencies, once. */
 function createServices(dependencies: AppDependencies): Services {
   const { store, providers, breakers, limiter, dispatcher, logger } = dependencies;
+  // One renderer per app: it keeps each compiled template version for every later render.
+  const templates = createTemplatesService({ store, renderer: createTemplateRenderer() });
   return {
     messages: createMessagesService({
       store,
       notifyDispatcher: () => dispatcher.notify(),
       sendAtHorizonDays: dependencies.sendAtHorizonDays,
+      templates,
     }),
     events: createEventsService({ store }),
     providers: createProvidersService({ store, providers, breakers, limiter }),
@@ -46,6 +52,7 @@ function createServices(dependencies: AppDependencies): Services {
     suppressions: createSuppressionsService({ store }),
     captures: createCapturesService({ store }),
     health: createHealthService({ store, dispatcher }),
+    templates,
     webhookEndpoints: createWebhookEndpointsService({
       store,
       outbound: dependencies.outbound,
@@ -86,6 +93,7 @@ export function createApp(dependencies: AppDependencies): App {
   registerCaptureRoutes(app);
   registerEventRoutes(app);
   registerSuppressionRoutes(app);
+  registerTemplateRoutes(app);
   registerInboundWebhookRoutes(app);
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
     type: "http",

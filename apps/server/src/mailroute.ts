@@ -8,6 +8,7 @@ import {
   ProviderLimiter,
   type ProviderLimits,
   type RouteConfig,
+  type TemplateStore,
   type WebhookOutboxStore,
 } from "@mailroute/core";
 import { createSqliteStore, type SqliteStore } from "@mailroute/store";
@@ -31,7 +32,7 @@ import { loadRouteTable } from "./services/routing-rules";
 
 /** What a mailroute is built from, once configuration (or a test) has made the parts. */
 export interface MailrouteParts {
-  store: MailStore & WebhookOutboxStore;
+  store: MailStore & WebhookOutboxStore & TemplateStore;
   providers: ReadonlyMap<string, EmailProvider>;
   routes: RouteConfig[];
   breaker: BreakerSettings;

@@ -6,6 +6,7 @@ import {
   type RouteConfig,
   retryPolicySchema,
   routeSchema,
+  type TemplateStore,
   type WebhookOutboxStore,
 } from "@mailroute/core";
 import { createTestStore } from "@mailroute/store/testing";
@@ -20,7 +21,7 @@ export async function createTestApp(options: {
   providers: EmailProvider[];
   routes?: unknown[];
   settings?: Partial<DispatchSettings>;
-  store?: MailStore & WebhookOutboxStore;
+  store?: MailStore & WebhookOutboxStore & TemplateStore;
   adminKey?: string;
   bodyLimitBytes?: number;
   sendAtHorizonDays?: number;

@@ -77,9 +77,11 @@ export {
   type RecipientKind,
   recipientKindsOf,
   recipientsOf,
+  renderedContentSchema,
   reservedHeaderNames,
   type SendMessageInput,
   sendMessageSchema,
+  subjectSchema,
   toEmailMessage,
 } from "./message/message-schema";
 export {
@@ -170,6 +172,12 @@ export type {
 export { LeaseLostError } from "./store/mail-store";
 export { countWithinBudget, pageBudgetBytes } from "./store/page-budget";
 export type {
+  TemplateRecord,
+  TemplateSourceInput,
+  TemplateStore,
+  TemplateVersionRecord,
+} from "./store/template-store";
+export type {
   ClaimedDelivery,
   DeliveryAttemptRecord,
   DeliveryView,
@@ -177,6 +185,22 @@ export type {
   WebhookEndpointRecord,
   WebhookOutboxStore,
 } from "./store/webhook-outbox-store";
+export {
+  type CreateTemplateInput,
+  createTemplateSchema,
+  renderTemplateSchema,
+  type TemplateKind,
+  type TemplateReference,
+  templateDataSchema,
+  templateIdPrefix,
+  templateKinds,
+  templateLimits,
+  templateNameSchema,
+  templateReferenceSchema,
+  templateSourceIssues,
+  type UpdateTemplateInput,
+  updateTemplateSchema,
+} from "./template/template-schema";
 export { bareAddressOf } from "./webhooks/bare-address-of";
 export {
   type BasicAuthSettings,

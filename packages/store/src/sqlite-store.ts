@@ -1,4 +1,4 @@
-import type { MailStore, WebhookOutboxStore } from "@mailroute/core";
+import type { MailStore, TemplateStore, WebhookOutboxStore } from "@mailroute/core";
 import { startCheckpointer } from "./checkpointer";
 import { openDatabase, type SqliteOptions } from "./open-database";
 import { acceptMessage } from "./repositories/accept-message";
@@ -30,6 +30,16 @@ import {
   removeSuppression,
 } from "./repositories/suppressions";
 import {
+  addTemplateVersion,
+  createTemplate,
+  deleteTemplate,
+  findTemplateByName,
+  findTemplatesUsingPartial,
+  getTemplate,
+  getTemplateVersion,
+  listTemplates,
+} from "./repositories/templates";
+import {
   claimDeliveries,
   createEndpoint,
   deleteEndpoint,
@@ -46,7 +56,7 @@ import { claimWebhookReplayKey } from "./repositories/webhook-replay-keys";
 import { createWriteQueue } from "./write-queue";
 
 /** The SQLite store: reads answer at once; writes are group-committed (see write-queue.ts). */
-export interface SqliteStore extends MailStore, WebhookOutboxStore {
+export interface SqliteStore extends MailStore, WebhookOutboxStore, TemplateStore {
   /** The file the store writes, or `:memory:`. */
   readonly path: string;
 }
@@ -140,6 +150,14 @@ export function createSqliteStore(options: SqliteOptions): SqliteStore {
 
     replayDeliveries: (endpointId, selection, at) =>
       write((db) => replayDeliveries(db, endpointId, selection, at)),
+    createTemplate: (input) => write((db) => createTemplate(db, input)),
+    addTemplateVersion: (input) => write((db) => addTemplateVersion(db, input)),
+    getTemplate: (id) => run(() => getTemplate(db, id)),
+    findTemplateByName: (name) => run(() => findTemplateByName(db, name)),
+    getTemplateVersion: (id, version) => run(() => getTemplateVersion(db, id, version)),
+    listTemplates: (query) => run(() => listTemplates(db, query)),
+    findTemplatesUsingPartial: (name) => run(() => findTemplatesUsingPartial(db, name)),
+    deleteTemplate: (id, at) => write((db) => deleteTemplate(db, id, at)),
     writeHeartbeat: (at) => write((db) => writeHeartbeat(db, at)),
     async close() {
       if (!sqlite.open) {

@@ -1,12 +1,13 @@
 import type { FloorCommand, FloorResult } from "../processes/storage-floor";
+import { alternateRounds } from "../support/alternate-rounds";
 import { startBareHono } from "../support/baseline-server";
 import { startChild } from "../support/child";
-import { failures, startLoadGenerator } from "../support/load";
+import { startLoadGenerator } from "../support/load";
 import { sendBodyJson } from "../support/message-body";
-import { type BenchOptions, sidesOf } from "../support/options";
+import type { BenchOptions } from "../support/options";
 import { cores } from "../support/proc";
 import { startBenchServer } from "../support/server";
-import { median, percentile, ratio } from "../support/stats";
+import { median, ratio } from "../support/stats";
 import { formatRatio, type Row, type ScenarioResult } from "../support/table";
 
 /**
@@ -44,33 +45,23 @@ export async function run(options: BenchOptions): Promise<ScenarioResult> {
     await shoot("baseline", 10, 1);
     await shoot("subject", 10, 1);
     for (const connections of concurrencies) {
-      const figures = {
-        baseline: { rps: [] as number[], p50: [] as number[], p99: [] as number[], failed: 0 },
-        subject: { rps: [] as number[], p50: [] as number[], p99: [] as number[], failed: 0 },
-      };
-      for (let round = 0; round < options.rounds; round += 1) {
-        for (const side of sidesOf(round)) {
-          const result = await shoot(side, connections, seconds);
-          figures[side].rps.push(result.perSecond);
-          figures[side].p50.push(percentile(result.latenciesMs, 50));
-          figures[side].p99.push(percentile(result.latenciesMs, 99));
-          figures[side].failed += failures(result);
-        }
-      }
+      const figures = await alternateRounds(options.rounds, (side) =>
+        shoot(side, connections, seconds),
+      );
       if (connections === floorBatch) {
-        bareAt50 = median(figures.baseline.rps);
+        bareAt50 = figures.baseline.perSecond;
       }
-      const speed = ratio(median(figures.subject.rps), median(figures.baseline.rps));
+      const speed = ratio(figures.subject.perSecond, figures.baseline.perSecond);
       ratios.push(speed);
       rows.push({
         concurrency: connections,
-        "baseline req/s": median(figures.baseline.rps),
-        "mailroute req/s": median(figures.subject.rps),
+        "baseline req/s": figures.baseline.perSecond,
+        "mailroute req/s": figures.subject.perSecond,
         ratio: speed,
-        "baseline p50 ms": median(figures.baseline.p50),
-        "mailroute p50 ms": median(figures.subject.p50),
-        "baseline p99 ms": median(figures.baseline.p99),
-        "mailroute p99 ms": median(figures.subject.p99),
+        "baseline p50 ms": figures.baseline.p50,
+        "mailroute p50 ms": figures.subject.p50,
+        "baseline p99 ms": figures.baseline.p99,
+        "mailroute p99 ms": figures.subject.p99,
         "failed (b/m)": `${figures.baseline.failed}/${figures.subject.failed}`,
       });
     }

@@ -11,6 +11,15 @@ export function createApiClient(baseUrl: () => string, key: string) {
       const json = (await response.json()) as { id?: string };
       return { status: response.status, id: json.id };
     },
+    /** Any JSON POST: its status and parsed answer. */
+    async post<T>(path: string, body: unknown): Promise<{ status: number; body: T }> {
+      const response = await fetch(`${baseUrl()}${path}`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as T };
+    },
     async get<T>(path: string): Promise<T> {
       const response = await fetch(`${baseUrl()}${path}`, { headers });
       if (!response.ok) {

@@ -19,7 +19,7 @@ const errorDescriptions: Record<number, string> = {
   409: "A request with the same Idempotency-Key is in progress",
   413: "Body larger than the limit",
   415: "Body is not JSON",
-  422: "Idempotency-Key reused with another body, or an unsupported feature",
+  422: "Idempotency-Key reused with another body, an unsupported feature, or a stored template that does not render (`TEMPLATE_NOT_FOUND`, `TEMPLATE_DATA_MISSING`, `TEMPLATE_RENDER_FAILED`)",
 };
 
 /**
@@ -49,6 +49,18 @@ export function listParameter<T extends z.ZodType>(item: T) {
     z.array(item).optional(),
   );
 }
+
+/** A required JSON request body of this schema. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  content: { "application/json": { schema } },
+  required: true,
+});
+
+/** The query fields of a paged list: at most 100 items a page (50 by default) and where to go on. */
+export const pageQueryShape = {
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().optional(),
+};
 
 /** A page of results with the cursor of the next one. */
 export function pageSchema<T extends z.ZodType>(item: T) {
@@ -110,5 +122,9 @@ export const messageDetailSchema = messageSummarySchema
         ),
       })
       .nullable(),
+    template: z
+      .object({ id: z.string(), version: z.number().int() })
+      .nullable()
+      .openapi({ description: "The stored template and version the message was rendered from" }),
   })
   .openapi("MessageDetail");

@@ -26,6 +26,7 @@ function setup(options: { status: string | null; storeAgrees: boolean }) {
       notified += 1;
     },
     sendAtHorizonDays: 30,
+    templates: { renderForMessage: () => Promise.reject(new Error("not used")) },
   });
   return { service, calls, notified: () => notified };
 }

@@ -15,6 +15,7 @@ import {
   type StoredResponse,
   toEmailMessage,
 } from "@mailroute/core";
+import type { TemplatesService } from "./templates/templates-service";
 
 /** What `POST /v1/messages` needs besides the validated body. */
 export interface SendMessageRequest {
@@ -59,6 +60,12 @@ export interface PreparedMessage {
   status: ReturnType<typeof acceptedStatus>;
 }
 
+/** What preparing a message needs besides the request. */
+interface PrepareSettings {
+  sendAtHorizonDays: number;
+  templates: Pick<TemplatesService, "renderForMessage">;
+}
+
 /**
  * Completes one validated request into the message the store keeps. Every step that shapes what
  * reaches a provider runs here, at accept, so a failover sends the same message everywhere.
@@ -66,19 +73,14 @@ export interface PreparedMessage {
 async function prepareMessage(
   input: SendMessageInput,
   now: Date,
-  settings: { sendAtHorizonDays: number },
+  settings: PrepareSettings,
 ): Promise<PreparedMessage> {
-  if (input.template) {
-    throw new MailrouteError(
-      "UNSUPPORTED_FEATURE",
-      "stored templates are not available yet; send subject and text/html",
-      {
-        details: [{ path: "template", message: "is not supported yet" }],
-      },
-    );
-  }
   checkSendAt(input, now, settings.sendAtHorizonDays);
-  const message = toEmailMessage(newId("msg", now.getTime()), input);
+  // A stored template is rendered now: a later edit never changes a message already accepted.
+  const rendered = input.template
+    ? await settings.templates.renderForMessage(input.template)
+    : undefined;
+  const message = { ...toEmailMessage(newId("msg", now.getTime()), input), ...rendered };
   const sendAt = message.sendAt ? new Date(message.sendAt) : null;
   const runAt = sendAt !== null && sendAt > now ? sendAt : now;
   return { message, runAt, status: acceptedStatus(runAt, now) };
@@ -154,7 +156,7 @@ function createSend(
   store: Pick<MailStore, "acceptMessage">,
   keys: ReturnType<typeof createIdempotencyKeys>,
   onAccepted: () => void,
-  settings: { sendAtHorizonDays: number },
+  settings: PrepareSettings,
 ) {
   return async function sendMessage(
     request: SendMessageRequest,
@@ -199,6 +201,8 @@ export interface MessagesServiceDependencies {
   notifyDispatcher: () => void;
   /** How far ahead a message's `sendAt` may be. */
   sendAtHorizonDays: number;
+  /** Renders a message's stored template at accept. */
+  templates: Pick<TemplatesService, "renderForMessage">;
 }
 
 /** A message's id and the status a verb left it in. */
@@ -234,6 +238,7 @@ export function createMessagesService(dependencies: MessagesServiceDependencies)
   return {
     send: createSend(store, createIdempotencyKeys(), notifyDispatcher, {
       sendAtHorizonDays: dependencies.sendAtHorizonDays,
+      templates: dependencies.templates,
     }),
     get: find,
     list: (query) => store.listMessages(query),

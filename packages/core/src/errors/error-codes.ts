@@ -12,6 +12,12 @@ export const errorCodes = [
   "CONFLICT",
   "INVALID_IDEMPOTENCY_KEY",
   "UNSUPPORTED_FEATURE",
+  /** A send or render names a template or version that does not exist (or was deleted). */
+  "TEMPLATE_NOT_FOUND",
+  /** A strict template prints variables the data lacks; `details` names each one. */
+  "TEMPLATE_DATA_MISSING",
+  /** A template could not render into a valid message (a missing partial, a subject with a newline). */
+  "TEMPLATE_RENDER_FAILED",
   "CONFIG_ERROR",
   "PROVIDER_ERROR",
   "NO_ELIGIBLE_PROVIDER",

@@ -122,6 +122,30 @@ describe("sendMessageSchema", () => {
     expect(issuesOf({ from: valid.from, to: valid.to, template: { id: "welcome" } })).toEqual([]);
   });
 
+  it("refuses a subject or a body beside a template, naming each field", () => {
+    const template = { id: "welcome", version: 2, data: { user: { name: "Ada" } } };
+    expect(issuesOf({ ...valid, html: "<p>x</p>", template }).map((issue) => issue.path)).toEqual([
+      "subject",
+      "text",
+      "html",
+    ]);
+    expect(
+      issuesOf({ from: valid.from, to: valid.to, template: { id: "welcome", version: 0 } }).map(
+        (issue) => issue.path,
+      ),
+    ).toEqual(["template.version"]);
+    expect(
+      issuesOf({ from: valid.from, to: valid.to, template: { id: "welcome", extra: 1 } })[0]?.code,
+    ).toBe("unrecognized_keys");
+  });
+
+  it("counts the recipients of a templated message too", () => {
+    const to = Array.from({ length: 1001 }, (_, index) => `user${index}@example.com`);
+    expect(
+      issuesOf({ from: valid.from, to, template: { id: "welcome" } }).map((issue) => issue.path),
+    ).toEqual(["to"]);
+  });
+
   it("refuses reserved and X-Mailroute headers in any case", () => {
     for (const name of ["subject", "CONTENT-TYPE", "X-Mailroute-Message-Id"]) {
       expect(

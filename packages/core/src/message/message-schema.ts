@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { templateReferenceSchema } from "../template/template-schema";
 import { addressInputSchema, addressListInputSchema, emailAddressSchema } from "./address";
 import { isBase64 } from "./is-base64";
 import { isOneLine } from "./is-one-line";
@@ -102,6 +103,22 @@ const metadataSchema = z
     message: `at most ${messageLimits.maxMetadataKeys} keys`,
   });
 
+/** A subject: one line within the limit (required where a message is complete). */
+export const subjectSchema = z
+  .string()
+  .max(messageLimits.maxSubjectLength)
+  .refine(isOneLine, oneLineMessage);
+
+/**
+ * What a template renders into a message, checked as a sent subject and body are: a subject
+ * that is one line within the limit and not empty.
+ */
+export const renderedContentSchema = z.object({
+  subject: subjectSchema.refine((subject) => subject.length > 0, "is empty once rendered"),
+  text: z.string().optional(),
+  html: z.string().optional(),
+});
+
 /** The body of `POST /v1/messages`, exactly as DESIGN.md's HTTP contract describes it. */
 export const sendMessageSchema = z
   .object({
@@ -113,11 +130,7 @@ export const sendMessageSchema = z
     cc: addressListInputSchema.optional(),
     bcc: addressListInputSchema.optional(),
     replyTo: addressListInputSchema.optional(),
-    subject: z
-      .string()
-      .max(messageLimits.maxSubjectLength)
-      .refine(isOneLine, oneLineMessage)
-      .optional(),
+    subject: subjectSchema.optional(),
     text: z.string().optional(),
     html: z.string().optional(),
     attachments: z.array(attachmentInputSchema).max(messageLimits.maxAttachments).optional(),
@@ -128,25 +141,32 @@ export const sendMessageSchema = z
       .optional(),
     metadata: metadataSchema.optional(),
     sendAt: z.iso.datetime({ offset: true }).optional(),
-    template: z
-      .object({ id: z.string().min(1), data: z.record(z.string(), z.unknown()).optional() })
-      .strict()
-      .optional(),
+    template: templateReferenceSchema.optional(),
   })
   .strict()
   .superRefine((message, ctx) => {
     if (message.template) {
-      return;
-    }
-    if (!message.subject) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["subject"],
-        message: "is required (or use a template)",
-      });
-    }
-    if (message.text === undefined && message.html === undefined) {
-      ctx.addIssue({ code: "custom", path: ["text"], message: "text or html is required" });
+      // The template renders these; a message carries one or the other, never a mix.
+      for (const field of ["subject", "text", "html"] as const) {
+        if (message[field] !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: [field],
+            message: "cannot be given with a template, which renders it",
+          });
+        }
+      }
+    } else {
+      if (!message.subject) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["subject"],
+          message: "is required (or use a template)",
+        });
+      }
+      if (message.text === undefined && message.html === undefined) {
+        ctx.addIssue({ code: "custom", path: ["text"], message: "text or html is required" });
+      }
     }
     const count = message.to.length + (message.cc?.length ?? 0) + (message.bcc?.length ?? 0);
     if (count > messageLimits.maxRecipients) {
@@ -191,6 +211,8 @@ export const emailMessageSchema = z.object({
   tags: z.array(z.string()),
   metadata: z.record(z.string(), z.string()),
   sendAt: z.string().optional(),
+  /** The stored template and version the subject and bodies were rendered from, at accept. */
+  template: z.object({ id: z.string(), version: z.number() }).optional(),
 });
 
 /** The normalized message every provider adapter receives. */

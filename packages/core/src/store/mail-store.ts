@@ -100,6 +100,8 @@ export interface MessageDetail extends MessageSummary {
   events: EmailEvent[];
   routing: RoutePlan | null;
   error: AttemptError | null;
+  /** The stored template and version its subject and bodies were rendered from; null without. */
+  template: { id: string; version: number } | null;
 }
 
 /** Filters of `GET /v1/messages`. */

@@ -117,6 +117,7 @@ export function getMessage(db: SqliteDatabase, id: string): MessageDetail | null
     events: eventRows.map(toEmailEvent),
     routing: readJson<RoutePlan>(row.routing),
     error: readJson<AttemptError>(row.error),
+    template: message.template ?? null,
   };
 }
 

@@ -9,6 +9,7 @@ export { recipients } from "./recipients";
 export { sendAttempts } from "./send-attempts";
 export { settings } from "./settings";
 export { suppressions } from "./suppressions";
+export { templates, templateVersions } from "./templates";
 export { webhookAttempts, webhookDeliveries } from "./webhook-deliveries";
 export { webhookEndpoints } from "./webhook-endpoints";
 export { webhookReplayKeys } from "./webhook-replay-keys";

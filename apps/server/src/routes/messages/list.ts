@@ -1,7 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { messageStatuses } from "@mailroute/core";
 import type { App } from "../../app-env";
-import { errorResponses, listParameter, messageSummarySchema, pageSchema } from "../schemas";
+import {
+  errorResponses,
+  listParameter,
+  messageSummarySchema,
+  pageQueryShape,
+  pageSchema,
+} from "../schemas";
 
 const querySchema = z
   .object({
@@ -13,8 +19,7 @@ const querySchema = z
     tag: z.string().optional(),
     provider: z.string().optional(),
     id: listParameter(z.string()),
-    limit: z.coerce.number().int().min(1).max(100).default(50),
-    cursor: z.string().optional(),
+    ...pageQueryShape,
   })
   .strict();
 

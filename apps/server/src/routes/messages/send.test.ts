@@ -176,17 +176,6 @@ describe("POST /v1/messages", () => {
     expect(replaced.status).toBe(202);
     expect(replaced.headers.get("x-request-id")).toMatch(/^req_[0-9a-z]{24}$/);
   });
-
-  it("answers 422 for a stored template, which this version cannot render", async () => {
-    const app = await setup();
-    const response = await app.send({
-      from: validBody.from,
-      to: validBody.to,
-      template: { id: "welcome" },
-    });
-    expect(response.status).toBe(422);
-    expect(await snapshot(app)).toEqual({ messages: 0, jobs: 0 });
-  });
 });
 
 describe("POST /v1/messages with sendAt", () => {

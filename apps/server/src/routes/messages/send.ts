@@ -10,7 +10,7 @@ const route = createRoute({
   operationId: "sendMessage",
   summary: "Send one message",
   description:
-    "Stores the message durably and queues it for dispatch; answers only after the commit. An `Idempotency-Key` header makes retries safe for 24 hours. A `sendAt` ahead answers `scheduled` (at most `server.sendAtHorizonDays`, 30 by default, ahead); one in the past is sent at once.",
+    "Stores the message durably and queues it for dispatch; answers only after the commit. An `Idempotency-Key` header makes retries safe for 24 hours. A `sendAt` ahead answers `scheduled` (at most `server.sendAtHorizonDays`, 30 by default, ahead); one in the past is sent at once. With `template: {id, version?, data}` (id or name) instead of `subject`/`html`/`text`, the stored template is rendered now, at accept: the message keeps the rendered parts, so a later edit never changes it and every provider sends the same bytes.",
   request: {
     headers: z.object({ "idempotency-key": z.string().optional() }),
     body: { content: { "application/json": { schema: sendMessageSchema } }, required: true },

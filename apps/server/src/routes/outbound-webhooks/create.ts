@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../../app-env";
-import { errorResponses } from "../schemas";
-import { endpointResponse, eventTypesSchema, json, view } from "./schema";
+import { errorResponses, jsonBody } from "../schemas";
+import { endpointResponse, eventTypesSchema, view } from "./schema";
 
 const route = createRoute({
   method: "post",
@@ -11,7 +11,7 @@ const route = createRoute({
   description:
     "Every normalized event (including queued, sent, failed and rejected) goes to each matching enabled endpoint, signed the Standard Webhooks way with the endpoint's `whsec_` secret. The URL is resolved and refused when it points at a loopback, private, link-local or metadata address.",
   request: {
-    body: json(
+    body: jsonBody(
       z
         .object({
           url: z.url({ protocol: /^https?$/ }),

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../../app-env";
-import { errorResponses, pageSchema } from "../schemas";
+import { errorResponses, pageQueryShape, pageSchema } from "../schemas";
 import { deliverySchema, idParams } from "./schema";
 
 const route = createRoute({
@@ -15,8 +15,7 @@ const route = createRoute({
     query: z
       .object({
         status: z.enum(["pending", "delivered", "failed"]).optional(),
-        limit: z.coerce.number().int().min(1).max(100).default(50),
-        cursor: z.string().optional(),
+        ...pageQueryShape,
       })
       .strict(),
   },

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../../app-env";
-import { errorResponses } from "../schemas";
-import { idParams, json } from "./schema";
+import { errorResponses, jsonBody } from "../schemas";
+import { idParams } from "./schema";
 
 const route = createRoute({
   method: "post",
@@ -12,7 +12,7 @@ const route = createRoute({
     "A replay keeps the delivery's `webhook-id`, so a receiver that already has it can drop the copy.",
   request: {
     params: idParams,
-    body: json(
+    body: jsonBody(
       z.union([
         z.object({ deliveryId: z.string().min(1) }).strict(),
         z

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../../app-env";
-import { errorResponses } from "../schemas";
-import { endpointResponse, idParams, json, view } from "./schema";
+import { errorResponses, jsonBody } from "../schemas";
+import { endpointResponse, idParams, view } from "./schema";
 
 const route = createRoute({
   method: "post",
@@ -12,7 +12,7 @@ const route = createRoute({
     "Deliveries carry signatures by both the new and the old secret until the grace period ends (24 h by default).",
   request: {
     params: idParams,
-    body: json(
+    body: jsonBody(
       z.object({ graceSeconds: z.number().int().min(0).max(604_800).default(86_400) }).strict(),
     ),
   },

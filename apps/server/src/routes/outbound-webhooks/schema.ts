@@ -41,10 +41,6 @@ export function view(endpoint: WebhookEndpointRecord, withSecret: boolean) {
   };
 }
 
-export const json = <T extends z.ZodType>(schema: T) => ({
-  content: { "application/json": { schema } },
-  required: true,
-});
 export const endpointResponse = (description: string) => ({
   description,
   content: { "application/json": { schema: endpointSchema } },

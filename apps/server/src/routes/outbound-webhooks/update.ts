@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../../app-env";
-import { errorResponses } from "../schemas";
-import { endpointResponse, eventTypesSchema, idParams, json, view } from "./schema";
+import { errorResponses, jsonBody } from "../schemas";
+import { endpointResponse, eventTypesSchema, idParams, view } from "./schema";
 
 const route = createRoute({
   method: "patch",
@@ -11,7 +11,7 @@ const route = createRoute({
   description: "Enabling an endpoint mailroute disabled clears the reason and the failure run.",
   request: {
     params: idParams,
-    body: json(
+    body: jsonBody(
       z
         .object({
           url: z.url({ protocol: /^https?$/ }).optional(),

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../../app-env";
-import { errorResponses, pageSchema } from "../schemas";
+import { errorResponses, pageQueryShape, pageSchema } from "../schemas";
 import { suppressionSchema } from "./schema";
 
 const route = createRoute({
@@ -14,8 +14,7 @@ const route = createRoute({
     query: z
       .object({
         email: z.string().optional(),
-        limit: z.coerce.number().int().min(1).max(100).default(50),
-        cursor: z.string().optional(),
+        ...pageQueryShape,
       })
       .strict(),
   },
