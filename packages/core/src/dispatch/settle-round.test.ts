@@ -58,10 +58,11 @@ const retryOf = (overrides: Partial<Extract<PlanResult, { kind: "retry" }>> = {}
   ...overrides,
 });
 
-const job = (overrides: Partial<SettleRoundInput["job"]> = {}) => ({
+const job = (overrides: Partial<SettleRoundInput["job"]> = {}): SettleRoundInput["job"] => ({
   rounds: 0,
   pinnedProvider: null,
   acceptedAt,
+  message: {},
   ...overrides,
 });
 
@@ -316,6 +317,27 @@ const table: [string, SettleRoundInput["job"], PlanResult, Settlement][] = [
         statusCode: undefined,
       },
       possibleDuplicate: false,
+    },
+  ],
+  [
+    "scheduled: the deadline counts from sendAt, not from acceptance",
+    job({
+      acceptedAt: new Date(now - 2 * 600_000),
+      message: { sendAt: new Date(now - 600_000 + 45_000).toISOString() },
+    }),
+    retryOf({ lastError: slowDown, errors: [slowDown], retryAfterMs: 45_000 }),
+    {
+      kind: "retry",
+      runAt: new Date(now + 45_000),
+      error: {
+        class: "retryable",
+        reason: "rate_limited",
+        code: undefined,
+        message: "429 from b",
+        statusCode: undefined,
+      },
+      possibleDuplicate: false,
+      pin: undefined,
     },
   ],
   [

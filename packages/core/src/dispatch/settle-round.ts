@@ -1,12 +1,16 @@
+import type { EmailMessage } from "../message/message-schema";
 import type { SkippedProvider } from "../routing/plan-route";
 import type { RetryPolicy } from "../routing/route-schema";
 import type { ClaimedJob } from "../store/mail-store";
 import { computeBackoff } from "./compute-backoff";
+import { deliveryDeadline } from "./delivery-deadline";
 import { type AttemptError, type PlanResult, toAttemptError } from "./run-plan";
 
 /** What a round of a message's dispatch came to, and what the retry policy allows. */
 export interface SettleRoundInput {
-  job: Pick<ClaimedJob, "rounds" | "pinnedProvider" | "acceptedAt">;
+  job: Pick<ClaimedJob, "rounds" | "pinnedProvider" | "acceptedAt"> & {
+    message: Pick<EmailMessage, "sendAt">;
+  };
   result: PlanResult;
   /** The route's retry policy over the server's. */
   retry: RetryPolicy;
@@ -124,7 +128,7 @@ export function settleRound(input: SettleRoundInput): Settlement {
         reason: "provider_unavailable",
         message: "no provider could take the message now",
       };
-  if (rounds >= retry.maxAttempts || runAt > job.acceptedAt.getTime() + retry.deadlineMs) {
+  if (rounds >= retry.maxAttempts || runAt > deliveryDeadline(job, retry.deadlineMs)) {
     const why = rounds >= retry.maxAttempts ? `after ${rounds} rounds` : "before its deadline";
     return {
       kind: "failed",

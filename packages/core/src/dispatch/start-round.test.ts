@@ -24,6 +24,8 @@ interface Case {
   noRoute?: boolean;
   /** Milliseconds after acceptance. */
   elapsedMs?: number;
+  /** Milliseconds after acceptance the message was scheduled for. */
+  sendAtMs?: number;
 }
 
 function inputOf(given: Case): StartRoundInput {
@@ -36,6 +38,10 @@ function inputOf(given: Case): StartRoundInput {
         id: `att_${index}`,
         provider,
       })),
+      message:
+        given.sendAtMs === undefined
+          ? {}
+          : { sendAt: new Date(acceptedAt.getTime() + given.sendAtMs).toISOString() },
     },
     chosen: given.noRoute ? null : chosen,
     providers,
@@ -107,6 +113,16 @@ const table: [string, Case, RoundStart][] = [
     { kind: "failed", error: deadline, possibleDuplicate: true },
   ],
   ["exactly at the deadline: run", { elapsedMs: deadlineMs }, run(["a", "b"])],
+  [
+    "scheduled a day ahead, due now: run (the deadline counts from sendAt)",
+    { sendAtMs: 24 * deadlineMs, elapsedMs: 24 * deadlineMs + 1 },
+    run(["a", "b"]),
+  ],
+  [
+    "scheduled, past the deadline counted from sendAt: fail",
+    { sendAtMs: 2 * deadlineMs, elapsedMs: 3 * deadlineMs + 1 },
+    { kind: "failed", error: deadline, possibleDuplicate: false },
+  ],
   [
     "no route before the deadline check",
     { noRoute: true, elapsedMs: deadlineMs + 1 },

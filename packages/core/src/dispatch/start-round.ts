@@ -1,7 +1,9 @@
+import type { EmailMessage } from "../message/message-schema";
 import type { ProviderCapabilities } from "../provider/capabilities";
 import type { RoutePlan } from "../routing/plan-route";
 import type { AmbiguousPolicy, RetryPolicy } from "../routing/route-schema";
 import type { ClaimedJob } from "../store/mail-store";
+import { deliveryDeadline } from "./delivery-deadline";
 import type { AttemptError } from "./run-plan";
 
 /** What is known about a claimed message once its route is planned, before any provider call. */
@@ -9,7 +11,7 @@ export interface StartRoundInput {
   job: Pick<
     ClaimedJob,
     "acceptedAt" | "possibleDuplicate" | "pinnedProvider" | "interruptedAttempts"
-  >;
+  > & { message: Pick<EmailMessage, "sendAt"> };
   /** The planner's choice, or null when no route matches the message. */
   chosen: RoutePlan | null;
   providers: ReadonlyMap<string, { capabilities: Pick<ProviderCapabilities, "idempotency"> }>;
@@ -74,7 +76,7 @@ export function startRound(input: StartRoundInput): RoundStart {
       };
     }
   }
-  if (job.acceptedAt.getTime() + input.retry.deadlineMs < input.now) {
+  if (deliveryDeadline(job, input.retry.deadlineMs) < input.now) {
     return {
       kind: "failed",
       error: {
