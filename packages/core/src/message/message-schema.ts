@@ -2,6 +2,8 @@ import { z } from "zod";
 import { addressInputSchema, addressListInputSchema, emailAddressSchema } from "./address";
 import { isBase64 } from "./is-base64";
 import { isOneLine } from "./is-one-line";
+import { callerUnsubscribeHeaders } from "./one-click-unsubscribe";
+import { explicitTracking, trackingSchema } from "./tracking";
 
 /** Headers mailroute or the provider set itself; a message may not override them. */
 export const reservedHeaderNames = [
@@ -132,9 +134,22 @@ export const sendMessageSchema = z
       .object({ id: z.string().min(1), data: z.record(z.string(), z.unknown()).optional() })
       .strict()
       .optional(),
+    /** Open and click tracking for this message; what is left out follows the route's defaults, then the provider's. */
+    tracking: trackingSchema.optional(),
+    /** Adds RFC 8058 one-click unsubscribe headers (`List-Unsubscribe`, `List-Unsubscribe-Post`). */
+    unsubscribe: z.boolean().optional(),
   })
   .strict()
   .superRefine((message, ctx) => {
+    if (message.unsubscribe === true) {
+      for (const name of callerUnsubscribeHeaders(message.headers)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["headers", name],
+          message: "is set by mailroute when unsubscribe is true; leave it out or drop unsubscribe",
+        });
+      }
+    }
     if (message.template) {
       return;
     }
@@ -191,6 +206,8 @@ export const emailMessageSchema = z.object({
   tags: z.array(z.string()),
   metadata: z.record(z.string(), z.string()),
   sendAt: z.string().optional(),
+  /** Only what the message or its route set explicitly; absent means the provider's default. */
+  tracking: trackingSchema.optional(),
 });
 
 /** The normalized message every provider adapter receives. */
@@ -213,6 +230,7 @@ export function toEmailMessage(id: string, input: SendMessageInput): EmailMessag
     tags: input.tags ?? [],
     metadata: input.metadata ?? {},
     ...(input.sendAt !== undefined ? { sendAt: input.sendAt } : {}),
+    ...explicitTracking(input.tracking),
   };
 }
 
