@@ -20,6 +20,7 @@ import type { WebhookEndpointsService } from "./services/outbound-webhooks/webho
 import type { ProvidersService } from "./services/providers";
 import type { RouteTable, RoutingRulesService } from "./services/routing-rules";
 import type { SuppressionsService } from "./services/suppressions";
+import type { UnsubscribeLinks, UnsubscribeService } from "./services/unsubscribe";
 
 /** What `createApp` is built from; tests pass their own. */
 export interface AppDependencies {
@@ -38,6 +39,8 @@ export interface AppDependencies {
   bodyLimitBytes: number;
   /** How far ahead a message's `sendAt` may be. */
   sendAtHorizonDays: number;
+  /** Signs and checks one-click unsubscribe links. */
+  unsubscribeLinks: UnsubscribeLinks;
   /** Providers that receive webhooks, by configured name. */
   inboundWebhookEndpoints: ReadonlyMap<string, InboundWebhookEndpoint>;
   /** Used to fetch SNS signing certificates and confirm subscriptions; tests inject their own. */
@@ -57,6 +60,8 @@ export interface Services {
   webhookEndpoints: WebhookEndpointsService;
   /** Providers' webhooks (inbound webhooks). */
   inboundWebhooks: InboundWebhooksService;
+  /** One-click unsubscribe links (`/u/:token`). */
+  unsubscribe: UnsubscribeService;
 }
 
 /** Hono's environment for every route: typed context variables. */

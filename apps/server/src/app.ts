@@ -13,6 +13,7 @@ import { registerOutboundWebhookRoutes } from "./routes/outbound-webhooks/index"
 import { registerProviderRoutes } from "./routes/providers/index";
 import { registerRoutingRuleRoutes } from "./routes/routing-rules/index";
 import { registerSuppressionRoutes } from "./routes/suppressions/index";
+import { registerUnsubscribeRoutes } from "./routes/unsubscribe/index";
 import { createKeyVerifier } from "./services/api-keys";
 import { createCapturesService } from "./services/captures";
 import { createEventsService } from "./services/events";
@@ -23,6 +24,7 @@ import { createWebhookEndpointsService } from "./services/outbound-webhooks/webh
 import { createProvidersService } from "./services/providers";
 import { createRoutingRulesService } from "./services/routing-rules";
 import { createSuppressionsService } from "./services/suppressions";
+import { createUnsubscribeService } from "./services/unsubscribe";
 
 /** Builds the services the routes call from the app's dependencies, once. */
 function createServices(dependencies: AppDependencies): Services {
@@ -32,6 +34,8 @@ function createServices(dependencies: AppDependencies): Services {
       store,
       notifyDispatcher: () => dispatcher.notify(),
       sendAtHorizonDays: dependencies.sendAtHorizonDays,
+      routes: () => dependencies.routing.current(),
+      unsubscribeLinks: dependencies.unsubscribeLinks,
     }),
     events: createEventsService({ store }),
     providers: createProvidersService({ store, providers, breakers, limiter }),
@@ -59,6 +63,7 @@ function createServices(dependencies: AppDependencies): Services {
       // a redirect away from them.
       fetch: dependencies.fetch ?? ((input, init) => fetch(input, { ...init, redirect: "error" })),
     }),
+    unsubscribe: createUnsubscribeService({ store, links: dependencies.unsubscribeLinks }),
   };
 }
 
@@ -77,6 +82,7 @@ export function createApp(dependencies: AppDependencies): App {
   const limit = limitBody(dependencies.bodyLimitBytes);
   app.use("/v1/*", limit);
   app.use("/webhooks/*", limit);
+  app.use("/u/*", limit);
   app.use("/v1/*", requireApiKey(createKeyVerifier(store, dependencies.adminKey)));
   registerHealthRoutes(app);
   registerMessageRoutes(app);
@@ -87,6 +93,7 @@ export function createApp(dependencies: AppDependencies): App {
   registerEventRoutes(app);
   registerSuppressionRoutes(app);
   registerInboundWebhookRoutes(app);
+  registerUnsubscribeRoutes(app);
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
     type: "http",
     scheme: "bearer",

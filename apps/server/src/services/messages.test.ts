@@ -1,6 +1,7 @@
 import { MailrouteError, type MessageDetail } from "@mailroute/core";
 import { describe, expect, it } from "vitest";
 import { createMessagesService, type MessagesServiceDependencies } from "./messages";
+import { createUnsubscribeLinks } from "./unsubscribe";
 
 /** A store that knows one message (or none) and answers release/cancel as told. */
 function setup(options: { status: string | null; storeAgrees: boolean }) {
@@ -26,6 +27,11 @@ function setup(options: { status: string | null; storeAgrees: boolean }) {
       notified += 1;
     },
     sendAtHorizonDays: 30,
+    routes: () => [],
+    unsubscribeLinks: createUnsubscribeLinks(
+      { publicUrl: null },
+      { keepSetting: () => Promise.reject(new Error("not used")) },
+    ),
   });
   return { service, calls, notified: () => notified };
 }

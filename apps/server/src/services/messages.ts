@@ -3,6 +3,7 @@ import {
   type AcceptMessageInput,
   type AcceptOutcome,
   acceptedStatus,
+  applyRouteDefaults,
   type EmailMessage,
   MailrouteError,
   type MailStore,
@@ -11,10 +12,12 @@ import {
   type MessageSummary,
   newId,
   type Page,
+  type RouteConfig,
   type SendMessageInput,
   type StoredResponse,
   toEmailMessage,
 } from "@mailroute/core";
+import type { UnsubscribeLinks } from "./unsubscribe";
 
 /** What `POST /v1/messages` needs besides the validated body. */
 export interface SendMessageRequest {
@@ -59,6 +62,14 @@ export interface PreparedMessage {
   status: ReturnType<typeof acceptedStatus>;
 }
 
+/** What preparing a message reads besides the request. */
+interface PrepareSettings {
+  sendAtHorizonDays: number;
+  /** The routes in force now; the one that matches the message lends its defaults. */
+  routes: () => readonly RouteConfig[];
+  unsubscribeLinks: UnsubscribeLinks;
+}
+
 /**
  * Completes one validated request into the message the store keeps. Every step that shapes what
  * reaches a provider runs here, at accept, so a failover sends the same message everywhere.
@@ -66,7 +77,7 @@ export interface PreparedMessage {
 async function prepareMessage(
   input: SendMessageInput,
   now: Date,
-  settings: { sendAtHorizonDays: number },
+  settings: PrepareSettings,
 ): Promise<PreparedMessage> {
   if (input.template) {
     throw new MailrouteError(
@@ -78,7 +89,16 @@ async function prepareMessage(
     );
   }
   checkSendAt(input, now, settings.sendAtHorizonDays);
-  const message = toEmailMessage(newId("msg", now.getTime()), input);
+  // The route's defaults (tracking, unsubscribe) for what the message leaves unset, then the
+  // one-click unsubscribe headers, so the stored message is complete.
+  const defaulted = applyRouteDefaults(
+    toEmailMessage(newId("msg", now.getTime()), input),
+    input,
+    settings.routes(),
+  );
+  const message = defaulted.unsubscribe
+    ? await settings.unsubscribeLinks.addHeaders(defaulted.message)
+    : defaulted.message;
   const sendAt = message.sendAt ? new Date(message.sendAt) : null;
   const runAt = sendAt !== null && sendAt > now ? sendAt : now;
   return { message, runAt, status: acceptedStatus(runAt, now) };
@@ -154,7 +174,7 @@ function createSend(
   store: Pick<MailStore, "acceptMessage">,
   keys: ReturnType<typeof createIdempotencyKeys>,
   onAccepted: () => void,
-  settings: { sendAtHorizonDays: number },
+  settings: PrepareSettings,
 ) {
   return async function sendMessage(
     request: SendMessageRequest,
@@ -199,6 +219,10 @@ export interface MessagesServiceDependencies {
   notifyDispatcher: () => void;
   /** How far ahead a message's `sendAt` may be. */
   sendAtHorizonDays: number;
+  /** The routes in force (the route table's `current`), for their defaults at accept. */
+  routes: () => readonly RouteConfig[];
+  /** Signs the one-click unsubscribe links of `unsubscribe: true`. */
+  unsubscribeLinks: UnsubscribeLinks;
 }
 
 /** A message's id and the status a verb left it in. */
@@ -234,6 +258,8 @@ export function createMessagesService(dependencies: MessagesServiceDependencies)
   return {
     send: createSend(store, createIdempotencyKeys(), notifyDispatcher, {
       sendAtHorizonDays: dependencies.sendAtHorizonDays,
+      routes: dependencies.routes,
+      unsubscribeLinks: dependencies.unsubscribeLinks,
     }),
     get: find,
     list: (query) => store.listMessages(query),

@@ -22,7 +22,7 @@ describe("matchRoute", () => {
 });
 
 describe("applyRouteDefaults", () => {
-  const defaults = { tracking: { opens: false, clicks: true }, unsubscribe: true };
+  const defaults = [{ defaults: { tracking: { opens: false, clicks: true }, unsubscribe: true } }];
 
   it("fills in what the message left unset, and an explicit setting wins, false included", () => {
     const { message } = applyRouteDefaults(one({ tracking: { clicks: false } }), {}, defaults);
@@ -34,9 +34,9 @@ describe("applyRouteDefaults", () => {
   });
 
   it("leaves tracking absent when neither the message nor the route sets it", () => {
-    const { message } = applyRouteDefaults(one(), {}, { unsubscribe: true });
+    const { message } = applyRouteDefaults(one(), {}, [{ defaults: { unsubscribe: true } }]);
     expect("tracking" in message).toBe(false);
-    expect("tracking" in applyRouteDefaults(one(), {}, undefined).message).toBe(false);
+    expect("tracking" in applyRouteDefaults(one(), {}, []).message).toBe(false);
   });
 
   it("applies a default unsubscribe only to a message with one recipient in all", () => {
@@ -53,12 +53,29 @@ describe("applyRouteDefaults", () => {
     expect(applyRouteDefaults(own, {}, defaults).unsubscribe).toBe(false);
   });
 
+  it("takes the defaults of the route that matches the message, not of another", () => {
+    const routes = [
+      route({
+        name: "a",
+        match: { tags: ["news"] },
+        providers: ["x"],
+        defaults: { unsubscribe: true },
+      }),
+      route({ name: "b", providers: ["x"], defaults: { tracking: { opens: true } } }),
+    ];
+    const news = applyRouteDefaults(one({ tags: ["news"] }), {}, routes);
+    expect(news).toMatchObject({ unsubscribe: true });
+    expect(news.message).not.toHaveProperty("tracking");
+    const other = applyRouteDefaults(one(), {}, routes);
+    expect(other).toMatchObject({ unsubscribe: false, message: { tracking: { opens: true } } });
+  });
+
   it("keeps the message's explicit unsubscribe, whatever the route says", () => {
     expect(applyRouteDefaults(one(), { unsubscribe: false }, defaults).unsubscribe).toBe(false);
     const two = one({ cc: [{ email: "two@example.com" }] });
     // Explicit true stays true; the server refuses it for two recipients with a clear 422.
-    expect(applyRouteDefaults(two, { unsubscribe: true }, undefined).unsubscribe).toBe(true);
-    expect(applyRouteDefaults(one(), {}, undefined).unsubscribe).toBe(false);
+    expect(applyRouteDefaults(two, { unsubscribe: true }, []).unsubscribe).toBe(true);
+    expect(applyRouteDefaults(one(), {}, []).unsubscribe).toBe(false);
   });
 });
 
