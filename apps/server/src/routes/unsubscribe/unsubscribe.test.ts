@@ -199,6 +199,22 @@ describe("/u/:token", () => {
     expect(await unsubscribedEvents(app)).toEqual([]);
   });
 
+  it("keeps the body limit: a larger body answers 413 and changes nothing", async () => {
+    const { app } = await setup({ bodyLimitBytes: 1024 });
+    const id = await sendOk(app, { ...validBody, unsubscribe: true });
+    const response = await app.app.request(await linkOf(app, id), {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "content-length": "4096",
+      },
+      body: `List-Unsubscribe=One-Click&pad=${"x".repeat(4060)}`,
+    });
+    expect(response.status).toBe(413);
+    expect(await suppressions(app)).toEqual([]);
+    expect(await unsubscribedEvents(app)).toEqual([]);
+  });
+
   it("verifies with the secret the configuration names, or one generated once and kept", async () => {
     const configured = await setup({
       unsubscribe: { publicUrl, secret: "a-configured-secret-of-32-chars!!" },
