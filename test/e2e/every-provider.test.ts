@@ -15,6 +15,20 @@ const receipt = Buffer.from("Order o-42: 1 × coffee, 3.20 EUR").toString("base6
 
 const providerNames = ["sendgrid", "mailgun", "postmark", "smtp"] as const;
 
+/** What each provider must receive, in its own fields, for `tracking: {opens: true, clicks: false}`. */
+const trackingFields: Record<(typeof providerNames)[number], Record<string, unknown>> = {
+  sendgrid: {
+    tracking_settings: {
+      open_tracking: { enable: true },
+      click_tracking: { enable: false, enable_text: false },
+    },
+  },
+  mailgun: { "o:tracking-opens": "yes", "o:tracking-clicks": "no" },
+  postmark: { TrackOpens: true, TrackLinks: "None" },
+  // SMTP has no tracking to switch: nothing reaches the relay, the flags stay on the message.
+  smtp: {},
+};
+
 function body(via: string) {
   return {
     from: "Acme Billing <billing@acme.test>",
@@ -32,6 +46,7 @@ function body(via: string) {
     headers: { "X-Campaign": "spring" },
     tags: ["receipt"],
     metadata: { orderId: "o-42", via },
+    tracking: { opens: true, clicks: false },
   };
 }
 
@@ -95,7 +110,13 @@ describe("one message through each provider, via mailroute's API", () => {
       const answer = await api.send(body(via));
       expect(answer.status).toBe(202);
       let message:
-        | { status: string; provider: string; providerMessageId: string; attempts: unknown[] }
+        | {
+            status: string;
+            provider: string;
+            providerMessageId: string;
+            attempts: unknown[];
+            tracking?: unknown;
+          }
         | undefined;
       await waitUntil(async () => {
         message = await api.get(`/v1/messages/${answer.id}`);
@@ -103,6 +124,7 @@ describe("one message through each provider, via mailroute's API", () => {
       }, 15_000);
       expect(message).toMatchObject({ status: "sent", provider: via });
       expect(message?.attempts).toHaveLength(1);
+      expect(message?.tracking).toEqual({ opens: true, clicks: false });
 
       const ledger = emulators[via].ledger();
       expect(ledger).toHaveLength(1);
@@ -132,6 +154,7 @@ describe("one message through each provider, via mailroute's API", () => {
       expect(entry.headers).toMatchObject({ "X-Campaign": "spring" });
       expect(entry.tags).toEqual(["receipt"]);
       expect(entry.metadata).toMatchObject({ orderId: "o-42", via });
+      expect(entry.tracking).toEqual(trackingFields[via]);
       for (const other of providerNames.filter((name) => name !== via)) {
         expect(emulators[other].ledger().some((item) => item.mailrouteId === answer.id)).toBe(
           false,
@@ -139,6 +162,26 @@ describe("one message through each provider, via mailroute's API", () => {
       }
     });
   }
+
+  it("sends no tracking field through any provider when the message leaves tracking to the account", async () => {
+    const ids = new Map<string, string>();
+    for (const via of providerNames) {
+      const { tracking: _left, ...untracked } = body(via);
+      const answer = await api.send({ ...untracked, subject: `Untracked via ${via}` });
+      expect(answer.status).toBe(202);
+      ids.set(via, answer.id as string);
+    }
+    for (const via of providerNames) {
+      const id = ids.get(via);
+      await waitUntil(
+        async () => (await api.get<{ status: string }>(`/v1/messages/${id}`)).status === "sent",
+        15_000,
+      );
+      const entry = emulators[via].ledger().find((item) => item.mailrouteId === id);
+      expect(entry?.subject, via).toBe(`Untracked via ${via}`);
+      expect(entry?.tracking, via).toEqual({});
+    }
+  });
 
   it("simulates and sends a 7 MB attachment, byte for byte (9.8 MB of base64 in a 10 MB body)", async () => {
     const bytes = Buffer.alloc(7 * 1024 * 1024);

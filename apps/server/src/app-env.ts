@@ -22,6 +22,7 @@ import type { ProvidersService } from "./services/providers";
 import type { RouteTable, RoutingRulesService } from "./services/routing-rules";
 import type { SuppressionsService } from "./services/suppressions";
 import type { TemplatesService } from "./services/templates/templates-service";
+import type { UnsubscribeLinks, UnsubscribeService } from "./services/unsubscribe";
 
 /** What `createApp` is built from; tests pass their own. */
 export interface AppDependencies {
@@ -40,6 +41,8 @@ export interface AppDependencies {
   bodyLimitBytes: number;
   /** How far ahead a message's `sendAt` may be. */
   sendAtHorizonDays: number;
+  /** Signs and checks one-click unsubscribe links. */
+  unsubscribeLinks: UnsubscribeLinks;
   /** Providers that receive webhooks, by configured name. */
   inboundWebhookEndpoints: ReadonlyMap<string, InboundWebhookEndpoint>;
   /** Used to fetch SNS signing certificates and confirm subscriptions; tests inject their own. */
@@ -61,6 +64,8 @@ export interface Services {
   webhookEndpoints: WebhookEndpointsService;
   /** Providers' webhooks (inbound webhooks). */
   inboundWebhooks: InboundWebhooksService;
+  /** One-click unsubscribe links (`/u/:token`). */
+  unsubscribe: UnsubscribeService;
 }
 
 /** Hono's environment for every route: typed context variables. */

@@ -15,6 +15,7 @@ import { registerProviderRoutes } from "./routes/providers/index";
 import { registerRoutingRuleRoutes } from "./routes/routing-rules/index";
 import { registerSuppressionRoutes } from "./routes/suppressions/index";
 import { registerTemplateRoutes } from "./routes/templates/index";
+import { registerUnsubscribeRoutes } from "./routes/unsubscribe/index";
 import { createKeyVerifier } from "./services/api-keys";
 import { createCapturesService } from "./services/captures";
 import { createEventsService } from "./services/events";
@@ -26,6 +27,7 @@ import { createProvidersService } from "./services/providers";
 import { createRoutingRulesService } from "./services/routing-rules";
 import { createSuppressionsService } from "./services/suppressions";
 import { createTemplatesService } from "./services/templates/templates-service";
+import { createUnsubscribeService } from "./services/unsubscribe";
 
 /** Builds the services the routes call from the app's dependencies, once. */
 function createServices(dependencies: AppDependencies): Services {
@@ -38,6 +40,8 @@ function createServices(dependencies: AppDependencies): Services {
       notifyDispatcher: () => dispatcher.notify(),
       sendAtHorizonDays: dependencies.sendAtHorizonDays,
       templates,
+      routes: () => dependencies.routing.current(),
+      unsubscribeLinks: dependencies.unsubscribeLinks,
     }),
     events: createEventsService({ store }),
     providers: createProvidersService({ store, providers, breakers, limiter }),
@@ -66,6 +70,7 @@ function createServices(dependencies: AppDependencies): Services {
       // a redirect away from them.
       fetch: dependencies.fetch ?? ((input, init) => fetch(input, { ...init, redirect: "error" })),
     }),
+    unsubscribe: createUnsubscribeService({ store, links: dependencies.unsubscribeLinks }),
   };
 }
 
@@ -84,6 +89,7 @@ export function createApp(dependencies: AppDependencies): App {
   const limit = limitBody(dependencies.bodyLimitBytes);
   app.use("/v1/*", limit);
   app.use("/webhooks/*", limit);
+  app.use("/u/*", limit);
   app.use("/v1/*", requireApiKey(createKeyVerifier(store, dependencies.adminKey)));
   registerHealthRoutes(app);
   registerMessageRoutes(app);
@@ -95,6 +101,7 @@ export function createApp(dependencies: AppDependencies): App {
   registerSuppressionRoutes(app);
   registerTemplateRoutes(app);
   registerInboundWebhookRoutes(app);
+  registerUnsubscribeRoutes(app);
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
     type: "http",
     scheme: "bearer",

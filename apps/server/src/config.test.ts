@@ -100,6 +100,44 @@ describe("parseConfig", () => {
       })[0]?.message,
     ).toMatch(/duplicate/);
   });
+
+  it("reads server.publicUrl and an env: unsubscribe secret, and refuses unusable values", () => {
+    const config = parseConfig(
+      {
+        server: { publicUrl: "https://mail.example.com", unsubscribeSecret: "env:UNSUB_SECRET" },
+        routes: [{ name: "r", providers: ["capture"], defaults: { unsubscribe: true } }],
+      },
+      { UNSUB_SECRET: "s".repeat(40) },
+    );
+    expect(config.server).toMatchObject({
+      publicUrl: "https://mail.example.com",
+      unsubscribeSecret: "s".repeat(40),
+    });
+    expect(
+      problems({
+        server: { publicUrl: "mail.example.com", unsubscribeSecret: "short" },
+      }).map((problem) => problem.path),
+    ).toEqual(["server.publicUrl", "server.unsubscribeSecret"]);
+    expect(problems({ server: { publicUrl: "ftp://mail.example.com" } })[0]?.path).toBe(
+      "server.publicUrl",
+    );
+    expect(problems({ server: { publicUrl: "https://mail.example.com/?x=1" } })[0]?.path).toBe(
+      "server.publicUrl",
+    );
+  });
+
+  it("refuses a route's default unsubscribe without server.publicUrl", () => {
+    expect(
+      problems({
+        routes: [{ name: "r", providers: ["capture"], defaults: { unsubscribe: true } }],
+      }),
+    ).toEqual([
+      {
+        path: "routes[0].defaults.unsubscribe",
+        message: expect.stringContaining("server.publicUrl"),
+      },
+    ]);
+  });
 });
 
 describe("loadConfig", () => {

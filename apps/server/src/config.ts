@@ -5,6 +5,7 @@ import {
   ConfigError,
   canSend,
   findUnknownProviders,
+  findUnusableDefaults,
   providerLimitsSchema,
   providerTypes,
   retryPolicySchema,
@@ -70,6 +71,27 @@ export const configSchema = z
           .default(10 * 1024 * 1024),
         /** How far ahead `sendAt` may be; a later one is refused with 400. */
         sendAtHorizonDays: z.number().int().min(1).max(3650).default(30),
+        /**
+         * The public base URL where recipients reach this mailroute (`https://mail.example.com`);
+         * one-click unsubscribe links are `{publicUrl}/u/{token}`. Without it `unsubscribe: true`
+         * answers 422.
+         */
+        publicUrl: z
+          .url({
+            protocol: /^https?$/,
+            error: "must be an http(s) URL such as https://mail.example.com",
+          })
+          .refine((value) => {
+            // Runs after a failed URL check too; that failure has already been reported.
+            const url = URL.canParse(value) ? new URL(value) : null;
+            return !url || (url.search === "" && url.hash === "" && url.username === "");
+          }, "must be a base URL without query, fragment or credentials")
+          .optional(),
+        /**
+         * Signs the unsubscribe tokens (HMAC-SHA256); without it a secret is generated once and
+         * kept in the database, shared by every instance on it. Write it as `env:NAME`.
+         */
+        unsubscribeSecret: z.string().min(32, "must be at least 32 characters").optional(),
       })
       .strict()
       .prefault({}),
@@ -142,7 +164,10 @@ export function parseConfig(
   if (config.routes.length === 0) {
     config.routes = [{ name: "default", strategy: "priority", providers: senders }];
   }
-  const unknown = findUnknownProviders(config.routes, senders);
+  const unknown = [
+    ...findUnknownProviders(config.routes, senders),
+    ...findUnusableDefaults(config.routes, { unsubscribe: config.server.publicUrl !== undefined }),
+  ];
   if (unknown.length > 0) {
     throw new ConfigError(
       "configuration is invalid",

@@ -29,6 +29,7 @@ import {
   type OutboundWorker,
 } from "./services/outbound-webhooks/outbound-worker";
 import { loadRouteTable } from "./services/routing-rules";
+import { createUnsubscribeLinks, type UnsubscribeSettings } from "./services/unsubscribe";
 
 /** What a mailroute is built from, once configuration (or a test) has made the parts. */
 export interface MailrouteParts {
@@ -43,6 +44,8 @@ export interface MailrouteParts {
   bodyLimitBytes: number;
   /** How far ahead a message's `sendAt` may be. */
   sendAtHorizonDays: number;
+  /** One-click unsubscribe: the public URL and the signing secret; none by default. */
+  unsubscribe?: UnsubscribeSettings | undefined;
   logger: Logger;
   adminKey?: string | undefined;
   /** Injected by tests to make weighted routing and jitter repeatable. */
@@ -80,10 +83,11 @@ export async function wireMailroute(parts: MailrouteParts): Promise<WiredMailrou
   for (const [provider, count] of Object.entries(await store.countAcceptedSince(today))) {
     limiter.seedDailyCount(provider, count);
   }
+  const unsubscribeLinks = createUnsubscribeLinks(parts.unsubscribe ?? { publicUrl: null }, store);
   const routing = await loadRouteTable({
     store,
     configured: parts.routes,
-    senders: [...providers.keys()],
+    requirements: { senders: [...providers.keys()], unsubscribe: unsubscribeLinks.available },
   });
   const random = parts.random ? { random: parts.random } : {};
   const dispatcher = createDispatcher({
@@ -118,6 +122,7 @@ export async function wireMailroute(parts: MailrouteParts): Promise<WiredMailrou
     adminKey: parts.adminKey,
     bodyLimitBytes: parts.bodyLimitBytes,
     sendAtHorizonDays: parts.sendAtHorizonDays,
+    unsubscribeLinks,
     inboundWebhookEndpoints: parts.inboundWebhookEndpoints,
   });
   return {
@@ -213,6 +218,10 @@ export async function createMailroute(options: {
       inboundWebhookEndpoints: createInboundWebhookEndpoints(config.providers, kinds),
       bodyLimitBytes: config.server.bodyLimitBytes,
       sendAtHorizonDays: config.server.sendAtHorizonDays,
+      unsubscribe: {
+        publicUrl: config.server.publicUrl ?? null,
+        secret: config.server.unsubscribeSecret,
+      },
       logger,
       adminKey: options.adminKey,
     });

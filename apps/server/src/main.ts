@@ -35,6 +35,7 @@ async function main(): Promise<void> {
         "*.pass",
         "*.authorization",
         "*.signingKey",
+        "*.unsubscribeSecret",
       ],
       censor: "[secret]",
     },

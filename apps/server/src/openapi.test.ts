@@ -61,7 +61,7 @@ describe("the OpenAPI document", () => {
     expect(ids).toEqual(expect.arrayContaining(["sendMessage", "cancelMessage", "listEvents"]));
   });
 
-  it("requires the Bearer API key everywhere but health and provider webhooks", () => {
+  it("requires the Bearer API key everywhere but health, provider webhooks and unsubscribe links", () => {
     expect(document.components.securitySchemes.apiKey).toMatchObject({
       type: "http",
       scheme: "bearer",
@@ -69,11 +69,13 @@ describe("the OpenAPI document", () => {
     expect(document.security).toEqual([{ apiKey: [] }]);
     const open = operations()
       .filter(({ operation }) => operation.security !== undefined)
-      .map(({ path, operation }) => [path, operation.security]);
+      .map(({ path, method, operation }) => [`${method} ${path}`, operation.security]);
     expect(open).toEqual([
-      ["/healthz", []],
-      ["/readyz", []],
-      ["/webhooks/{providerName}", []],
+      ["get /healthz", []],
+      ["get /readyz", []],
+      ["post /webhooks/{providerName}", []],
+      ["get /u/{token}", []],
+      ["post /u/{token}", []],
     ]);
   });
 

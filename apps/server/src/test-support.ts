@@ -15,6 +15,7 @@ import { wireMailroute } from "./mailroute";
 import { createApiKey } from "./services/api-keys";
 import type { DispatchSettings } from "./services/dispatcher";
 import type { InboundWebhookEndpoint } from "./services/inbound-webhooks/create-inbound-webhook-endpoints";
+import type { UnsubscribeSettings } from "./services/unsubscribe";
 
 /** An app on an in-memory store with the given providers; the dispatcher is driven by `drain()`. */
 export async function createTestApp(options: {
@@ -31,6 +32,8 @@ export async function createTestApp(options: {
   clock?: () => number;
   /** Makes no API key (the app's own writes only), e.g. on a database that refuses writes. */
   withoutApiKey?: boolean;
+  /** One-click unsubscribe settings (`server.publicUrl`, `server.unsubscribeSecret`). */
+  unsubscribe?: UnsubscribeSettings;
 }) {
   const store = options.store ?? createTestStore();
   const providers = new Map(options.providers.map((provider) => [provider.name, provider]));
@@ -64,6 +67,7 @@ export async function createTestApp(options: {
     inboundWebhookEndpoints: options.inboundWebhookEndpoints ?? new Map(),
     bodyLimitBytes: options.bodyLimitBytes ?? 10 * 1024 * 1024,
     sendAtHorizonDays: options.sendAtHorizonDays ?? 30,
+    unsubscribe: options.unsubscribe,
     logger: pino({ level: "silent" }),
     adminKey: options.adminKey,
     random: () => 0.5,

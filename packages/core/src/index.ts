@@ -85,9 +85,24 @@ export {
   toEmailMessage,
 } from "./message/message-schema";
 export {
+  callerUnsubscribeHeaders,
+  oneClickUnsubscribeHeaders,
+  unsubscribeHeaderNames,
+  unsubscribePathPrefix,
+  unsubscribeUrl,
+} from "./message/one-click-unsubscribe";
+export {
+  explicitTracking,
+  type MessageTracking,
+  setsTracking,
+  trackingSchema,
+} from "./message/tracking";
+export {
   findUnsupportedFeature,
   messageSizeBytes,
   type ProviderCapabilities,
+  type TrackingControl,
+  trackingControls,
 } from "./provider/capabilities";
 export type { EmailProvider, SendOptions, SendResult } from "./provider/email-provider";
 export { parseProviderSettings } from "./provider/parse-provider-settings";
@@ -97,7 +112,7 @@ export {
   providerTypes,
   sendingProviderTypes,
 } from "./provider/provider-types";
-export { matchesRoute } from "./routing/match-route";
+export { matchesRoute, matchRoute } from "./routing/match-route";
 export { orderTargets } from "./routing/order-targets";
 export {
   createPlanChecks,
@@ -106,14 +121,18 @@ export {
   type RoutePlan,
   type SkippedProvider,
 } from "./routing/plan-route";
+export { applyRouteDefaults, type DefaultedMessage } from "./routing/route-defaults";
 export {
   type AmbiguousPolicy,
   ambiguousPolicies,
   findUnknownProviders,
+  findUnusableDefaults,
   type RetryPolicy,
   type RouteConfig,
+  type RouteDefaults,
   type RouteMatch,
   retryPolicySchema,
+  routeDefaultsSchema,
   routeMatchSchema,
   routeSchema,
   routeStrategies,

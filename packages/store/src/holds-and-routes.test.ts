@@ -1,5 +1,9 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { plainMessage } from "@mailroute/core/testing";
 import { describe, expect, it } from "vitest";
+import { createSqliteStore } from "./sqlite-store";
 import { acceptNow, claimAndStartAttempt, closeStoresAfterEach } from "./testing";
 
 const track = closeStoresAfterEach();
@@ -153,5 +157,32 @@ describe("routes saved through the API", () => {
       routes: [{ name: "b", providers: ["y"] }],
       updatedAt: "2026-11-22T11:00:00.000Z",
     });
+  });
+});
+
+describe("kept settings", () => {
+  it("keep the first value under a key, so two instances on one database agree", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "mailroute-settings-")), "m.db");
+    const first = track(createSqliteStore({ path, synchronous: "normal" }));
+    const second = track(createSqliteStore({ path, synchronous: "normal" }));
+    const at = new Date("2026-11-22T10:00:00Z");
+    expect(await first.keepSetting("unsubscribe_secret", "one", at)).toBe("one");
+    expect(await second.keepSetting("unsubscribe_secret", "two", at)).toBe("one");
+    expect(await first.keepSetting("unsubscribe_secret", "three", at)).toBe("one");
+    expect(await second.keepSetting("other", "two", at)).toBe("two");
+    // The routes live in the same table under their own key and are not touched.
+    expect(await first.loadRoutes()).toBeNull();
+  });
+});
+
+describe("a message's tracking", () => {
+  it("is shown when set and absent otherwise", async () => {
+    const store = track();
+    const tracked = plainMessage({ tracking: { opens: false, clicks: true } });
+    const plain = plainMessage();
+    await acceptNow(store, tracked);
+    await acceptNow(store, plain);
+    expect((await store.getMessage(tracked.id))?.tracking).toEqual({ opens: false, clicks: true });
+    expect(await store.getMessage(plain.id)).not.toHaveProperty("tracking");
   });
 });

@@ -20,6 +20,7 @@ import {
 } from "./repositories/dispatch-jobs";
 import { listEvents } from "./repositories/event-feed";
 import { writeHeartbeat } from "./repositories/heartbeat";
+import { keepSetting } from "./repositories/kept-settings";
 import { recordProviderEvents } from "./repositories/provider-events";
 import { getMessage, listMessages, providerStats } from "./repositories/read-messages";
 import { loadRoutes, saveRoutes } from "./repositories/routes-setting";
@@ -134,6 +135,7 @@ export function createSqliteStore(options: SqliteOptions): SqliteStore {
     loadRoutes: () => run(() => loadRoutes(db)),
 
     saveRoutes: (routes, at) => write((db) => saveRoutes(db, routes, at)),
+    keepSetting: (key, value, at) => write((db) => keepSetting(db, key, value, at)),
     createEndpoint: (input) => write((db) => createEndpoint(db, input)),
     listEndpoints: () => run(() => listEndpoints(db)),
 

@@ -91,6 +91,10 @@ export const messageSummarySchema = z
 /** A message with recipients, attempts, events and routing. */
 export const messageDetailSchema = messageSummarySchema
   .extend({
+    /** The open/click tracking switches the message or its route set; absent, the provider's default. */
+    tracking: z
+      .object({ opens: z.boolean().optional(), clicks: z.boolean().optional() })
+      .optional(),
     recipients: z.array(z.object({ email: z.string(), status: z.string() })),
     attempts: z.array(
       z.looseObject({

@@ -1,6 +1,7 @@
 import { MailrouteError, type MessageDetail } from "@mailroute/core";
 import { describe, expect, it } from "vitest";
 import { createMessagesService, type MessagesServiceDependencies } from "./messages";
+import { createUnsubscribeLinks } from "./unsubscribe";
 
 /** A store that knows one message (or none) and answers release/cancel as told. */
 function setup(options: { status: string | null; storeAgrees: boolean }) {
@@ -27,6 +28,11 @@ function setup(options: { status: string | null; storeAgrees: boolean }) {
     },
     sendAtHorizonDays: 30,
     templates: { renderForMessage: () => Promise.reject(new Error("not used")) },
+    routes: () => [],
+    unsubscribeLinks: createUnsubscribeLinks(
+      { publicUrl: null },
+      { keepSetting: () => Promise.reject(new Error("not used")) },
+    ),
   });
   return { service, calls, notified: () => notified };
 }

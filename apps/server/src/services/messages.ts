@@ -3,6 +3,7 @@ import {
   type AcceptMessageInput,
   type AcceptOutcome,
   acceptedStatus,
+  applyRouteDefaults,
   type EmailMessage,
   MailrouteError,
   type MailStore,
@@ -11,11 +12,13 @@ import {
   type MessageSummary,
   newId,
   type Page,
+  type RouteConfig,
   type SendMessageInput,
   type StoredResponse,
   toEmailMessage,
 } from "@mailroute/core";
 import type { TemplatesService } from "./templates/templates-service";
+import type { UnsubscribeLinks } from "./unsubscribe";
 
 /** What `POST /v1/messages` needs besides the validated body. */
 export interface SendMessageRequest {
@@ -60,10 +63,13 @@ export interface PreparedMessage {
   status: ReturnType<typeof acceptedStatus>;
 }
 
-/** What preparing a message needs besides the request. */
+/** What preparing a message reads besides the request. */
 interface PrepareSettings {
   sendAtHorizonDays: number;
   templates: Pick<TemplatesService, "renderForMessage">;
+  /** The routes in force now; the one that matches the message lends its defaults. */
+  routes: () => readonly RouteConfig[];
+  unsubscribeLinks: UnsubscribeLinks;
 }
 
 /**
@@ -80,7 +86,16 @@ async function prepareMessage(
   const rendered = input.template
     ? await settings.templates.renderForMessage(input.template)
     : undefined;
-  const message = { ...toEmailMessage(newId("msg", now.getTime()), input), ...rendered };
+  // The route's defaults (tracking, unsubscribe) for what the message leaves unset, then the
+  // one-click unsubscribe headers, so the stored message is complete.
+  const defaulted = applyRouteDefaults(
+    { ...toEmailMessage(newId("msg", now.getTime()), input), ...rendered },
+    input,
+    settings.routes(),
+  );
+  const message = defaulted.unsubscribe
+    ? await settings.unsubscribeLinks.addHeaders(defaulted.message)
+    : defaulted.message;
   const sendAt = message.sendAt ? new Date(message.sendAt) : null;
   const runAt = sendAt !== null && sendAt > now ? sendAt : now;
   return { message, runAt, status: acceptedStatus(runAt, now) };
@@ -203,6 +218,10 @@ export interface MessagesServiceDependencies {
   sendAtHorizonDays: number;
   /** Renders a message's stored template at accept. */
   templates: Pick<TemplatesService, "renderForMessage">;
+  /** The routes in force (the route table's `current`), for their defaults at accept. */
+  routes: () => readonly RouteConfig[];
+  /** Signs the one-click unsubscribe links of `unsubscribe: true`. */
+  unsubscribeLinks: UnsubscribeLinks;
 }
 
 /** A message's id and the status a verb left it in. */
@@ -239,6 +258,8 @@ export function createMessagesService(dependencies: MessagesServiceDependencies)
     send: createSend(store, createIdempotencyKeys(), notifyDispatcher, {
       sendAtHorizonDays: dependencies.sendAtHorizonDays,
       templates: dependencies.templates,
+      routes: dependencies.routes,
+      unsubscribeLinks: dependencies.unsubscribeLinks,
     }),
     get: find,
     list: (query) => store.listMessages(query),

@@ -1,7 +1,9 @@
 import {
+  applyRouteDefaults,
   createPlanChecks,
   type EmailProvider,
   findUnknownProviders,
+  findUnusableDefaults,
   MailrouteError,
   type MailStore,
   type ProviderBreakers,
@@ -31,8 +33,16 @@ export interface RouteTable {
   replace(raw: unknown): Promise<RoutingState>;
 }
 
-/** Validates routes against the schema and the providers that can send. */
-export function parseRoutes(raw: unknown, senders: readonly string[]): RouteConfig[] {
+/** What routes are checked against besides their schema. */
+export interface RouteRequirements {
+  /** The providers that can send. */
+  senders: readonly string[];
+  /** Whether one-click unsubscribe links can be made (`server.publicUrl` is set). */
+  unsubscribe: boolean;
+}
+
+/** Validates routes against the schema, the providers that can send and what is configured. */
+export function parseRoutes(raw: unknown, requirements: RouteRequirements): RouteConfig[] {
   const parsed = routesSchema.safeParse(raw);
   if (!parsed.success) {
     throw new MailrouteError("VALIDATION_ERROR", "the routes are invalid; see details", {
@@ -44,10 +54,19 @@ export function parseRoutes(raw: unknown, senders: readonly string[]): RouteConf
       details: [{ path: "routes", message: "must not be empty" }],
     });
   }
-  const unknown = findUnknownProviders(parsed.data, senders);
+  const unknown = findUnknownProviders(parsed.data, requirements.senders);
   if (unknown.length > 0) {
     throw new MailrouteError("VALIDATION_ERROR", "the routes name providers that cannot send", {
       details: unknown.map((problem) => ({
+        path: formatPath(["routes", ...problem.path]),
+        message: problem.message,
+      })),
+    });
+  }
+  const unusable = findUnusableDefaults(parsed.data, requirements);
+  if (unusable.length > 0) {
+    throw new MailrouteError("VALIDATION_ERROR", "the routes' defaults need configuration", {
+      details: unusable.map((problem) => ({
         path: formatPath(["routes", ...problem.path]),
         message: problem.message,
       })),
@@ -63,12 +82,12 @@ export function parseRoutes(raw: unknown, senders: readonly string[]): RouteConf
 export async function loadRouteTable(input: {
   store: MailStore;
   configured: RouteConfig[];
-  senders: readonly string[];
+  requirements: RouteRequirements;
 }): Promise<RouteTable> {
   const saved = await input.store.loadRoutes();
   let state: RoutingState = saved
     ? {
-        routes: parseRoutes(saved.routes, input.senders),
+        routes: parseRoutes(saved.routes, input.requirements),
         source: "api",
         updatedAt: saved.updatedAt,
       }
@@ -77,7 +96,7 @@ export async function loadRouteTable(input: {
     current: () => state.routes,
     state: () => state,
     async replace(raw) {
-      const routes = parseRoutes(raw, input.senders);
+      const routes = parseRoutes(raw, input.requirements);
       const at = new Date();
       await input.store.saveRoutes(routes, at);
       state = { routes, source: "api", updatedAt: at.toISOString() };
@@ -120,7 +139,12 @@ export function createRoutingRulesService(dependencies: {
     put: (raw) => table.replace(raw),
     async simulate(input) {
       checkSendAt(input, new Date(), dependencies.sendAtHorizonDays);
-      const message = toEmailMessage("msg_simulation", input);
+      // With the route's defaults, as an accept would store it: they decide eligibility too.
+      const { message } = applyRouteDefaults(
+        toEmailMessage("msg_simulation", input),
+        input,
+        table.current(),
+      );
       const suppressed = (await store.findSuppressions(recipientsOf(message))).map(
         (entry) => entry.email,
       );

@@ -3,6 +3,8 @@ import { templateReferenceSchema } from "../template/template-schema";
 import { addressInputSchema, addressListInputSchema, emailAddressSchema } from "./address";
 import { isBase64 } from "./is-base64";
 import { isOneLine } from "./is-one-line";
+import { callerUnsubscribeHeaders } from "./one-click-unsubscribe";
+import { explicitTracking, trackingSchema } from "./tracking";
 
 /** Headers mailroute or the provider set itself; a message may not override them. */
 export const reservedHeaderNames = [
@@ -142,9 +144,22 @@ export const sendMessageSchema = z
     metadata: metadataSchema.optional(),
     sendAt: z.iso.datetime({ offset: true }).optional(),
     template: templateReferenceSchema.optional(),
+    /** Open and click tracking for this message; what is left out follows the route's defaults, then the provider's. */
+    tracking: trackingSchema.optional(),
+    /** Adds RFC 8058 one-click unsubscribe headers (`List-Unsubscribe`, `List-Unsubscribe-Post`). */
+    unsubscribe: z.boolean().optional(),
   })
   .strict()
   .superRefine((message, ctx) => {
+    if (message.unsubscribe === true) {
+      for (const name of callerUnsubscribeHeaders(message.headers)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["headers", name],
+          message: "is set by mailroute when unsubscribe is true; leave it out or drop unsubscribe",
+        });
+      }
+    }
     if (message.template) {
       // The template renders these; a message carries one or the other, never a mix.
       for (const field of ["subject", "text", "html"] as const) {
@@ -213,6 +228,8 @@ export const emailMessageSchema = z.object({
   sendAt: z.string().optional(),
   /** The stored template and version the subject and bodies were rendered from, at accept. */
   template: z.object({ id: z.string(), version: z.number() }).optional(),
+  /** Only what the message or its route set explicitly; absent means the provider's default. */
+  tracking: trackingSchema.optional(),
 });
 
 /** The normalized message every provider adapter receives. */
@@ -235,6 +252,7 @@ export function toEmailMessage(id: string, input: SendMessageInput): EmailMessag
     tags: input.tags ?? [],
     metadata: input.metadata ?? {},
     ...(input.sendAt !== undefined ? { sendAt: input.sendAt } : {}),
+    ...explicitTracking(input.tracking),
   };
 }
 

@@ -1,4 +1,16 @@
 import type { EmailMessage } from "../message/message-schema";
+import { setsTracking } from "../message/tracking";
+
+/**
+ * How a provider's open and click tracking is switched: `perMessage`, by its send API (each
+ * adapter maps `tracking` to the provider's own fields); `account`, only in the provider account's
+ * settings (a domain or server setting), so a message cannot choose; `none`, never: the provider
+ * does not track at all (SMTP), so there is nothing to switch and nothing is tracked.
+ */
+export const trackingControls = ["perMessage", "account", "none"] as const;
+
+/** One of {@link trackingControls}. */
+export type TrackingControl = (typeof trackingControls)[number];
 
 /** What a provider can carry, so the router skips it instead of letting a send fail. */
 export interface ProviderCapabilities {
@@ -16,6 +28,8 @@ export interface ProviderCapabilities {
   maxScheduleAheadMs: number;
   /** True when the provider dedupes sends by an idempotency key, making a retry safe. */
   idempotency: boolean;
+  /** Where open and click tracking is switched; see {@link trackingControls}. */
+  tracking: TrackingControl;
 }
 
 /** Rough size of a message as a provider counts it. */
@@ -64,6 +78,9 @@ export function findUnsupportedFeature(
   }
   if (Object.keys(message.metadata).length > 0 && !capabilities.metadata) {
     return "metadata is not supported";
+  }
+  if (setsTracking(message.tracking) && capabilities.tracking === "account") {
+    return "open/click tracking is set in its account, not per message; this message sets tracking";
   }
   if (message.sendAt) {
     const ahead = Date.parse(message.sendAt) - now;

@@ -1,6 +1,6 @@
 import { domainOf } from "../message/address";
 import type { EmailMessage } from "../message/message-schema";
-import type { RouteMatch } from "./route-schema";
+import type { RouteConfig, RouteMatch } from "./route-schema";
 
 const lower = (values: string[]) => values.map((value) => value.toLowerCase());
 
@@ -36,4 +36,12 @@ export function matchesRoute(message: EmailMessage, match: RouteMatch | undefine
     return false;
   }
   return true;
+}
+
+/** The route that decides for a message: the first whose match holds, or null when none does. */
+export function matchRoute<Route extends Pick<RouteConfig, "match">>(
+  message: EmailMessage,
+  routes: readonly Route[],
+): Route | null {
+  return routes.find((route) => matchesRoute(message, route.match)) ?? null;
 }

@@ -1,5 +1,5 @@
 import type { EmailMessage } from "../message/message-schema";
-import { matchesRoute } from "./match-route";
+import { matchRoute } from "./match-route";
 import { orderTargets } from "./order-targets";
 import type { RouteConfig } from "./route-schema";
 import { type EligibilityState, type SkipReason, whyNotEligible } from "./why-not-eligible";
@@ -43,7 +43,7 @@ export function planRoute(
   routes: RouteConfig[],
   checks: PlanChecks,
 ): RoutePlan | null {
-  const route = routes.find((candidate) => matchesRoute(message, candidate.match));
+  const route = matchRoute(message, routes);
   if (!route) {
     return null;
   }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { trackingSchema } from "../message/tracking";
 
 /** How a route orders its providers. */
 export const routeStrategies = ["priority", "weighted"] as const;
@@ -55,6 +56,17 @@ export const routeTargetSchema = z.union([
   z.object({ name: z.string().min(1), weight: z.number().positive().default(1) }).strict(),
 ]);
 
+/**
+ * What a route fills in, at accept, for what its messages leave unset. `unsubscribe` applies only
+ * to a message with exactly one recipient and no `List-Unsubscribe` header of its own.
+ */
+export const routeDefaultsSchema = z
+  .object({
+    tracking: trackingSchema.optional(),
+    unsubscribe: z.boolean().optional(),
+  })
+  .strict();
+
 /** One route: when it applies and which providers it tries, in what order. */
 export const routeSchema = z
   .object({
@@ -64,11 +76,14 @@ export const routeSchema = z
     providers: z.array(routeTargetSchema).min(1),
     retry: retryPolicySchema.partial().optional(),
     onAmbiguous: z.enum(ambiguousPolicies).optional(),
+    defaults: routeDefaultsSchema.optional(),
   })
   .strict();
 
 /** A route as configured. */
 export type RouteConfig = z.output<typeof routeSchema>;
+/** A route's defaults for its messages. */
+export type RouteDefaults = z.output<typeof routeDefaultsSchema>;
 /** A route's match conditions. */
 export type RouteMatch = z.output<typeof routeMatchSchema>;
 /** One of {@link ambiguousPolicies}. */
@@ -108,4 +123,28 @@ export function findUnknownProviders(
     });
   });
   return problems;
+}
+
+/**
+ * Lists the routes whose default `unsubscribe: true` cannot work because `server.publicUrl` is
+ * not set (there would be no address to put in `List-Unsubscribe`).
+ */
+export function findUnusableDefaults(
+  routes: RouteConfig[],
+  available: { unsubscribe: boolean },
+): { path: (string | number)[]; message: string }[] {
+  if (available.unsubscribe) {
+    return [];
+  }
+  return routes.flatMap((route, index) =>
+    route.defaults?.unsubscribe === true
+      ? [
+          {
+            path: [index, "defaults", "unsubscribe"],
+            message:
+              "needs server.publicUrl (the public base URL of mailroute) in the configuration, for the unsubscribe links",
+          },
+        ]
+      : [],
+  );
 }

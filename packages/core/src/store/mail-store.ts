@@ -3,6 +3,7 @@ import type { AttemptOutcome } from "../errors/attempt-outcomes";
 import type { EmailEvent, EmailEventType } from "../events/email-event";
 import type { EmailAddress } from "../message/address";
 import type { EmailMessage } from "../message/message-schema";
+import type { MessageTracking } from "../message/tracking";
 import type { RoutePlan } from "../routing/plan-route";
 import type { SuppressionReason } from "../status/advance-status";
 import type { MessageStatus, RecipientStatus } from "../status/message-status";
@@ -95,6 +96,8 @@ export interface MessageDetail extends MessageSummary {
   html: string | null;
   headers: Record<string, string>;
   attachments: AttachmentView[];
+  /** The tracking switches set on the message or by its route; absent when none was. */
+  tracking?: MessageTracking;
   recipients: { email: string; status: RecipientStatus }[];
   attempts: AttemptView[];
   events: EmailEvent[];
@@ -283,6 +286,11 @@ export interface MailStore {
   /** Routes saved through the API, or null when the configuration's apply. */
   loadRoutes(): Promise<{ routes: unknown; updatedAt: string } | null>;
   saveRoutes(routes: unknown, at: Date): Promise<void>;
+  /**
+   * Keeps `value` under `key` unless one is kept there already, and returns the kept value, so
+   * every instance sharing the database agrees on it (a generated secret, for instance).
+   */
+  keepSetting(key: string, value: string, at: Date): Promise<string>;
   getMessage(id: string): Promise<MessageDetail | null>;
   listMessages(query: MessageQuery): Promise<Page<MessageSummary>>;
   providerStats(since: Date): Promise<ProviderStats[]>;

@@ -46,6 +46,12 @@ export interface LedgerEntry {
   tags: string[];
   metadata: Record<string, string>;
   sendAt: string | null;
+  /**
+   * The provider's own open/click tracking fields as they arrived, by their wire names
+   * (SendGrid's `tracking_settings`, Mailgun's `o:tracking-*`, Postmark's `TrackOpens` and
+   * `TrackLinks`); empty when the request left tracking to the account.
+   */
+  tracking: Record<string, unknown>;
   /** The request body as the emulator parsed it. */
   raw: unknown;
 }

@@ -14,6 +14,7 @@ export const unlimitedCapabilities: ProviderCapabilities = {
   metadata: true,
   maxScheduleAheadMs: 0,
   idempotency: false,
+  tracking: "perMessage",
 };
 
 /**

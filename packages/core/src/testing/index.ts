@@ -17,7 +17,9 @@ export {
   fullMessage,
   type ProviderContractSetup,
   runProviderContract,
+  type TrackingCase,
   tinyPng,
+  trackingCases,
 } from "./provider-contract";
 export { providerErrorOf } from "./provider-error-of";
 export { createReplayKeyFake, type ReplayKeyFake } from "./replay-key-fake";

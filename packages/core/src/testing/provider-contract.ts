@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ProviderError } from "../errors/provider-error";
 import type { EmailMessage } from "../message/message-schema";
+import { explicitTracking, type MessageTracking } from "../message/tracking";
 import { findUnsupportedFeature } from "../provider/capabilities";
 import type { EmailProvider, SendOptions } from "../provider/email-provider";
 import type { EmulatorControl } from "./emulator-control";
@@ -37,6 +38,18 @@ export function fullMessage(id = "msg_contract0000000000000001"): EmailMessage {
   };
 }
 
+/** The tracking switches the contract sends, one message each; `unset` leaves tracking out. */
+export const trackingCases = {
+  on: { opens: true, clicks: true },
+  off: { opens: false, clicks: false },
+  opensOnly: { opens: true },
+  clicksOff: { clicks: false },
+  unset: undefined,
+} as const satisfies Record<string, MessageTracking | undefined>;
+
+/** One of {@link trackingCases}. */
+export type TrackingCase = keyof typeof trackingCases;
+
 /** What a provider package gives the contract suite. */
 export interface ProviderContractSetup {
   /** The provider type under test, for test names. */
@@ -58,6 +71,11 @@ export interface ProviderContractSetup {
   inlineFilenameIsContentId?: boolean;
   /** Status codes whose class this provider reads differently from the default table. */
   expectedClasses?: Record<number, ProviderError["outcome"]>;
+  /**
+   * The provider's own tracking fields the emulator must receive for each case (the ledger's
+   * `tracking`), written out exactly; `{}` where nothing may be sent.
+   */
+  trackingFields: Record<TrackingCase, Record<string, unknown>>;
 }
 
 const defaultClasses: Record<number, ProviderError["outcome"]> = {
@@ -161,6 +179,22 @@ export function runProviderContract(setup: ProviderContractSetup): void {
           await provider.close?.();
         }));
     }
+
+    test("sends each explicit tracking switch in the provider's own field, and nothing unset", () =>
+      withEmulator(async (emulator) => {
+        const provider = setup.createProvider(emulator.baseUrl, { timeoutMs: 5000 });
+        const cases = Object.keys(trackingCases) as TrackingCase[];
+        for (const name of cases) {
+          const message = { ...fullMessage(), ...explicitTracking(trackingCases[name]) };
+          await provider.send(message, sendOptions());
+        }
+        expect(
+          Object.fromEntries(
+            emulator.ledger().map((entry, index) => [cases[index], entry.tracking]),
+          ),
+        ).toEqual(setup.trackingFields);
+        await provider.close?.();
+      }));
 
     test("classifies a refused connection as retryable", async () => {
       const provider = setup.createProvider(`http://127.0.0.1:${await freePort()}`, {

@@ -37,6 +37,8 @@ export const captureCapabilities: ProviderCapabilities = {
   metadata: true,
   maxScheduleAheadMs: 0,
   idempotency: true,
+  // Nothing is sent, so nothing is tracked; the flags are kept with the captured message.
+  tracking: "perMessage",
 };
 
 function appliesTo(failure: CaptureFailure, message: EmailMessage, random: () => number): boolean {

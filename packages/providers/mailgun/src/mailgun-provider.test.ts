@@ -13,6 +13,13 @@ runProviderContract({
     createMailgunProvider({ name: "mailgun-contract", apiKey, domain, baseUrl, timeoutMs }),
   // Mailgun uses an inline part's filename as its Content-ID and has no other field for it.
   inlineFilenameIsContentId: true,
+  trackingFields: {
+    on: { "o:tracking-opens": "yes", "o:tracking-clicks": "yes" },
+    off: { "o:tracking-opens": "no", "o:tracking-clicks": "no" },
+    opensOnly: { "o:tracking-opens": "yes" },
+    clicksOff: { "o:tracking-clicks": "no" },
+    unset: {},
+  },
 });
 
 function options() {

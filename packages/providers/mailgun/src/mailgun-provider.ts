@@ -23,6 +23,8 @@ export const mailgunCapabilities: ProviderCapabilities = {
   // `o:deliverytime` is documented up to 3 days ahead (7 on some plans).
   maxScheduleAheadMs: 3 * 24 * 60 * 60 * 1000,
   idempotency: false,
+  // o:tracking-opens / o:tracking-clicks override the domain's tracking settings.
+  tracking: "perMessage",
 };
 
 function describeSettings(settings: unknown): string {

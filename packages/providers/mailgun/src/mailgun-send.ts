@@ -83,6 +83,13 @@ export function toMailgunFields(message: EmailMessage, now: number = Date.now())
   if (message.sendAt && Date.parse(message.sendAt) > now) {
     data["o:deliverytime"] = toMailgunDate(message.sendAt);
   }
+  // Each overrides the domain's tracking setting for this message; unset, the domain decides.
+  if (message.tracking?.opens !== undefined) {
+    data["o:tracking-opens"] = message.tracking.opens ? "yes" : "no";
+  }
+  if (message.tracking?.clicks !== undefined) {
+    data["o:tracking-clicks"] = message.tracking.clicks ? "yes" : "no";
+  }
   for (const [key, value] of Object.entries(message.metadata)) {
     data[`v:${key}`] = value;
   }

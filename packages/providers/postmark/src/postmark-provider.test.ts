@@ -20,6 +20,13 @@ runProviderContract({
       baseUrl,
       timeoutMs,
     }),
+  trackingFields: {
+    on: { TrackOpens: true, TrackLinks: "HtmlAndText" },
+    off: { TrackOpens: false, TrackLinks: "None" },
+    opensOnly: { TrackOpens: true },
+    clicksOff: { TrackLinks: "None" },
+    unset: {},
+  },
 });
 
 const emulators: PostmarkEmulator[] = [];

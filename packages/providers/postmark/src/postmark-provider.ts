@@ -24,6 +24,8 @@ export const postmarkCapabilities: ProviderCapabilities = {
   maxScheduleAheadMs: 0,
   // The send API takes no idempotency key.
   idempotency: false,
+  // TrackOpens / TrackLinks per message (the server's open tracking, when on, wins over false).
+  tracking: "perMessage",
 };
 
 /**

@@ -7,7 +7,7 @@ import {
   type SendOptions,
   type SendResult,
 } from "@mailroute/core";
-import type { Models, ServerClient } from "postmark";
+import { Models, type ServerClient } from "postmark";
 import { mapPostmarkError } from "./postmark-error";
 import { type PostmarkCall, runPostmarkCall } from "./postmark-fetch";
 
@@ -30,6 +30,26 @@ function addressList(addresses: EmailAddress[]): string | undefined {
   return addresses.length > 0 ? addresses.map(formatAddress).join(", ") : undefined;
 }
 
+/**
+ * The message's explicit tracking switches as `TrackOpens` and `TrackLinks`
+ * (https://postmarkapp.com/developer/api/email-api); an unset one is left out, so the server's
+ * setting applies. Postmark's server-wide open tracking, when on, wins over `TrackOpens: false`.
+ */
+function trackingFieldsOf(
+  tracking: EmailMessage["tracking"],
+): Pick<Models.Message, "TrackOpens" | "TrackLinks"> {
+  return {
+    ...(tracking?.opens !== undefined ? { TrackOpens: tracking.opens } : {}),
+    ...(tracking?.clicks !== undefined
+      ? {
+          TrackLinks: tracking.clicks
+            ? Models.LinkTrackingOptions.HtmlAndText
+            : Models.LinkTrackingOptions.None,
+        }
+      : {}),
+  };
+}
+
 /** Maps the normalized message onto Postmark's `POST /email` body. */
 export function toPostmarkMessage(message: EmailMessage, messageStream: string): Models.Message {
   const headers = Object.entries(message.headers);
@@ -46,6 +66,7 @@ export function toPostmarkMessage(message: EmailMessage, messageStream: string):
     Tag: message.tags[0],
     Metadata: { ...message.metadata, [mailrouteIdKey]: message.id },
     Headers: headers.length > 0 ? headers.map(([Name, Value]) => ({ Name, Value })) : undefined,
+    ...trackingFieldsOf(message.tracking),
     Attachments:
       message.attachments.length > 0
         ? message.attachments.map((attachment) => ({

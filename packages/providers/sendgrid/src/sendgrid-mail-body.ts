@@ -16,6 +16,13 @@ interface SendGridAttachment {
   content_id?: string;
 }
 
+/** Per-message tracking switches; each overrides the account's setting when present. */
+export interface SendGridTrackingSettings {
+  open_tracking?: { enable: boolean };
+  /** `enable_text` extends click tracking to the text/plain part as well as the HTML. */
+  click_tracking?: { enable: boolean; enable_text: boolean };
+}
+
 /** The v3 Mail Send JSON body, limited to the fields mailroute writes. */
 export interface SendGridMailBody {
   personalizations: [{ to: SendGridAddress[]; cc?: SendGridAddress[]; bcc?: SendGridAddress[] }];
@@ -28,6 +35,7 @@ export interface SendGridMailBody {
   categories?: string[];
   custom_args: Record<string, string>;
   send_at?: number;
+  tracking_settings?: SendGridTrackingSettings;
 }
 
 function toSendGridAddress(address: EmailAddress): SendGridAddress {
@@ -66,6 +74,25 @@ function toAttachment(attachment: EmailMessage["attachments"][number]): SendGrid
 }
 
 /**
+ * The message's explicit tracking switches as `tracking_settings`
+ * (https://www.twilio.com/docs/sendgrid/api-reference/mail-send/mail-send, "tracking_settings");
+ * a switch the message leaves unset is not sent, so the account's setting applies.
+ */
+export function toTrackingSettings(
+  tracking: EmailMessage["tracking"],
+): SendGridTrackingSettings | undefined {
+  const settings: SendGridTrackingSettings = {};
+  if (tracking?.opens !== undefined) {
+    settings.open_tracking = { enable: tracking.opens };
+  }
+  if (tracking?.clicks !== undefined) {
+    // A link clicked in the text part counts as much as one in the HTML.
+    settings.click_tracking = { enable: tracking.clicks, enable_text: tracking.clicks };
+  }
+  return Object.keys(settings).length > 0 ? settings : undefined;
+}
+
+/**
  * Builds the Mail Send body for one message. Email headers go in the body's `headers` only: the
  * SDK's mail helper would also copy them into the HTTP request, where one named Authorization
  * replaces the API key.
@@ -84,6 +111,7 @@ export function buildSendGridMailBody(
     content.push({ type: "text/html", value: message.html });
   }
   const sendAt = message.sendAt ? Date.parse(message.sendAt) : Number.NaN;
+  const trackingSettings = toTrackingSettings(message.tracking);
   return {
     personalizations: [
       { to, ...(cc.length > 0 ? { cc } : {}), ...(bcc.length > 0 ? { bcc } : {}) },
@@ -104,5 +132,6 @@ export function buildSendGridMailBody(
     custom_args: { ...message.metadata, [mailrouteIdArgument]: message.id },
     // send_at is whole Unix seconds; a time already past means "now", so it is left out.
     ...(sendAt > now ? { send_at: Math.ceil(sendAt / 1000) } : {}),
+    ...(trackingSettings ? { tracking_settings: trackingSettings } : {}),
   };
 }

@@ -54,6 +54,23 @@ runProviderContract({
   name: "sendgrid",
   startEmulator: () => startSendGridEmulator(),
   createProvider: (baseUrl, { timeoutMs }) => createProvider(baseUrl, timeoutMs),
+  trackingFields: {
+    on: {
+      tracking_settings: {
+        open_tracking: { enable: true },
+        click_tracking: { enable: true, enable_text: true },
+      },
+    },
+    off: {
+      tracking_settings: {
+        open_tracking: { enable: false },
+        click_tracking: { enable: false, enable_text: false },
+      },
+    },
+    opensOnly: { tracking_settings: { open_tracking: { enable: true } } },
+    clicksOff: { tracking_settings: { click_tracking: { enable: false, enable_text: false } } },
+    unset: {},
+  },
 });
 
 describe("createSendGridProvider", () => {
@@ -69,6 +86,7 @@ describe("createSendGridProvider", () => {
       maxScheduleAheadMs: 72 * 3600 * 1000,
       inlineImages: true,
       idempotency: false,
+      tracking: "perMessage",
     });
   });
 

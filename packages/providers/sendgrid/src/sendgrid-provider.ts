@@ -22,6 +22,8 @@ export const sendGridCapabilities: ProviderCapabilities = {
   metadata: true,
   maxScheduleAheadMs: 72 * 60 * 60 * 1000,
   idempotency: false,
+  // tracking_settings.open_tracking / click_tracking override the account's settings per message.
+  tracking: "perMessage",
 };
 
 /** Creates the provider for one SendGrid account; several accounts can live side by side. */

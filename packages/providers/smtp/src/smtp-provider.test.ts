@@ -41,6 +41,8 @@ runProviderContract({
       "504 as ambiguous",
     ].map((suffix) => [`classifies HTTP ${suffix}`, httpStatusReason]),
   ),
+  // SMTP has no tracking: whatever the message asks, nothing about it reaches the relay.
+  trackingFields: { on: {}, off: {}, opensOnly: {}, clicksOff: {}, unset: {} },
 });
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -101,6 +103,7 @@ describe("createSmtpProvider", () => {
       inlineImages: true,
       maxScheduleAheadMs: 0,
       idempotency: false,
+      tracking: "none",
     });
   });
 });

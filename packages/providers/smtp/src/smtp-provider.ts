@@ -23,6 +23,8 @@ export const smtpCapabilities: ProviderCapabilities = {
   metadata: true,
   maxScheduleAheadMs: 0,
   idempotency: false,
+  // A relay delivers the message as it is: no pixel, no rewritten links.
+  tracking: "none",
 };
 
 function createTransporter(settings: ResolvedSmtpSettings): SmtpTransporter {

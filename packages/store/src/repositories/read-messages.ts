@@ -109,6 +109,7 @@ export function getMessage(db: SqliteDatabase, id: string): MessageDetail | null
     html: message.html ?? null,
     headers: message.headers,
     attachments: attachmentViews(message.attachments),
+    ...(message.tracking ? { tracking: message.tracking } : {}),
     recipients: recipientRows.map((recipient) => ({
       email: recipient.email,
       status: recipient.status,

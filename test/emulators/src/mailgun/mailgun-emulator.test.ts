@@ -115,6 +115,27 @@ describe("startMailgunEmulator driven by mailgun.js", () => {
     expect(error).toMatchObject({ status: 404, details: "Domain not found: other.example.org" });
   });
 
+  it("records the o:tracking options as sent and refuses a value Mailgun does not take", async () => {
+    emulator = await startMailgunEmulator();
+    const client = sdkClient(emulator.baseUrl);
+    await client.messages.create(domain, {
+      ...simple,
+      "o:tracking-opens": "no",
+      "o:tracking-clicks": "yes",
+    });
+    await client.messages.create(domain, simple);
+    expect(emulator.ledger().map((entry) => entry.tracking)).toEqual([
+      { "o:tracking-opens": "no", "o:tracking-clicks": "yes" },
+      {},
+    ]);
+    expect(
+      await sdkError(
+        client.messages.create(domain, { ...simple, "o:tracking-opens": "maybe" as never }),
+      ),
+    ).toMatchObject({ status: 400, details: expect.stringContaining("o:tracking-opens") });
+    expect(emulator.ledger()).toHaveLength(2);
+  });
+
   it("validates required fields and the recipient limit with 400 {message}", async () => {
     emulator = await startMailgunEmulator();
     const client = sdkClient(emulator.baseUrl);

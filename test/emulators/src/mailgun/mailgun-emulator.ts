@@ -106,6 +106,25 @@ function findFormProblem(form: MailgunForm): string | null {
   if (recipients > mailgunLimits.maxRecipients) {
     return `Too many recipients, max is ${mailgunLimits.maxRecipients}`;
   }
+  return findTrackingProblem(form);
+}
+
+/**
+ * The tracking options' values (the Messages reference: `yes`, `no`, `true`, `false`, and
+ * `htmlonly` for clicks); anything else is a 400.
+ */
+function findTrackingProblem(form: MailgunForm): string | null {
+  const allowed: Record<string, string[]> = {
+    "o:tracking": ["yes", "no", "true", "false"],
+    "o:tracking-opens": ["yes", "no", "true", "false"],
+    "o:tracking-clicks": ["yes", "no", "true", "false", "htmlonly"],
+  };
+  for (const [field, values] of Object.entries(allowed)) {
+    const value = firstField(form, field);
+    if (value !== null && !values.includes(value.toLowerCase())) {
+      return `${field} parameter must be one of: ${values.join(", ")}`;
+    }
+  }
   return null;
 }
 

@@ -100,6 +100,12 @@ export function toMailgunLedgerEntry(providerMessageId: string, form: MailgunFor
     tags: form.fields.get("o:tag") ?? [],
     metadata,
     sendAt: deliveryTime === null ? null : new Date(deliveryTime).toISOString(),
+    tracking: Object.fromEntries(
+      ["o:tracking", "o:tracking-opens", "o:tracking-clicks"].flatMap((field) => {
+        const value = firstField(form, field);
+        return value === null ? [] : [[field, value]];
+      }),
+    ),
     raw: toRaw(form),
   };
 }

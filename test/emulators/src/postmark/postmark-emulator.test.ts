@@ -81,6 +81,23 @@ describe("startPostmarkEmulator, driven by the official postmark SDK", () => {
     expect(emulator.requestCount()).toBe(1);
   });
 
+  it("records TrackOpens and TrackLinks as sent, and refuses a link tracking value Postmark has not", async () => {
+    await client().sendEmail({
+      ...message,
+      TrackOpens: false,
+      TrackLinks: "HtmlAndText" as never,
+    });
+    await client().sendEmail(message);
+    expect(emulator.ledger().map((entry) => entry.tracking)).toEqual([
+      { TrackOpens: false, TrackLinks: "HtmlAndText" },
+      {},
+    ]);
+    const error = await rejection(client().sendEmail({ ...message, TrackLinks: "All" as never }));
+    expect(error.statusCode).toBe(422);
+    expect(error.code).toBe(300);
+    expect(emulator.ledger()).toHaveLength(2);
+  });
+
   it("refuses a wrong server token with 401 and ErrorCode 10", async () => {
     const error = await rejection(client("not-the-token").sendEmail(message));
     expect(error).toBeInstanceOf(Errors.InvalidAPIKeyError);

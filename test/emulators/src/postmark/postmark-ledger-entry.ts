@@ -17,6 +17,8 @@ export interface PostmarkEmailBody {
   Headers?: unknown;
   Attachments?: unknown;
   MessageStream?: unknown;
+  TrackOpens?: unknown;
+  TrackLinks?: unknown;
 }
 
 /** Parses one mailbox, undoing the backslash escapes of a quoted display name; null if invalid. */
@@ -113,6 +115,10 @@ export function toLedgerEntry(body: PostmarkEmailBody, providerMessageId: string
     metadata,
     // Postmark has no scheduled sending.
     sendAt: null,
+    tracking: {
+      ...(body.TrackOpens !== undefined ? { TrackOpens: body.TrackOpens } : {}),
+      ...(body.TrackLinks !== undefined ? { TrackLinks: body.TrackLinks } : {}),
+    },
     raw: body,
   };
 }

@@ -127,6 +127,25 @@ function validateContent(body: PostmarkEmailBody): PostmarkApiError | null {
   return null;
 }
 
+/** Postmark's link tracking values (the Email API reference, `TrackLinks`). */
+export const postmarkLinkTracking = ["None", "HtmlAndText", "HtmlOnly", "TextOnly"] as const;
+
+function validateTracking(body: PostmarkEmailBody): PostmarkApiError | null {
+  if (body.TrackOpens !== undefined && typeof body.TrackOpens !== "boolean") {
+    return { ErrorCode: 403, Message: postmarkMessages.incompatibleJson };
+  }
+  if (
+    body.TrackLinks !== undefined &&
+    !(postmarkLinkTracking as readonly unknown[]).includes(body.TrackLinks)
+  ) {
+    // The limit is documented; the wording of this message is not.
+    return invalid(
+      `Invalid 'TrackLinks' value: must be one of ${postmarkLinkTracking.join(", ")}.`,
+    );
+  }
+  return null;
+}
+
 /** Checks one message the way `POST /email` does; null when it is acceptable. */
 export function validatePostmarkEmail(body: unknown): PostmarkApiError | null {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
@@ -134,7 +153,10 @@ export function validatePostmarkEmail(body: unknown): PostmarkApiError | null {
   }
   const email = body as PostmarkEmailBody;
   return (
-    validateAddresses(email) ?? validateContent(email) ?? validateMetadata(email.Metadata) ?? null
+    validateAddresses(email) ??
+    validateContent(email) ??
+    validateMetadata(email.Metadata) ??
+    validateTracking(email)
   );
 }
 

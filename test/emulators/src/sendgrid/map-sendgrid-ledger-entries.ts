@@ -54,6 +54,7 @@ export function mapSendGridLedgerEntries(
       tags: mail.categories ?? [],
       metadata,
       sendAt: sendAt === undefined ? null : new Date(sendAt * 1000).toISOString(),
+      tracking: mail.tracking_settings ? { tracking_settings: mail.tracking_settings } : {},
       raw,
     };
   });

@@ -77,6 +77,41 @@ describe("SendGrid emulator", () => {
     ]);
   });
 
+  it("records tracking_settings as sent and refuses a switch that is not a boolean", async () => {
+    const service = createMailService(emulator.baseUrl);
+    const trackingSettings = {
+      openTracking: { enable: false },
+      clickTracking: { enable: true, enableText: true },
+    };
+    await service.send({ ...message, trackingSettings });
+    await service.send(message);
+    expect(emulator.ledger().map((entry) => entry.tracking)).toEqual([
+      {
+        tracking_settings: {
+          open_tracking: { enable: false },
+          click_tracking: { enable: true, enable_text: true },
+        },
+      },
+      {},
+    ]);
+    // The mail helper drops a switch it cannot read, so the bad body goes through the client.
+    const client = new Client();
+    client.setApiKey(sendGridTestApiKey);
+    client.setDefaultRequest("baseUrl", emulator.baseUrl);
+    const body = {
+      personalizations: [{ to: [{ email: "to@example.net" }] }],
+      from: { email: "sender@example.com" },
+      subject: "Hello",
+      content: [{ type: "text/plain", value: "plain body" }],
+      tracking_settings: { open_tracking: { enable: "no" } },
+    };
+    const error = await sendExpectingError(() =>
+      client.request({ method: "POST", url: "/v3/mail/send", body }),
+    );
+    expect(error.code).toBe(400);
+    expect(JSON.stringify(error.response.body)).toContain("tracking_settings.open_tracking.enable");
+  });
+
   it("refuses a wrong API key with SendGrid's 401 shape", async () => {
     const service = createMailService(emulator.baseUrl, "SG.wrong-key");
     const error = await sendExpectingError(() => service.send(message));

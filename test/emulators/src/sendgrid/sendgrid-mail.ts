@@ -42,6 +42,11 @@ export interface SendGridMail {
   send_at?: number;
   template_id?: string;
   mail_settings?: { sandbox_mode?: { enable?: boolean } };
+  /** Per-message overrides of the account's tracking settings. */
+  tracking_settings?: {
+    click_tracking?: { enable?: boolean; enable_text?: boolean };
+    open_tracking?: { enable?: boolean; substitution_tag?: string };
+  };
 }
 
 /** One entry of SendGrid's error body `{"errors":[…]}`. */

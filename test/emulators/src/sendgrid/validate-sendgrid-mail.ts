@@ -257,6 +257,39 @@ function checkCategoriesAndArguments(body: Record<string, unknown>, problems: Pr
   }
 }
 
+/** `tracking_settings`: each switch an object whose flags are booleans (the Mail Send reference). */
+function checkTrackingSettings(value: unknown, problems: Problems): void {
+  if (value === undefined) {
+    return;
+  }
+  if (!isRecord(value)) {
+    problems.add("tracking_settings", "Invalid type. Expected: object.");
+    return;
+  }
+  const flags: Record<string, string[]> = {
+    click_tracking: ["enable", "enable_text"],
+    open_tracking: ["enable"],
+    subscription_tracking: ["enable"],
+    ganalytics: ["enable"],
+  };
+  for (const [name, setting] of Object.entries(value)) {
+    const field = `tracking_settings.${name}`;
+    if (!isRecord(setting)) {
+      problems.add(field, "Invalid type. Expected: object.", "tracking_settings");
+      continue;
+    }
+    for (const flag of flags[name] ?? []) {
+      if (setting[flag] !== undefined && typeof setting[flag] !== "boolean") {
+        problems.add(
+          `${field}.${flag}`,
+          `Invalid type. Expected: boolean, given: ${typeof setting[flag]}.`,
+          "tracking_settings",
+        );
+      }
+    }
+  }
+}
+
 /** Checks a Mail Send body the way SendGrid does; returns the 400 errors, or the typed mail. */
 export function validateSendGridMail(
   body: unknown,
@@ -292,6 +325,7 @@ export function validateSendGridMail(
   checkHeaders(body.headers, "headers", problems);
   checkCategoriesAndArguments(body, problems);
   checkSendAt(body.send_at, "send_at", problems, now);
+  checkTrackingSettings(body.tracking_settings, problems);
   if (problems.items.length > 0) {
     return { errors: problems.items };
   }

@@ -147,6 +147,8 @@ export async function parseSmtpMessage(
     tags: parseTags(findHeader(lines, "x-mailroute-tags")),
     metadata: parseMetadata(findHeader(lines, "x-mailroute-metadata")),
     sendAt: null,
+    // SMTP has no tracking: a relay sends the message as it is.
+    tracking: {},
     raw: rawMessage,
   };
   return entry;

@@ -168,6 +168,7 @@ describe("GET /v1/providers, health and the OpenAPI document", () => {
         "/v1/webhook-endpoints/{id}/replay",
         "/v1/webhook-endpoints/{id}/rotate-secret",
         "/webhooks/{providerName}",
+        "/u/{token}",
       ].sort(),
     );
     // The send route is validated outside the generic chain but documented in full.

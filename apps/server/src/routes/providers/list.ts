@@ -20,7 +20,8 @@ const providerSchema = z
     transitions: z.array(z.object({ from: z.string(), to: z.string(), at: z.string() })),
     /** Why it would be skipped right now (rate limit or daily quota), or null. */
     limited: z.object({ reason: z.string(), detail: z.string() }).nullable(),
-    capabilities: z.record(z.string(), z.union([z.number(), z.boolean()])),
+    /** Limits and features; `tracking` says where open/click tracking is switched (`perMessage`, `account`, `none`). */
+    capabilities: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])),
     recent: z.object({
       window: z.string(),
       attempts: z.number(),
