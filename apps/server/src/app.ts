@@ -52,6 +52,7 @@ function createServices(dependencies: AppDependencies): Services {
       breakers,
       limiter,
       sendAtHorizonDays: dependencies.sendAtHorizonDays,
+      templates,
     }),
     suppressions: createSuppressionsService({ store }),
     captures: createCapturesService({ store }),

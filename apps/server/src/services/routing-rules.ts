@@ -18,6 +18,7 @@ import {
 } from "@mailroute/core";
 import { formatIssues, formatPath } from "../format-issues";
 import { checkSendAt } from "./messages";
+import type { TemplatesService } from "./templates/templates-service";
 
 /** The routes in force and where they came from. */
 export interface RoutingState {
@@ -132,6 +133,8 @@ export function createRoutingRulesService(dependencies: {
   limiter: ProviderLimiter;
   /** How far ahead a message's `sendAt` may be. */
   sendAtHorizonDays: number;
+  /** Renders a message's stored template, as an accept would. */
+  templates: Pick<TemplatesService, "renderForMessage">;
 }): RoutingRulesService {
   const { table, store } = dependencies;
   return {
@@ -139,9 +142,13 @@ export function createRoutingRulesService(dependencies: {
     put: (raw) => table.replace(raw),
     async simulate(input) {
       checkSendAt(input, new Date(), dependencies.sendAtHorizonDays);
-      // With the route's defaults, as an accept would store it: they decide eligibility too.
+      // Rendered and with the route's defaults, as an accept would store it: size and features
+      // decide eligibility too.
+      const rendered = input.template
+        ? await dependencies.templates.renderForMessage(input.template)
+        : undefined;
       const { message } = applyRouteDefaults(
-        toEmailMessage("msg_simulation", input),
+        { ...toEmailMessage("msg_simulation", input), ...rendered },
         input,
         table.current(),
       );

@@ -113,6 +113,32 @@ describe("POST /v1/routes/simulate", () => {
   });
 });
 
+describe("POST /v1/routes/simulate with a stored template", () => {
+  it("plans the rendered message, as an accept would store it", async () => {
+    const primary = createFakeProvider("primary", { maxMessageBytes: 1000 });
+    const app = await setup({ providers: [primary, createFakeProvider("backup")] });
+    await app.put({ routes: [{ name: "default", providers: ["primary", "backup"] }] });
+    const created = await app.app.request("/v1/templates", {
+      method: "POST",
+      headers: app.headers,
+      body: JSON.stringify({ name: "long", subject: "Hi", text: "{{body}}" }),
+    });
+    expect(created.status).toBe(201);
+    const { from, to } = validBody;
+    const plan = async (body: string) =>
+      (await app.simulate({ from, to, template: { id: "long", data: { body } } })).json();
+    expect(await plan("short")).toMatchObject({ plan: ["primary", "backup"], skipped: [] });
+    // Only the rendered text is over the primary's limit: the plan must come from the rendering.
+    expect(await plan("x".repeat(2000))).toMatchObject({
+      plan: ["backup"],
+      skipped: [{ provider: "primary", reason: "capability" }],
+    });
+    const unknown = await app.simulate({ from, to, template: { id: "nope" } });
+    expect(unknown.status).toBe(422);
+    expect(await unknown.json()).toMatchObject({ error: { code: "TEMPLATE_NOT_FOUND" } });
+  });
+});
+
 describe("provider guards", () => {
   it("spills over to the next provider past a rate limit, and says why", async () => {
     const primary = createFakeProvider("primary");
