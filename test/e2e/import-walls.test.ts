@@ -32,6 +32,9 @@ const refused: (WallCase & { wall: string })[] = [
   { wall: "core", file: "packages/core/src/wall.ts", specifier: "@mailroute/server" },
   { wall: "core", file: "packages/core/src/wall.ts", specifier: "@mailroute/provider-sendgrid" },
   { wall: "core", file: "packages/core/src/wall.ts", specifier: "@mailroute/store/src/json" },
+  { wall: "templates", file: "packages/templates/src/wall.ts", specifier: "node:process" },
+  { wall: "templates", file: "packages/templates/src/wall.ts", specifier: "@mailroute/store" },
+  { wall: "templates", file: "packages/templates/src/wall.ts", specifier: "hono" },
   { wall: "providers", file: "packages/providers/sendgrid/src/wall.ts", specifier: "hono" },
   { wall: "providers", file: "packages/providers/sendgrid/src/wall.ts", specifier: "node:process" },
   {
