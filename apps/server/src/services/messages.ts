@@ -210,7 +210,7 @@ export type BatchItemResult =
 async function prepareBatchItem(
   parsed: ReturnType<typeof sendMessageSchema.safeParse>,
   now: Date,
-  settings: { sendAtHorizonDays: number },
+  settings: Parameters<typeof prepareMessage>[2],
 ): Promise<PreparedMessage | MailrouteError> {
   if (!parsed.success) {
     return invalidRequest(parsed.error.issues);
@@ -234,7 +234,7 @@ function createSendBatch(
   store: Pick<MailStore, "acceptMessages">,
   keys: ReturnType<typeof createIdempotencyKeys>,
   onAccepted: () => void,
-  settings: { sendAtHorizonDays: number },
+  settings: Parameters<typeof prepareMessage>[2],
 ) {
   return async function sendBatch(
     request: SendBatchRequest,

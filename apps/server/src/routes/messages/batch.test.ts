@@ -2,7 +2,6 @@ import { createFakeProvider } from "@mailroute/core/testing";
 import { createCaptureProvider } from "@mailroute/provider-capture";
 import { createTestStore } from "@mailroute/store/testing";
 import { describe, expect, it, vi } from "vitest";
-import { createMessagesService } from "../../services/messages";
 import {
   closeAppsAfterEach,
   createGatedStore,
@@ -263,21 +262,13 @@ describe("POST /v1/messages/batch with Idempotency-Key", () => {
 
 describe("messages.sendBatch", () => {
   it("wakes the dispatcher once per batch, and not for a batch of scheduled messages", async () => {
-    const store = createTestStore();
-    let wakes = 0;
-    const service = createMessagesService({
-      store,
-      notifyDispatcher: () => {
-        wakes += 1;
-      },
-      sendAtHorizonDays: 30,
-    });
-    await service.sendBatch({ messages: numbered(10), principal: "key_1" });
-    expect(wakes).toBe(1);
+    const app = await setup();
+    const wakes = vi.spyOn(app.dispatcher, "notify");
+    await postBatch(app, { messages: numbered(10) });
+    expect(wakes).toHaveBeenCalledTimes(1);
     const later = numbered(3).map((item) => ({ ...item, sendAt: hoursAhead(1) }));
-    await service.sendBatch({ messages: later, principal: "key_1" });
-    expect(wakes).toBe(1);
-    expect(await store.countPendingJobs()).toBe(13);
-    await store.close();
+    await postBatch(app, { messages: later });
+    expect(wakes).toHaveBeenCalledTimes(1);
+    expect(await app.store.countPendingJobs()).toBe(13);
   });
 });
