@@ -265,7 +265,7 @@ function createSendBatch(
       }
       const replay = answerOfOutcome(
         await store.acceptMessages({
-          messages: accepted.map(({ message, runAt }) => ({ message, runAt })),
+          messages: accepted,
           acceptedAt: now,
           response,
           idempotency,
