@@ -3,6 +3,7 @@
 // bench-results/<timestamp>.json + latest.json.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
+import * as batchAccept from "./scenarios/batch-accept";
 import * as durableAccept from "./scenarios/durable-accept";
 import * as endToEnd from "./scenarios/end-to-end";
 import * as failover from "./scenarios/failover";
@@ -16,6 +17,7 @@ import { printScenario, type Row, renderTable, type ScenarioResult } from "./sup
 
 const scenarios: { name: string; run(options: BenchOptions): Promise<ScenarioResult> }[] = [
   { name: "durable-accept", run: durableAccept.run },
+  { name: "batch-accept", run: batchAccept.run },
   { name: "end-to-end", run: endToEnd.run },
   { name: "webhook-ingest", run: webhookIngest.run },
   { name: "failover", run: failover.run },

@@ -9,8 +9,10 @@ import {
   type TemplateStore,
   type WebhookOutboxStore,
 } from "@mailroute/core";
+import { createFakeProvider } from "@mailroute/core/testing";
 import { createTestStore } from "@mailroute/store/testing";
 import { pino } from "pino";
+import { afterEach } from "vitest";
 import { wireMailroute } from "./mailroute";
 import { createApiKey } from "./services/api-keys";
 import type { DispatchSettings } from "./services/dispatcher";
@@ -95,6 +97,61 @@ export async function createTestApp(options: {
       await store.close();
     },
   };
+}
+
+/** A test app as {@link createTestApp} builds it. */
+export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+
+/**
+ * For a test file's top level: returns `setup`, which builds a test app (with one fake provider,
+ * `primary`, unless told otherwise) that is closed after each test.
+ */
+export function closeAppsAfterEach(): (
+  options?: Parameters<typeof createTestApp>[0],
+) => Promise<TestApp> {
+  const open: TestApp[] = [];
+  afterEach(async () => {
+    for (const app of open.splice(0)) {
+      await app.close();
+    }
+  });
+  return async (options = { providers: [createFakeProvider("primary")] }) => {
+    const app = await createTestApp(options);
+    open.push(app);
+    return app;
+  };
+}
+
+/** How many messages (up to 100) and pending jobs the app holds: what a refusal leaves alone. */
+export async function storedCounts(app: TestApp) {
+  return {
+    messages: (await app.store.listMessages({ limit: 100 })).data.length,
+    jobs: await app.store.countPendingJobs(),
+  };
+}
+
+/**
+ * A fresh test store whose `method` (one of the accepts) holds every call at a gate until
+ * `open()`: a request still being stored, as a concurrent duplicate finds it. `entered()` counts
+ * the calls that reached the gate.
+ */
+export function createGatedStore(method: "acceptMessage" | "acceptMessages") {
+  const store = createTestStore();
+  let open: () => void = () => {};
+  const gate = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  let entered = 0;
+  const accept = store[method] as (input: unknown) => Promise<unknown>;
+  const gated: typeof store = {
+    ...store,
+    [method]: async (input: unknown) => {
+      entered += 1;
+      await gate;
+      return accept(input);
+    },
+  };
+  return { store: gated, entered: () => entered, open };
 }
 
 /** A minimal valid send body. */

@@ -67,6 +67,7 @@ export {
   isEmailAddress,
   parseAddress,
 } from "./message/address";
+export { batchLimits, type SendBatchInput, sendBatchSchema } from "./message/batch-schema";
 export { isBase64 } from "./message/is-base64";
 export {
   type Attachment,
@@ -167,6 +168,7 @@ export {
 } from "./status/message-status";
 export type {
   AcceptMessageInput,
+  AcceptMessagesInput,
   AcceptOutcome,
   ApiKeyRecord,
   AttachmentView,
@@ -177,6 +179,7 @@ export type {
   CompleteMessageInput,
   EventQuery,
   EventSummary,
+  IdempotencyRecord,
   IncomingEvent,
   MailStore,
   MessageDetail,

@@ -9,6 +9,7 @@ function setup(options: { status: string | null; storeAgrees: boolean }) {
   let notified = 0;
   const store: MessagesServiceDependencies["store"] = {
     acceptMessage: () => Promise.reject(new Error("not used")),
+    acceptMessages: () => Promise.reject(new Error("not used")),
     listMessages: () => Promise.reject(new Error("not used")),
     getMessage: async (id) =>
       options.status === null ? null : ({ id, status: options.status } as MessageDetail),

@@ -5,6 +5,8 @@ import {
   acceptedStatus,
   applyRouteDefaults,
   type EmailMessage,
+  type ErrorCode,
+  type ErrorDetail,
   MailrouteError,
   type MailStore,
   type MessageDetail,
@@ -15,8 +17,10 @@ import {
   type RouteConfig,
   type SendMessageInput,
   type StoredResponse,
+  sendMessageSchema,
   toEmailMessage,
 } from "@mailroute/core";
+import { invalidRequest } from "../errors";
 import type { TemplatesService } from "./templates/templates-service";
 import type { UnsubscribeLinks } from "./unsubscribe";
 
@@ -206,11 +210,108 @@ function createSend(
   };
 }
 
+/** What `POST /v1/messages/batch` needs besides the envelope's items. */
+export interface SendBatchRequest {
+  /** The envelope's items, each still to be validated on its own. */
+  messages: readonly unknown[];
+  principal: string;
+  idempotencyKey?: string | undefined;
+}
+
+/** One item of a batch's answer, at its index in the request: accepted, or the error it got. */
+export type BatchItemResult =
+  | { index: number; id: string; status: PreparedMessage["status"] }
+  | { index: number; error: { code: ErrorCode; message: string; details: ErrorDetail[] } };
+
+/** Prepares one validated batch item as the single send would, or keeps the error it throws. */
+async function prepareBatchItem(
+  parsed: ReturnType<typeof sendMessageSchema.safeParse>,
+  now: Date,
+  settings: Parameters<typeof prepareMessage>[2],
+): Promise<PreparedMessage | MailrouteError> {
+  if (!parsed.success) {
+    return invalidRequest(parsed.error.issues);
+  }
+  try {
+    return await prepareMessage(parsed.data, now, settings);
+  } catch (error) {
+    if (error instanceof MailrouteError) {
+      return error;
+    }
+    throw error;
+  }
+}
+
+/**
+ * Accepts a batch: every valid item is stored, with the key and the batch's answer, in one
+ * transaction before the answer; an invalid item gets the error a single send would answer. A
+ * batch with no valid item answers the same way (200, every item's error) and keeps its key too.
+ */
+function createSendBatch(
+  store: Pick<MailStore, "acceptMessages">,
+  keys: ReturnType<typeof createIdempotencyKeys>,
+  onAccepted: () => void,
+  settings: Parameters<typeof prepareMessage>[2],
+) {
+  return async function sendBatch(
+    request: SendBatchRequest,
+  ): Promise<StoredResponse & { replayed: boolean }> {
+    const now = new Date();
+    const parsed = request.messages.map((item) => sendMessageSchema.safeParse(item));
+    // The key's digest covers each item as validated, or as sent when it is invalid.
+    const digest = {
+      batch: parsed.map((item, index) => (item.success ? item.data : request.messages[index])),
+    };
+    const { idempotency, release } = keys.claim(request, digest, now);
+    try {
+      const accepted: PreparedMessage[] = [];
+      const data: BatchItemResult[] = [];
+      for (const [index, item] of parsed.entries()) {
+        const outcome = await prepareBatchItem(item, now, settings);
+        if (outcome instanceof MailrouteError) {
+          const { code, message, details } = outcome;
+          data.push({ index, error: { code, message, details } });
+        } else {
+          accepted.push(outcome);
+          data.push({ index, id: outcome.message.id, status: outcome.status });
+        }
+      }
+      const response: StoredResponse = { status: 200, body: { data } };
+      if (accepted.length === 0 && idempotency === undefined) {
+        return { ...response, replayed: false };
+      }
+      const replay = answerOfOutcome(
+        await store.acceptMessages({
+          messages: accepted,
+          acceptedAt: now,
+          response,
+          idempotency,
+        }),
+      );
+      if (replay) {
+        return replay;
+      }
+      // One wake for the whole batch; scheduled messages are found by the poll when due.
+      if (accepted.some((item) => item.status === "queued")) {
+        onAccepted();
+      }
+      return { ...response, replayed: false };
+    } finally {
+      release();
+    }
+  };
+}
+
 /** What the messages service is built from. */
 export interface MessagesServiceDependencies {
   store: Pick<
     MailStore,
-    "acceptMessage" | "getMessage" | "listMessages" | "releaseMessage" | "cancelMessage"
+    | "acceptMessage"
+    | "acceptMessages"
+    | "getMessage"
+    | "listMessages"
+    | "releaseMessage"
+    | "cancelMessage"
   >;
   /** Wakes the dispatcher: a message was queued (accepted or released). */
   notifyDispatcher: () => void;
@@ -234,6 +335,11 @@ export interface MessageStatusChange<Status extends string> {
 export interface MessagesService {
   /** Stores a message durably (with its job) and queues it; replays an idempotent retry. */
   send(request: SendMessageRequest): Promise<StoredResponse & { replayed: boolean }>;
+  /**
+   * Stores every valid message of a batch in one transaction and answers each item in order
+   * (`{ data: BatchItemResult[] }`); replays an idempotent retry of the whole batch.
+   */
+  sendBatch(request: SendBatchRequest): Promise<StoredResponse & { replayed: boolean }>;
   /** One message with recipients, attempts, events and routing; NOT_FOUND when unknown. */
   get(id: string): Promise<MessageDetail>;
   /** A page of the log, newest first. */
@@ -254,13 +360,17 @@ export function createMessagesService(dependencies: MessagesServiceDependencies)
     }
     return message;
   };
+  // One set of keys for both verbs: a key in flight is in flight for a batch and a single send.
+  const keys = createIdempotencyKeys();
+  const settings: PrepareSettings = {
+    sendAtHorizonDays: dependencies.sendAtHorizonDays,
+    templates: dependencies.templates,
+    routes: dependencies.routes,
+    unsubscribeLinks: dependencies.unsubscribeLinks,
+  };
   return {
-    send: createSend(store, createIdempotencyKeys(), notifyDispatcher, {
-      sendAtHorizonDays: dependencies.sendAtHorizonDays,
-      templates: dependencies.templates,
-      routes: dependencies.routes,
-      unsubscribeLinks: dependencies.unsubscribeLinks,
-    }),
+    send: createSend(store, keys, notifyDispatcher, settings),
+    sendBatch: createSendBatch(store, keys, notifyDispatcher, settings),
     get: find,
     list: (query) => store.listMessages(query),
     async release(id) {

@@ -15,6 +15,14 @@ export interface StoredResponse {
   body: unknown;
 }
 
+/** An `Idempotency-Key` as stored: scoped to its principal, with the digest of its request. */
+export interface IdempotencyRecord {
+  scope: string;
+  key: string;
+  requestHash: string;
+  expiresAt: Date;
+}
+
 /** What `acceptMessage` writes, all in one transaction. */
 export interface AcceptMessageInput {
   message: EmailMessage;
@@ -22,7 +30,16 @@ export interface AcceptMessageInput {
   /** When the dispatcher may first pick it up (`sendAt`, or now); it decides `acceptedStatus`. */
   runAt: Date;
   response: StoredResponse;
-  idempotency?: { scope: string; key: string; requestHash: string; expiresAt: Date } | undefined;
+  idempotency?: IdempotencyRecord | undefined;
+}
+
+/** What `acceptMessages` writes, all in one transaction: many messages under one answer and key. */
+export interface AcceptMessagesInput {
+  /** Each message with when the dispatcher may first pick it up; may be empty (key only). */
+  messages: Pick<AcceptMessageInput, "message" | "runAt">[];
+  acceptedAt: Date;
+  response: StoredResponse;
+  idempotency?: IdempotencyRecord | undefined;
 }
 
 /** How an accept ended: stored, or answered from an earlier request with the same key. */
@@ -234,6 +251,11 @@ export interface Suppression {
 export interface MailStore {
   /** Stores the message, its recipients, its `queued` events, its job and the idempotency key. */
   acceptMessage(input: AcceptMessageInput): Promise<AcceptOutcome>;
+  /**
+   * Stores many messages as `acceptMessage` stores one, and the idempotency key with their one
+   * response, all or nothing in one transaction; or answers from an earlier request with the key.
+   */
+  acceptMessages(input: AcceptMessagesInput): Promise<AcceptOutcome>;
   /** Leases up to `limit` due jobs whose lease is free or expired. */
   claimJobs(input: {
     owner: string;

@@ -1,13 +1,18 @@
 import {
   type AcceptMessageInput,
+  type AcceptMessagesInput,
   type AcceptOutcome,
   acceptedStatus,
+  type IdempotencyRecord,
   recipientKindsOf,
+  type StoredResponse,
 } from "@mailroute/core";
 import type { SqliteDatabase } from "../open-database";
 import { jobIdOf } from "./dispatch-jobs";
 import { dispatchEventRows, insertEventRows } from "./event-rows";
 import { prepared } from "./prepared";
+
+const accepted: AcceptOutcome = { kind: "accepted" };
 
 /**
  * Stores a message, its recipients, tags, `queued` events, dispatch job and idempotency key as
@@ -15,46 +20,95 @@ import { prepared } from "./prepared";
  * earlier request with the same key.
  */
 export function acceptMessage(db: SqliteDatabase, input: AcceptMessageInput): AcceptOutcome {
-  const { message, idempotency } = input;
-  const now = input.acceptedAt.getTime();
-  if (idempotency) {
-    const existing = prepared(
-      db,
-      "select request_hash as requestHash, response_status as responseStatus, response_body as responseBody, expires_at as expiresAt from idempotency_keys where scope = ? and key = ?",
-    ).get(idempotency.scope, idempotency.key) as
-      | { requestHash: string; responseStatus: number; responseBody: string; expiresAt: number }
-      | undefined;
-    if (existing && existing.expiresAt > now) {
-      if (existing.requestHash !== idempotency.requestHash) {
-        return { kind: "key_reused" };
-      }
-      return {
-        kind: "replay",
-        response: {
-          status: existing.responseStatus,
-          body: JSON.parse(existing.responseBody) as unknown,
-        },
-      };
+  const answer = input.idempotency
+    ? claimIdempotencyKey(db, input.idempotency, input.response, input.acceptedAt)
+    : null;
+  if (answer) {
+    return answer;
+  }
+  insertMessageRows(db, input);
+  return accepted;
+}
+
+/**
+ * Stores every message of a batch as {@link acceptMessage} stores one, and the key with the
+ * batch's one response, in the same write: one transaction, so all of them or none.
+ */
+export function acceptMessages(db: SqliteDatabase, input: AcceptMessagesInput): AcceptOutcome {
+  const answer = input.idempotency
+    ? claimIdempotencyKey(db, input.idempotency, input.response, input.acceptedAt)
+    : null;
+  if (answer) {
+    return answer;
+  }
+  for (const item of input.messages) {
+    insertMessageRows(db, {
+      message: item.message,
+      runAt: item.runAt,
+      acceptedAt: input.acceptedAt,
+    });
+  }
+  return accepted;
+}
+
+/**
+ * Claims the key for this request with the response it will answer; or, when an unexpired claim
+ * holds it, the outcome that claim decides (its replay, or a reuse with another body). Null when
+ * the key is now this request's.
+ */
+function claimIdempotencyKey(
+  db: SqliteDatabase,
+  idempotency: IdempotencyRecord,
+  response: StoredResponse,
+  acceptedAt: Date,
+): AcceptOutcome | null {
+  const now = acceptedAt.getTime();
+  const existing = prepared(
+    db,
+    "select request_hash as requestHash, response_status as responseStatus, response_body as responseBody, expires_at as expiresAt from idempotency_keys where scope = ? and key = ?",
+  ).get(idempotency.scope, idempotency.key) as
+    | { requestHash: string; responseStatus: number; responseBody: string; expiresAt: number }
+    | undefined;
+  if (existing && existing.expiresAt > now) {
+    if (existing.requestHash !== idempotency.requestHash) {
+      return { kind: "key_reused" };
     }
-    if (existing) {
-      prepared(db, "delete from idempotency_keys where scope = ? and key = ?").run(
-        idempotency.scope,
-        idempotency.key,
-      );
-    }
-    prepared(
-      db,
-      "insert into idempotency_keys (scope, key, request_hash, response_status, response_body, created_at, expires_at) values (?, ?, ?, ?, ?, ?, ?)",
-    ).run(
+    return {
+      kind: "replay",
+      response: {
+        status: existing.responseStatus,
+        body: JSON.parse(existing.responseBody) as unknown,
+      },
+    };
+  }
+  if (existing) {
+    prepared(db, "delete from idempotency_keys where scope = ? and key = ?").run(
       idempotency.scope,
       idempotency.key,
-      idempotency.requestHash,
-      input.response.status,
-      JSON.stringify(input.response.body),
-      now,
-      idempotency.expiresAt.getTime(),
     );
   }
+  prepared(
+    db,
+    "insert into idempotency_keys (scope, key, request_hash, response_status, response_body, created_at, expires_at) values (?, ?, ?, ?, ?, ?, ?)",
+  ).run(
+    idempotency.scope,
+    idempotency.key,
+    idempotency.requestHash,
+    response.status,
+    JSON.stringify(response.body),
+    now,
+    idempotency.expiresAt.getTime(),
+  );
+  return null;
+}
+
+/** Writes one accepted message's rows: the message, recipients, tags, `queued` events and job. */
+function insertMessageRows(
+  db: SqliteDatabase,
+  input: Pick<AcceptMessageInput, "message" | "runAt" | "acceptedAt">,
+): void {
+  const { message } = input;
+  const now = input.acceptedAt.getTime();
   prepared(
     db,
     "insert into messages (id, status, from_email, subject, envelope, payload, send_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -103,5 +157,4 @@ export function acceptMessage(db: SqliteDatabase, input: AcceptMessageInput): Ac
     input.runAt.getTime(),
     now,
   );
-  return { kind: "accepted" };
 }

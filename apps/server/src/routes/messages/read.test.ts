@@ -151,6 +151,7 @@ describe("GET /v1/providers, health and the OpenAPI document", () => {
         "/v1/captures",
         "/v1/events",
         "/v1/messages",
+        "/v1/messages/batch",
         "/v1/messages/{id}",
         "/v1/messages/{id}/cancel",
         "/v1/messages/{id}/release",

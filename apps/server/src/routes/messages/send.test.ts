@@ -1,28 +1,8 @@
 import { createFakeProvider } from "@mailroute/core/testing";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { createTestApp, validBody } from "../../test-support";
+import { describe, expect, it, vi } from "vitest";
+import { closeAppsAfterEach, createGatedStore, storedCounts, validBody } from "../../test-support";
 
-const apps: Awaited<ReturnType<typeof createTestApp>>[] = [];
-afterEach(async () => {
-  for (const app of apps.splice(0)) {
-    await app.close();
-  }
-});
-
-async function setup(
-  options: Parameters<typeof createTestApp>[0] = { providers: [createFakeProvider("primary")] },
-) {
-  const app = await createTestApp(options);
-  apps.push(app);
-  return app;
-}
-
-async function snapshot(app: Awaited<ReturnType<typeof createTestApp>>) {
-  return {
-    messages: (await app.store.listMessages({ limit: 100 })).data.length,
-    jobs: await app.store.countPendingJobs(),
-  };
-}
+const setup = closeAppsAfterEach();
 
 describe("POST /v1/messages", () => {
   it("answers 202 queued only once the message and its job are stored", async () => {
@@ -46,7 +26,7 @@ describe("POST /v1/messages", () => {
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe("UNAUTHORIZED");
     const wrong = await app.send(validBody, { authorization: "Bearer mr_not-a-real-key" });
     expect(wrong.status).toBe(401);
-    expect(await snapshot(app)).toEqual({ messages: 0, jobs: 0 });
+    expect(await storedCounts(app)).toEqual({ messages: 0, jobs: 0 });
   });
 
   it("accepts MAILROUTE_API_KEY as an admin key", async () => {
@@ -96,7 +76,7 @@ describe("POST /v1/messages", () => {
       expect(error.code).toBe("VALIDATION_ERROR");
       expect(error.requestId).toMatch(/^req_/);
       expect(error.details.map((detail) => detail.path)).toEqual(expect.arrayContaining(paths));
-      expect(await snapshot(app)).toEqual({ messages: 0, jobs: 0 });
+      expect(await storedCounts(app)).toEqual({ messages: 0, jobs: 0 });
     });
   }
 
@@ -117,7 +97,7 @@ describe("POST /v1/messages", () => {
         { path, message: expect.stringContaining("without control characters, < or >") },
       ]);
     }
-    expect(await snapshot(app)).toEqual({ messages: 0, jobs: 0 });
+    expect(await storedCounts(app)).toEqual({ messages: 0, jobs: 0 });
   });
 
   it("answers 400 INVALID_JSON for malformed JSON", async () => {
@@ -131,7 +111,7 @@ describe("POST /v1/messages", () => {
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
       "INVALID_JSON",
     );
-    expect(await snapshot(app)).toEqual({ messages: 0, jobs: 0 });
+    expect(await storedCounts(app)).toEqual({ messages: 0, jobs: 0 });
   });
 
   it("answers 415 for a body that is not JSON", async () => {
@@ -151,7 +131,7 @@ describe("POST /v1/messages", () => {
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
       "PAYLOAD_TOO_LARGE",
     );
-    expect(await snapshot(app)).toEqual({ messages: 0, jobs: 0 });
+    expect(await storedCounts(app)).toEqual({ messages: 0, jobs: 0 });
   });
 
   it("answers 413 from a declared Content-Length alone, before reading the body", async () => {
@@ -162,7 +142,7 @@ describe("POST /v1/messages", () => {
       body: JSON.stringify(validBody),
     });
     expect(response.status).toBe(413);
-    expect(await snapshot(app)).toEqual({ messages: 0, jobs: 0 });
+    expect(await storedCounts(app)).toEqual({ messages: 0, jobs: 0 });
   });
 
   it("echoes a plain X-Request-Id and replaces one that is not", async () => {
@@ -211,7 +191,7 @@ describe("POST /v1/messages with sendAt", () => {
   it("refuses a sendAt past the horizon with 400 on sendAt, storing nothing; simulate too", async () => {
     const app = await setup({ providers: [createFakeProvider("primary")], sendAtHorizonDays: 7 });
     expect((await app.send({ ...validBody, sendAt: hours(7 * 24 - 1) })).status).toBe(202);
-    const before = await snapshot(app);
+    const before = await storedCounts(app);
     for (const path of ["/v1/messages", "/v1/routes/simulate"]) {
       const response = await app.app.request(path, {
         method: "POST",
@@ -227,7 +207,7 @@ describe("POST /v1/messages with sendAt", () => {
         { path: "sendAt", message: expect.stringMatching(/^must be at most 7 days ahead/) },
       ]);
     }
-    expect(await snapshot(app)).toEqual(before);
+    expect(await storedCounts(app)).toEqual(before);
   });
 
   it("cancels a scheduled message: cancelled status, events on the timeline and in the feed", async () => {
@@ -268,7 +248,7 @@ describe("POST /v1/messages with Idempotency-Key", () => {
     expect(second.status).toBe(202);
     expect(second.headers.get("idempotent-replayed")).toBe("true");
     expect(await second.json()).toEqual(await first.json());
-    expect(await snapshot(app)).toEqual({ messages: 1, jobs: 1 });
+    expect(await storedCounts(app)).toEqual({ messages: 1, jobs: 1 });
   });
 
   it("answers 422 when the key comes back with another body", async () => {
@@ -282,39 +262,25 @@ describe("POST /v1/messages with Idempotency-Key", () => {
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
       "IDEMPOTENCY_KEY_REUSED",
     );
-    expect(await snapshot(app)).toEqual({ messages: 1, jobs: 1 });
+    expect(await storedCounts(app)).toEqual({ messages: 1, jobs: 1 });
   });
 
   it("answers 409 to a concurrent request with the same key", async () => {
-    const { createTestStore } = await import("@mailroute/store/testing");
-    const store = createTestStore();
-    let release: () => void = () => {};
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let entered = 0;
-    const slowStore = {
-      ...store,
-      acceptMessage: async (input: Parameters<typeof store.acceptMessage>[0]) => {
-        entered += 1;
-        await gate;
-        return store.acceptMessage(input);
-      },
-    };
-    const app = await setup({ providers: [createFakeProvider("primary")], store: slowStore });
+    const { store, entered, open } = createGatedStore("acceptMessage");
+    const app = await setup({ providers: [createFakeProvider("primary")], store });
     const first = app.send(validBody, { "idempotency-key": "k" });
-    await vi.waitFor(() => expect(entered).toBe(1));
+    await vi.waitFor(() => expect(entered()).toBe(1));
     const second = await app.send(validBody, { "idempotency-key": "k" });
     expect(second.status).toBe(409);
-    release();
+    open();
     expect((await first).status).toBe(202);
-    expect(await snapshot(app)).toEqual({ messages: 1, jobs: 1 });
+    expect(await storedCounts(app)).toEqual({ messages: 1, jobs: 1 });
   });
 
   it("refuses a key longer than 256 characters", async () => {
     const app = await setup();
     const response = await app.send(validBody, { "idempotency-key": "k".repeat(257) });
     expect(response.status).toBe(400);
-    expect(await snapshot(app)).toEqual({ messages: 0, jobs: 0 });
+    expect(await storedCounts(app)).toEqual({ messages: 0, jobs: 0 });
   });
 });
