@@ -1,7 +1,7 @@
 import type { MailStore, TemplateStore, WebhookOutboxStore } from "@mailroute/core";
 import { startCheckpointer } from "./checkpointer";
 import { openDatabase, type SqliteOptions } from "./open-database";
-import { acceptMessage, acceptMessages } from "./repositories/accept-message";
+import { acceptMessage, acceptMessages, findEarlierAnswer } from "./repositories/accept-message";
 import { countApiKeys, findApiKeyByHash, insertApiKey } from "./repositories/api-keys";
 import { listCaptures, saveCapture } from "./repositories/captures";
 import {
@@ -91,6 +91,7 @@ export function createSqliteStore(options: SqliteOptions): SqliteStore {
     acceptMessage: (input) => write((db) => acceptMessage(db, input)),
     // One write of the group commit for the whole batch: it commits, or fails, as one.
     acceptMessages: (input) => write((db) => acceptMessages(db, input)),
+    findEarlierAnswer: (input) => run(() => findEarlierAnswer(db, input)),
     // A lost claim only means the job is claimed again; the attempt written before any provider
     // call is durable, and makes the claim before it durable too.
     claimJobs: (input) => write((db) => claimJobs(db, input), { durable: false }),

@@ -10,6 +10,7 @@ function setup(options: { status: string | null; storeAgrees: boolean }) {
   const store: MessagesServiceDependencies["store"] = {
     acceptMessage: () => Promise.reject(new Error("not used")),
     acceptMessages: () => Promise.reject(new Error("not used")),
+    findEarlierAnswer: () => Promise.reject(new Error("not used")),
     listMessages: () => Promise.reject(new Error("not used")),
     getMessage: async (id) =>
       options.status === null ? null : ({ id, status: options.status } as MessageDetail),

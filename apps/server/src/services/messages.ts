@@ -170,9 +170,25 @@ function answerOfOutcome(outcome: AcceptOutcome): (StoredResponse & { replayed: 
   return outcome.kind === "replay" ? { ...outcome.response, replayed: true } : null;
 }
 
+/**
+ * The answer an earlier request with the same key got, looked up before this one is prepared:
+ * preparing it again could fail now (its template deleted since) where a replay must not.
+ */
+async function earlierAnswer(
+  store: Pick<MailStore, "findEarlierAnswer">,
+  idempotency: AcceptMessageInput["idempotency"],
+  now: Date,
+): Promise<(StoredResponse & { replayed: true }) | null> {
+  if (idempotency === undefined) {
+    return null;
+  }
+  const outcome = await store.findEarlierAnswer({ ...idempotency, now });
+  return outcome ? answerOfOutcome(outcome) : null;
+}
+
 /** Accepts messages: stores each durably (with its job) before answering. */
 function createSend(
-  store: Pick<MailStore, "acceptMessage">,
+  store: Pick<MailStore, "acceptMessage" | "findEarlierAnswer">,
   keys: ReturnType<typeof createIdempotencyKeys>,
   onAccepted: () => void,
   settings: PrepareSettings,
@@ -183,6 +199,10 @@ function createSend(
     const now = new Date();
     const { idempotency, release } = keys.claim(request, request.input, now);
     try {
+      const earlier = await earlierAnswer(store, idempotency, now);
+      if (earlier) {
+        return earlier;
+      }
       const prepared = await prepareMessage(request.input, now, settings);
       const response: StoredResponse = {
         status: 202,
@@ -248,7 +268,7 @@ async function prepareBatchItem(
  * batch with no valid item answers the same way (200, every item's error) and keeps its key too.
  */
 function createSendBatch(
-  store: Pick<MailStore, "acceptMessages">,
+  store: Pick<MailStore, "acceptMessages" | "findEarlierAnswer">,
   keys: ReturnType<typeof createIdempotencyKeys>,
   onAccepted: () => void,
   settings: Parameters<typeof prepareMessage>[2],
@@ -264,6 +284,10 @@ function createSendBatch(
     };
     const { idempotency, release } = keys.claim(request, digest, now);
     try {
+      const earlier = await earlierAnswer(store, idempotency, now);
+      if (earlier) {
+        return earlier;
+      }
       const accepted: PreparedMessage[] = [];
       const data: BatchItemResult[] = [];
       for (const [index, item] of parsed.entries()) {
@@ -308,6 +332,7 @@ export interface MessagesServiceDependencies {
     MailStore,
     | "acceptMessage"
     | "acceptMessages"
+    | "findEarlierAnswer"
     | "getMessage"
     | "listMessages"
     | "releaseMessage"

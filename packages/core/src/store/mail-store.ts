@@ -256,6 +256,13 @@ export interface MailStore {
    * response, all or nothing in one transaction; or answers from an earlier request with the key.
    */
   acceptMessages(input: AcceptMessagesInput): Promise<AcceptOutcome>;
+  /**
+   * What an earlier request with this key decided (its replay, or a reuse with another body),
+   * read before a new request is prepared; null when no unexpired request holds the key.
+   */
+  findEarlierAnswer(
+    input: Pick<IdempotencyRecord, "scope" | "key" | "requestHash"> & { now: Date },
+  ): Promise<Exclude<AcceptOutcome, { kind: "accepted" }> | null>;
   /** Leases up to `limit` due jobs whose lease is free or expired. */
   claimJobs(input: {
     owner: string;

@@ -63,23 +63,10 @@ function claimIdempotencyKey(
   acceptedAt: Date,
 ): AcceptOutcome | null {
   const now = acceptedAt.getTime();
-  const existing = prepared(
-    db,
-    "select request_hash as requestHash, response_status as responseStatus, response_body as responseBody, expires_at as expiresAt from idempotency_keys where scope = ? and key = ?",
-  ).get(idempotency.scope, idempotency.key) as
-    | { requestHash: string; responseStatus: number; responseBody: string; expiresAt: number }
-    | undefined;
-  if (existing && existing.expiresAt > now) {
-    if (existing.requestHash !== idempotency.requestHash) {
-      return { kind: "key_reused" };
-    }
-    return {
-      kind: "replay",
-      response: {
-        status: existing.responseStatus,
-        body: JSON.parse(existing.responseBody) as unknown,
-      },
-    };
+  const existing = readIdempotencyKey(db, idempotency);
+  const decided = outcomeOfEarlierClaim(existing, idempotency, now);
+  if (decided) {
+    return decided;
   }
   if (existing) {
     prepared(db, "delete from idempotency_keys where scope = ? and key = ?").run(
@@ -100,6 +87,56 @@ function claimIdempotencyKey(
     idempotency.expiresAt.getTime(),
   );
   return null;
+}
+
+interface StoredKey {
+  requestHash: string;
+  responseStatus: number;
+  responseBody: string;
+  expiresAt: number;
+}
+
+function readIdempotencyKey(
+  db: SqliteDatabase,
+  idempotency: Pick<IdempotencyRecord, "scope" | "key">,
+): StoredKey | undefined {
+  return prepared(
+    db,
+    "select request_hash as requestHash, response_status as responseStatus, response_body as responseBody, expires_at as expiresAt from idempotency_keys where scope = ? and key = ?",
+  ).get(idempotency.scope, idempotency.key) as StoredKey | undefined;
+}
+
+/** What an unexpired claim of the key decides for a request: its replay, or a reuse; else null. */
+function outcomeOfEarlierClaim(
+  existing: StoredKey | undefined,
+  idempotency: Pick<IdempotencyRecord, "requestHash">,
+  now: number,
+): Exclude<AcceptOutcome, { kind: "accepted" }> | null {
+  if (!existing || existing.expiresAt <= now) {
+    return null;
+  }
+  if (existing.requestHash !== idempotency.requestHash) {
+    return { kind: "key_reused" };
+  }
+  return {
+    kind: "replay",
+    response: {
+      status: existing.responseStatus,
+      body: JSON.parse(existing.responseBody) as unknown,
+    },
+  };
+}
+
+/**
+ * What an earlier request with this key decided, read before a request is prepared, so a retry
+ * is answered as the first request was even when preparing it again would now fail (its template
+ * was deleted since). Null when the key is free; the accept still claims it atomically.
+ */
+export function findEarlierAnswer(
+  db: SqliteDatabase,
+  input: Pick<IdempotencyRecord, "scope" | "key" | "requestHash"> & { now: Date },
+): Exclude<AcceptOutcome, { kind: "accepted" }> | null {
+  return outcomeOfEarlierClaim(readIdempotencyKey(db, input), input, input.now.getTime());
 }
 
 /** Writes one accepted message's rows: the message, recipients, tags, `queued` events and job. */

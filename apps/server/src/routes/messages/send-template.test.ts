@@ -188,4 +188,43 @@ describe("POST /v1/messages with a stored template", () => {
     });
     expect(captured.data[0]).toMatchObject({ message: first });
   });
+
+  it("replays a keyed send after its template was deleted, instead of rendering it again", async () => {
+    const app = await setup();
+    const id = await app.template(welcome);
+    const body = { ...envelope, template: { id, data: { user: { name: "Ada" } } } };
+    const key = { "Idempotency-Key": "welcome-ada" };
+    const first = await app.send(body, key);
+    expect(first.status).toBe(202);
+    expect((await app.call("DELETE", `/v1/templates/${id}`, {})).status).toBe(204);
+    const retry = await app.send(body, key);
+    expect(retry.status).toBe(202);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    expect(await retry.json()).toEqual(await first.json());
+    // A new key renders again, and the deleted template is gone for it.
+    const fresh = await app.send(body, { "Idempotency-Key": "another" });
+    expect(fresh.status).toBe(422);
+    expect(await app.stored()).toBe(1);
+  });
+
+  it("replays a keyed batch after its template was deleted", async () => {
+    const app = await setup();
+    const id = await app.template(welcome);
+    const body = { messages: [{ ...envelope, template: { id, data: { user: { name: "Ada" } } } }] };
+    const key = { "Idempotency-Key": "batch-ada" };
+    const first = await app.call("POST", "/v1/messages/batch", body);
+    expect(first.status).toBe(200);
+    const keyed = () =>
+      app.app.request("/v1/messages/batch", {
+        method: "POST",
+        headers: { ...app.headers, ...key },
+        body: JSON.stringify(body),
+      });
+    const original = await keyed();
+    expect((await app.call("DELETE", `/v1/templates/${id}`, {})).status).toBe(204);
+    const retry = await keyed();
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    expect(await retry.json()).toEqual(await original.json());
+    expect(await app.stored()).toBe(2);
+  });
 });
