@@ -17,13 +17,13 @@ import { printScenario, type Row, renderTable, type ScenarioResult } from "./sup
 
 const scenarios: { name: string; run(options: BenchOptions): Promise<ScenarioResult> }[] = [
   { name: "durable-accept", run: durableAccept.run },
-  { name: "batch-accept", run: batchAccept.run },
   { name: "end-to-end", run: endToEnd.run },
   { name: "webhook-ingest", run: webhookIngest.run },
   { name: "failover", run: failover.run },
   { name: "log-query", run: logQuery.run },
   { name: "memory", run: memory.run },
   { name: "templated-accept", run: templatedAccept.run },
+  { name: "batch-accept", run: batchAccept.run },
 ];
 
 // Ctrl-C: exit through process.exit so the servers started so far are killed (support/server.ts).

@@ -84,7 +84,7 @@ export async function run(options: BenchOptions): Promise<ScenarioResult> {
   const at = (index: number) => formatRatio(ratios[index] ?? Number.NaN);
   return {
     name: "batch-accept",
-    title: `Batch accept (POST /v1/messages/batch, ${perBatch} messages → 200) vs ${perBatch} single POST /v1/messages → 202, same server; medians of ${options.rounds} rounds × ${seconds} s`,
+    title: `8. Batch accept (POST /v1/messages/batch, ${perBatch} messages → 200) vs ${perBatch} single POST /v1/messages → 202, same server; medians of ${options.rounds} rounds × ${seconds} s`,
     rows,
     summary: [
       {
