@@ -1,5 +1,4 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { createTemplateRenderer } from "@mailroute/templates";
 import type { App, AppDependencies, AppEnv, Services } from "./app-env";
 import { createErrorHandler, errorBody, invalidRequest } from "./errors";
 import { requireApiKey } from "./middleware/auth";
@@ -26,14 +25,17 @@ import { createWebhookEndpointsService } from "./services/outbound-webhooks/webh
 import { createProvidersService } from "./services/providers";
 import { createRoutingRulesService } from "./services/routing-rules";
 import { createSuppressionsService } from "./services/suppressions";
-import { createTemplatesService } from "./services/templates/templates-service";
+import {
+  createTemplatesService,
+  lazyTemplatesLibrary,
+} from "./services/templates/templates-service";
 import { createUnsubscribeService } from "./services/unsubscribe";
 
 /** Builds the services the routes call from the app's dependencies, once. */
 function createServices(dependencies: AppDependencies): Services {
   const { store, providers, breakers, limiter, dispatcher, logger } = dependencies;
-  // One renderer per app: it keeps each compiled template version for every later render.
-  const templates = createTemplatesService({ store, renderer: createTemplateRenderer() });
+  // One renderer per app, loaded on first use: it keeps each compiled version for later renders.
+  const templates = createTemplatesService({ store, library: lazyTemplatesLibrary() });
   return {
     messages: createMessagesService({
       store,

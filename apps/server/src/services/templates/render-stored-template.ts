@@ -5,14 +5,22 @@ import {
   type TemplateStore,
   type TemplateVersionRecord,
 } from "@mailroute/core";
-import {
-  type RenderedTemplate,
+import type {
+  checkTemplateSource,
+  RenderedTemplate,
   TemplateRenderError,
-  type TemplateRenderer,
-  type TemplateSource,
-  type VersionedSource,
+  TemplateRenderer,
+  TemplateSource,
+  VersionedSource,
 } from "@mailroute/templates";
 import { formatIssues } from "../../format-issues";
+
+/** What the server uses of `@mailroute/templates`, loaded on first use (see the templates service). */
+export interface TemplatesLibrary {
+  checkTemplateSource: typeof checkTemplateSource;
+  TemplateRenderError: typeof TemplateRenderError;
+  renderer: TemplateRenderer;
+}
 
 /** What a templated message carries: the rendered parts and what they were rendered from. */
 export interface RenderedMessageContent extends RenderedTemplate {
@@ -110,13 +118,13 @@ function renderFailure(error: TemplateRenderError, paths: InputPaths): Mailroute
 export async function renderStoredTemplate(
   dependencies: {
     store: Pick<TemplateStore, "findTemplateByName" | "getTemplateVersion">;
-    renderer: TemplateRenderer;
+    library: TemplatesLibrary;
   },
   template: TemplateRecord,
   input: { version?: number | undefined; data?: Record<string, unknown> | undefined },
   paths: InputPaths,
 ): Promise<RenderedMessageContent> {
-  const { store, renderer } = dependencies;
+  const { store, library } = dependencies;
   if (template.kind !== "template") {
     throw templateNotFound(
       paths.id,
@@ -133,13 +141,13 @@ export async function renderStoredTemplate(
   }
   let rendered: RenderedTemplate;
   try {
-    rendered = renderer.render({
+    rendered = library.renderer.render({
       template: versioned(template, version),
       partials: await reachablePartials(store, version),
       data: input.data ?? {},
     });
   } catch (error) {
-    throw error instanceof TemplateRenderError ? renderFailure(error, paths) : error;
+    throw error instanceof library.TemplateRenderError ? renderFailure(error, paths) : error;
   }
   // The same checks as a subject sent as is: one line, within the limit, not empty.
   const content = renderedContentSchema.safeParse(rendered);

@@ -11,16 +11,13 @@ import {
   templateSourceIssues,
   type UpdateTemplateInput,
 } from "@mailroute/core";
-import {
-  checkTemplateSource,
-  type RenderedTemplate,
-  type TemplateRenderer,
-} from "@mailroute/templates";
+import type { RenderedTemplate } from "@mailroute/templates";
 import {
   messagePaths,
   type RenderedMessageContent,
   renderPaths,
   renderStoredTemplate,
+  type TemplatesLibrary,
   templateNotFound,
 } from "./render-stored-template";
 import { detailOf, summaryOf, type TemplateDetail, type TemplateSummary } from "./template-views";
@@ -52,14 +49,18 @@ type SourceInput = Pick<CreateTemplateInput, "subject" | "html" | "text">;
  * Checks a new version's sources (what its kind requires, then each field's syntax) and answers
  * them as the store keeps them, with the partial names they include.
  */
-function checkedSource(kind: TemplateRecord["kind"], input: SourceInput) {
+function checkedSource(
+  library: Pick<TemplatesLibrary, "checkTemplateSource">,
+  kind: TemplateRecord["kind"],
+  input: SourceInput,
+) {
   const invalid = (details: ErrorDetail[]) =>
     new MailrouteError("VALIDATION_ERROR", "the template is invalid; see details", { details });
   const shapeIssues = templateSourceIssues(kind, input);
   if (shapeIssues.length > 0) {
     throw invalid(shapeIssues);
   }
-  const { problems, partials } = checkTemplateSource({ kind, ...input, strict: true });
+  const { problems, partials } = library.checkTemplateSource({ kind, ...input, strict: true });
   if (problems.length > 0) {
     throw invalid(
       problems.map((problem) => ({
@@ -76,12 +77,35 @@ function checkedSource(kind: TemplateRecord["kind"], input: SourceInput) {
   };
 }
 
-/** Builds the templates service over the store and the app's one renderer. */
+/**
+ * `@mailroute/templates` with the app's one renderer, loaded on first use: its HTML and CSS
+ * parsers hold about 18 MB of memory that a mailroute sending no stored templates never pays.
+ */
+export function lazyTemplatesLibrary(): () => Promise<TemplatesLibrary> {
+  let loading: Promise<TemplatesLibrary> | undefined;
+  return () => {
+    loading ??= import("@mailroute/templates").then(
+      (library) => ({
+        checkTemplateSource: library.checkTemplateSource,
+        TemplateRenderError: library.TemplateRenderError,
+        renderer: library.createTemplateRenderer(),
+      }),
+      (error: unknown) => {
+        loading = undefined;
+        throw error;
+      },
+    );
+    return loading;
+  };
+}
+
+/** Builds the templates service over the store and the rendering library. */
 export function createTemplatesService(dependencies: {
   store: TemplateStore;
-  renderer: TemplateRenderer;
+  library: () => Promise<TemplatesLibrary>;
 }): TemplatesService {
   const { store } = dependencies;
+  const rendering = async () => ({ store, library: await dependencies.library() });
 
   /** A template by id (`tpl_…`, deleted ones too) or by name (only those not deleted). */
   const lookup = (reference: string) =>
@@ -104,7 +128,7 @@ export function createTemplatesService(dependencies: {
         name: input.name,
         kind: input.kind,
         strict: input.strict,
-        source: checkedSource(input.kind, input),
+        source: checkedSource(await dependencies.library(), input.kind, input),
         at: new Date(),
       });
       if (!written) {
@@ -136,7 +160,7 @@ export function createTemplatesService(dependencies: {
       const written = await store.addTemplateVersion({
         id: template.id,
         strict: input.strict ?? template.strict,
-        source: checkedSource(template.kind, input),
+        source: checkedSource(await dependencies.library(), template.kind, input),
         at: new Date(),
       });
       if (!written) {
@@ -172,7 +196,7 @@ export function createTemplatesService(dependencies: {
       // An unknown template in the path is a 404 like every read; the rest answers as a send.
       const template = await findLive(reference);
       const { subject, html, text } = await renderStoredTemplate(
-        dependencies,
+        await rendering(),
         template,
         input,
         renderPaths,
@@ -184,7 +208,7 @@ export function createTemplatesService(dependencies: {
       if (!template || template.deletedAt !== null) {
         throw templateNotFound(messagePaths.id, `no template ${reference.id}`);
       }
-      return renderStoredTemplate(dependencies, template, reference, messagePaths);
+      return renderStoredTemplate(await rendering(), template, reference, messagePaths);
     },
   };
 }
