@@ -26,18 +26,27 @@ export function classifyHttpStatus(status: number): {
   return { outcome: "permanent", reason: "invalid_request" };
 }
 
-/** Parses a Retry-After header (seconds or an HTTP date) into milliseconds from `now`. */
+/**
+ * Parses a Retry-After header into milliseconds from `now`: delay-seconds (digits; a decimal
+ * fraction is tolerated) or an HTTP date (RFC 9110), a past date being 0. Anything else (a
+ * negative number, hex, an exponent, a bare word) is undefined: the caller's own backoff applies,
+ * rather than a retry at once.
+ */
 export function parseRetryAfter(
   value: string | null | undefined,
   now: number = Date.now(),
 ): number | undefined {
-  if (!value) {
+  const trimmed = value?.trim();
+  if (!trimmed) {
     return undefined;
   }
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) {
-    return Math.round(seconds * 1000);
+  if (/^\d+(\.\d+)?$/.test(trimmed)) {
+    return Math.round(Number(trimmed) * 1000);
   }
-  const date = Date.parse(value);
+  // An HTTP date names its weekday or month in letters; Date.parse alone reads "-1" as a year.
+  if (!/[A-Za-z]{3}/.test(trimmed)) {
+    return undefined;
+  }
+  const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
