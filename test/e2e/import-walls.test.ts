@@ -105,6 +105,13 @@ const refused: (WallCase & { wall: string })[] = [
     file: "apps/server/src/routes/inbound-webhooks/wall.ts",
     specifier: "@mailroute/provider-postmark",
   },
+  // The client runs on Node, Bun, Deno and browsers, and is published alone: no Node built-in
+  // (web fetch, crypto.subtle and TextEncoder only) and none of mailroute's own packages.
+  { wall: "client", file: "packages/client/src/wall.ts", specifier: "node:crypto" },
+  { wall: "client", file: "packages/client/src/wall.ts", specifier: "node:buffer" },
+  { wall: "client", file: "packages/client/src/wall.ts", specifier: "node:fs", dynamic: true },
+  { wall: "client", file: "packages/client/src/wall.ts", specifier: "@mailroute/core" },
+  { wall: "client", file: "packages/client/src/wall.ts", specifier: "@mailroute/server" },
   // A Biome override replaces the rule's options rather than adding to them, so every walled
   // folder's override repeats the deep-import pattern; without it a deep import passes there.
   {
@@ -136,6 +143,11 @@ const allowed: (WallCase & { why: string })[] = [
     file: "apps/server/src/providers.ts",
     specifier: "@mailroute/provider-sendgrid",
     dynamic: true,
+  },
+  {
+    why: "the client's tests start a real server",
+    file: "packages/client/test/ok.test.ts",
+    specifier: "node:http",
   },
   {
     why: "a service's test builds a provider",

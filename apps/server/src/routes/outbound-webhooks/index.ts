@@ -2,6 +2,7 @@ import type { App } from "../../app-env";
 import { registerCreateWebhookEndpoint } from "./create";
 import { registerDeleteWebhookEndpoint } from "./delete";
 import { registerListWebhookDeliveries } from "./deliveries";
+import { registerOutboundEventWebhook } from "./event-webhook";
 import { registerGetWebhookEndpoint } from "./get";
 import { registerListWebhookEndpoints } from "./list";
 import { registerReplayWebhookDeliveries } from "./replay";
@@ -18,4 +19,5 @@ export function registerOutboundWebhookRoutes(app: App): void {
   registerRotateWebhookEndpointSecret(app);
   registerListWebhookDeliveries(app);
   registerReplayWebhookDeliveries(app);
+  registerOutboundEventWebhook(app);
 }
