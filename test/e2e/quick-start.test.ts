@@ -16,6 +16,7 @@ describe("quick start: no configuration at all", () => {
     server = await startServer({
       MAILROUTE_DATABASE: join(folder, "mailroute.db"),
       MAILROUTE_CONFIG: "",
+      LOG_LEVEL: "info",
     });
     const output = server.output();
     expect(output).toMatch(/Config\s+none: the local capture provider/);
@@ -46,5 +47,20 @@ describe("quick start: no configuration at all", () => {
       messageId: answer.id,
       message: { subject: "Reset your password" },
     });
+    // The banner went to stderr: stdout is JSON lines only, the access log among them.
+    const lines = server
+      .stdout()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        msg: "request",
+        method: "POST",
+        route: "/v1/messages",
+        status: 202,
+      }),
+    );
+    expect(server.stdout()).not.toContain(key);
   });
 });

@@ -8,7 +8,7 @@ import type {
   WebhookOutboxStore,
 } from "@mailroute/core";
 import type { Logger } from "pino";
-import type { Principal } from "./services/api-keys";
+import type { ApiKeysService, Principal } from "./services/api-keys";
 import type { CapturesService } from "./services/captures";
 import type { Dispatcher } from "./services/dispatcher";
 import type { EventsService } from "./services/events";
@@ -66,6 +66,8 @@ export interface Services {
   inboundWebhooks: InboundWebhooksService;
   /** One-click unsubscribe links (`/u/:token`). */
   unsubscribe: UnsubscribeService;
+  /** API keys: create, list, revoke, and verify each request's. */
+  apiKeys: ApiKeysService;
 }
 
 /** Hono's environment for every route: typed context variables. */

@@ -4,6 +4,7 @@ import { createErrorHandler, errorBody, invalidRequest } from "./errors";
 import { requireApiKey } from "./middleware/auth";
 import { limitBody } from "./middleware/body-limit";
 import { requestContext } from "./middleware/request-context";
+import { registerApiKeyRoutes } from "./routes/api-keys/index";
 import { registerCaptureRoutes } from "./routes/captures/index";
 import { registerEventRoutes } from "./routes/events/index";
 import { registerHealthRoutes } from "./routes/health/index";
@@ -15,7 +16,7 @@ import { registerRoutingRuleRoutes } from "./routes/routing-rules/index";
 import { registerSuppressionRoutes } from "./routes/suppressions/index";
 import { registerTemplateRoutes } from "./routes/templates/index";
 import { registerUnsubscribeRoutes } from "./routes/unsubscribe/index";
-import { createKeyVerifier } from "./services/api-keys";
+import { createApiKeysService } from "./services/api-keys";
 import { createCapturesService } from "./services/captures";
 import { createEventsService } from "./services/events";
 import { createHealthService } from "./services/health";
@@ -74,12 +75,13 @@ function createServices(dependencies: AppDependencies): Services {
       fetch: dependencies.fetch ?? ((input, init) => fetch(input, { ...init, redirect: "error" })),
     }),
     unsubscribe: createUnsubscribeService({ store, links: dependencies.unsubscribeLinks }),
+    apiKeys: createApiKeysService({ store, adminKey: dependencies.adminKey }),
   };
 }
 
 /** Builds the HTTP app from explicit dependencies; nothing here reads the environment. */
 export function createApp(dependencies: AppDependencies): App {
-  const { store, logger } = dependencies;
+  const { logger } = dependencies;
   const services = createServices(dependencies);
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
@@ -93,8 +95,9 @@ export function createApp(dependencies: AppDependencies): App {
   app.use("/v1/*", limit);
   app.use("/webhooks/*", limit);
   app.use("/u/*", limit);
-  app.use("/v1/*", requireApiKey(createKeyVerifier(store, dependencies.adminKey)));
+  app.use("/v1/*", requireApiKey(services.apiKeys.verify));
   registerHealthRoutes(app);
+  registerApiKeyRoutes(app);
   registerMessageRoutes(app);
   registerProviderRoutes(app);
   registerRoutingRuleRoutes(app);
@@ -109,7 +112,7 @@ export function createApp(dependencies: AppDependencies): App {
     type: "http",
     scheme: "bearer",
     description:
-      "A mailroute API key (`mr_…`, from `mailroute keys create` or printed on first start), or `MAILROUTE_API_KEY`.",
+      "A mailroute API key (`mr_…`, from `POST /v1/api-keys`, `mailroute keys create` or printed on first start), or `MAILROUTE_API_KEY`. A key's scopes decide what it may call: `admin` everything, `send` sending, rendering and its own messages, `read` every GET; outside them the answer is 403.",
   });
   app.doc31("/openapi.json", (c) => ({
     openapi: "3.1.0",

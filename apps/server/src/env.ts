@@ -13,6 +13,8 @@ const environmentSchema = z.object({
   /** Accepted as an admin API key, for automation and first start. */
   MAILROUTE_API_KEY: z.string().min(16, "must be at least 16 characters").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** `json` (one JSON object a line, for machines) or `pretty` (for a terminal; needs pino-pretty). */
+  LOG_FORMAT: z.enum(["json", "pretty"]).default("json"),
 });
 
 /** The environment mailroute reads, parsed once at start-up. */

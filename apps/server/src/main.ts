@@ -1,9 +1,9 @@
 import { setFlagsFromString } from "node:v8";
 import { serve } from "@hono/node-server";
 import { MailrouteError } from "@mailroute/core";
-import { pino } from "pino";
 import { loadConfig } from "./config";
 import { parseEnvironment } from "./env";
+import { createLogger } from "./logger";
 import { createMailroute } from "./mailroute";
 
 /**
@@ -25,21 +25,7 @@ function tuneHeapGrowth(): void {
 async function main(): Promise<void> {
   tuneHeapGrowth();
   const environment = parseEnvironment();
-  const logger = pino({
-    level: environment.LOG_LEVEL,
-    redact: {
-      paths: [
-        "*.apiKey",
-        "*.serverToken",
-        "*.password",
-        "*.pass",
-        "*.authorization",
-        "*.signingKey",
-        "*.unsubscribeSecret",
-      ],
-      censor: "[secret]",
-    },
-  });
+  const logger = createLogger({ level: environment.LOG_LEVEL, format: environment.LOG_FORMAT });
   const { config, source } = loadConfig(environment.MAILROUTE_CONFIG, process.env);
   const mailroute = await createMailroute({
     config,
@@ -61,8 +47,9 @@ async function main(): Promise<void> {
         : environment.MAILROUTE_API_KEY
           ? "\n  API key    MAILROUTE_API_KEY from the environment is accepted as an admin key"
           : "\n  API keys   make one with: npm run mailroute -- keys create --name <name>";
-      // One write, so whoever reads the banner gets the key with it.
-      console.log(`mailroute is running
+      // One write, so whoever reads the banner gets the key with it; to stderr, so stdout holds
+      // only JSON log lines.
+      console.error(`mailroute is running
   API        ${base}/v1   (OpenAPI: ${base}/openapi.json)
   Dashboard  ${base}/     (not built yet: use the API)
   Config     ${source ?? "none: the local capture provider keeps every message instead of sending it"}

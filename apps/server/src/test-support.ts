@@ -11,7 +11,7 @@ import {
 } from "@mailroute/core";
 import { createFakeProvider } from "@mailroute/core/testing";
 import { createTestStore } from "@mailroute/store/testing";
-import { pino } from "pino";
+import { type Logger, pino } from "pino";
 import { afterEach } from "vitest";
 import { wireMailroute } from "./mailroute";
 import { createApiKey } from "./services/api-keys";
@@ -36,6 +36,8 @@ export async function createTestApp(options: {
   withoutApiKey?: boolean;
   /** One-click unsubscribe settings (`server.publicUrl`, `server.unsubscribeSecret`). */
   unsubscribe?: UnsubscribeSettings;
+  /** Where the app logs; silent by default. */
+  logger?: Logger;
 }) {
   const store = options.store ?? createTestStore();
   const providers = new Map(options.providers.map((provider) => [provider.name, provider]));
@@ -70,7 +72,7 @@ export async function createTestApp(options: {
     bodyLimitBytes: options.bodyLimitBytes ?? 10 * 1024 * 1024,
     sendAtHorizonDays: options.sendAtHorizonDays ?? 30,
     unsubscribe: options.unsubscribe,
-    logger: pino({ level: "silent" }),
+    logger: options.logger ?? pino({ level: "silent" }),
     adminKey: options.adminKey,
     random: () => 0.5,
     clock: options.clock,

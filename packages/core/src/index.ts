@@ -1,4 +1,13 @@
 export {
+  type ApiKeyScope,
+  apiKeyScopes,
+  missingScope,
+  type ScopeRule,
+  scopeRules,
+  scopesFor,
+  seesOwnMessagesOnly,
+} from "./auth/api-key-scopes";
+export {
   type BreakerSettings,
   breakerSettingsSchema,
   slowCallThresholdMs,

@@ -459,11 +459,46 @@ describe("SQLite store: captures and keys", () => {
       name: "n",
       prefix: "mr_abc",
       hash: "h".repeat(64),
+      scopes: ["send"],
       createdAt: new Date(),
+      lastUsedAt: null,
     });
     expect(await store.countApiKeys()).toBe(1);
-    expect((await store.findApiKeyByHash("h".repeat(64)))?.id).toBe("key_1");
+    expect(await store.findApiKeyByHash("h".repeat(64))).toMatchObject({
+      id: "key_1",
+      scopes: ["send"],
+    });
     expect(await store.findApiKeyByHash("x".repeat(64))).toBeNull();
+  });
+
+  it("lists active keys newest first, records their last use and revokes them", async () => {
+    const store = track();
+    for (const [index, id] of ["key_a", "key_b", "key_c"].entries()) {
+      await store.insertApiKey({
+        id,
+        name: id,
+        prefix: `mr_${index}`,
+        hash: String(index).repeat(64),
+        scopes: ["read"],
+        createdAt: new Date(1_000 + index),
+        lastUsedAt: null,
+      });
+    }
+    const first = await store.listApiKeys({ limit: 2 });
+    expect(first.data.map((key) => key.id)).toEqual(["key_c", "key_b"]);
+    const second = await store.listApiKeys({ limit: 2, cursor: first.nextCursor ?? "" });
+    expect(second).toEqual({ data: [expect.objectContaining({ id: "key_a" })], nextCursor: null });
+    await store.touchApiKeys([{ id: "key_a", at: new Date(5_000) }]);
+    // An older time never moves it back.
+    await store.touchApiKeys([{ id: "key_a", at: new Date(4_000) }]);
+    expect((await store.findApiKeyByHash("0".repeat(64)))?.lastUsedAt).toEqual(new Date(5_000));
+    expect(await store.revokeApiKey("key_a", new Date())).toBe(true);
+    expect(await store.revokeApiKey("key_a", new Date())).toBe(false);
+    expect(await store.findApiKeyByHash("0".repeat(64))).toBeNull();
+    expect((await store.listApiKeys({ limit: 10 })).data.map((key) => key.id)).toEqual([
+      "key_c",
+      "key_b",
+    ]);
   });
 });
 

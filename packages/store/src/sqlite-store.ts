@@ -2,7 +2,14 @@ import type { MailStore, TemplateStore, WebhookOutboxStore } from "@mailroute/co
 import { startCheckpointer } from "./checkpointer";
 import { openDatabase, type SqliteOptions } from "./open-database";
 import { acceptMessage, acceptMessages, findEarlierAnswer } from "./repositories/accept-message";
-import { countApiKeys, findApiKeyByHash, insertApiKey } from "./repositories/api-keys";
+import {
+  countApiKeys,
+  findApiKeyByHash,
+  insertApiKey,
+  listApiKeys,
+  revokeApiKey,
+  touchApiKeys,
+} from "./repositories/api-keys";
 import { listCaptures, saveCapture } from "./repositories/captures";
 import {
   cancelMessage,
@@ -100,7 +107,7 @@ export function createSqliteStore(options: SqliteOptions): SqliteStore {
     saveRouting: (messageId, routing) => write((db) => saveRouting(db, messageId, routing)),
     completeMessage: (input) => write((db) => completeMessage(db, input)),
     retryLater: (input) => write((db) => retryLater(db, input)),
-    getMessage: (id) => run(() => getMessage(db, id)),
+    getMessage: (id, apiKeyId) => run(() => getMessage(db, id, apiKeyId)),
 
     listMessages: (query) => run(() => listMessages(db, query)),
 
@@ -112,6 +119,10 @@ export function createSqliteStore(options: SqliteOptions): SqliteStore {
 
     insertApiKey: (key) => write((db) => insertApiKey(db, key)),
     findApiKeyByHash: (hash) => run(() => findApiKeyByHash(db, hash)),
+    listApiKeys: (query) => run(() => listApiKeys(db, query)),
+    revokeApiKey: (id, at) => write((db) => revokeApiKey(db, id, at)),
+    // Only a hint to the operator: losing the last minute of it in a crash costs nothing.
+    touchApiKeys: (uses) => write((db) => touchApiKeys(db, uses), { durable: false }),
 
     saveCapture: (input) => write((db) => saveCapture(db, input)),
     listCaptures: (query) => run(() => listCaptures(db, query)),

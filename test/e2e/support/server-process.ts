@@ -10,7 +10,10 @@ const repositoryRoot = fileURLToPath(new URL("../../..", import.meta.url));
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
+  /** Everything it wrote, stdout and stderr. */
   output(): string;
+  /** What it wrote to stdout alone: JSON log lines. */
+  stdout(): string;
   /** SIGKILL: no shutdown hooks, no flush; what a crash or power cut leaves behind. */
   kill(): Promise<void>;
   /** SIGTERM and wait for a clean exit. */
@@ -57,8 +60,10 @@ export async function startServer(environment: Record<string, string>): Promise<
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
+  let stdout = "";
   child.stdout?.on("data", (chunk: Buffer) => {
     output += chunk.toString();
+    stdout += chunk.toString();
   });
   child.stderr?.on("data", (chunk: Buffer) => {
     output += chunk.toString();
@@ -72,7 +77,8 @@ export async function startServer(environment: Record<string, string>): Promise<
         resolve(match[1].replace("localhost", "127.0.0.1"));
       }
     };
-    child.stdout?.on("data", onData);
+    // The banner goes to stderr, so stdout holds only JSON log lines.
+    child.stderr?.on("data", onData);
     child.once("exit", (code) => {
       clearTimeout(timer);
       reject(new Error(`server exited with ${code}:\n${output}`));
@@ -82,6 +88,7 @@ export async function startServer(environment: Record<string, string>): Promise<
     url,
     child,
     output: () => output,
+    stdout: () => stdout,
     async kill() {
       child.kill("SIGKILL");
       await waitForExit(child);
@@ -112,16 +119,13 @@ export async function startServerExpectingRefusal(
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", ...environment },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let stdout = "";
   let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
   let started = false;
   return new Promise<RefusedStart>((resolve) => {
-    child.stdout?.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (!started && /API\s+http:\/\/localhost:\d+\/v1/.test(stdout)) {
+    // The banner is written to stderr.
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (!started && /API\s+http:\/\/localhost:\d+\/v1/.test(stderr)) {
         started = true;
         child.kill("SIGTERM");
       }

@@ -14,7 +14,8 @@ export const errorResponseSchema = z
 
 const errorDescriptions: Record<number, string> = {
   400: "Invalid input; `details` lists each field",
-  401: "Missing or invalid API key",
+  401: "Missing, invalid or revoked API key",
+  403: "The API key's scopes do not allow this route; the message names the scope it needs",
   404: "Not found",
   409: "A request with the same Idempotency-Key is in progress",
   413: "Body larger than the limit",

@@ -198,6 +198,8 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
     }
     const { plan, possibleDuplicate } = start;
     const pendingWrites: Promise<unknown>[] = [];
+    // Which provider each attempt of this round went to, for its log line.
+    const attemptProviders = new Map<string, string>();
     const result = await runPlan({
       message: job.message,
       plan,
@@ -221,9 +223,9 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
       },
       onAccepted: (provider) => dependencies.limiter.recordAccepted(provider),
       recorder: {
-        start: (provider) => {
+        start: async (provider) => {
           const now = Date.now();
-          return store.startAttempt({
+          const attemptId = await store.startAttempt({
             messageId: job.message.id,
             jobId: job.jobId,
             owner,
@@ -231,11 +233,23 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
             startedAt: new Date(now),
             leaseUntil: new Date(now + leaseMs),
           });
+          attemptProviders.set(attemptId, provider);
+          return attemptId;
         },
         // Not awaited here: the outcome is written with the next write (the next attempt's start,
         // or the message's completion), so they share one commit and one fsync.
         finish: (attemptId, attempt) => {
           pendingWrites.push(store.finishAttempt(attemptId, attempt));
+          // One line per provider call; its error, when it failed, is in the attempt row.
+          logger.info(
+            {
+              messageId: job.message.id,
+              provider: attemptProviders.get(attemptId),
+              outcome: attempt.outcome,
+              durationMs: attempt.durationMs,
+            },
+            "attempt",
+          );
           return Promise.resolve();
         },
       },

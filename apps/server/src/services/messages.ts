@@ -17,10 +17,12 @@ import {
   type RouteConfig,
   type SendMessageInput,
   type StoredResponse,
+  seesOwnMessagesOnly,
   sendMessageSchema,
   toEmailMessage,
 } from "@mailroute/core";
 import { invalidRequest } from "../errors";
+import type { Principal } from "./api-keys";
 import type { TemplatesService } from "./templates/templates-service";
 import type { UnsubscribeLinks } from "./unsubscribe";
 
@@ -214,6 +216,7 @@ function createSend(
         runAt: prepared.runAt,
         response,
         idempotency,
+        apiKeyId: request.principal,
       });
       const replay = answerOfOutcome(outcome);
       if (replay) {
@@ -310,6 +313,7 @@ function createSendBatch(
           acceptedAt: now,
           response,
           idempotency,
+          apiKeyId: request.principal,
         }),
       );
       if (replay) {
@@ -365,21 +369,35 @@ export interface MessagesService {
    * (`{ data: BatchItemResult[] }`); replays an idempotent retry of the whole batch.
    */
   sendBatch(request: SendBatchRequest): Promise<StoredResponse & { replayed: boolean }>;
-  /** One message with recipients, attempts, events and routing; NOT_FOUND when unknown. */
-  get(id: string): Promise<MessageDetail>;
-  /** A page of the log, newest first. */
-  list(query: MessageQuery): Promise<Page<MessageSummary>>;
+  /**
+   * One message with recipients, attempts, events and routing; NOT_FOUND when unknown, or when
+   * the viewer is a `send` key that did not accept it.
+   */
+  get(id: string, viewer?: Pick<Principal, "keyId" | "scopes">): Promise<MessageDetail>;
+  /** A page of the log, newest first; a `send` key sees only the messages it accepted. */
+  list(
+    query: MessageQuery,
+    viewer?: Pick<Principal, "keyId" | "scopes">,
+  ): Promise<Page<MessageSummary>>;
   /** Queues a held message again; NOT_FOUND when unknown, CONFLICT when it is not held. */
   release(id: string): Promise<MessageStatusChange<"queued">>;
   /** Cancels a held, queued or scheduled message; NOT_FOUND when unknown, CONFLICT otherwise. */
   cancel(id: string): Promise<MessageStatusChange<"cancelled">>;
 }
 
+/**
+ * The key whose messages alone a viewer sees (a `send` key: its own), or undefined for all. A
+ * message it did not accept is not found rather than forbidden, so ids cannot be probed.
+ */
+function ownerOf(viewer: Pick<Principal, "keyId" | "scopes"> | undefined): string | undefined {
+  return viewer && seesOwnMessagesOnly(viewer.scopes) ? viewer.keyId : undefined;
+}
+
 /** Builds the messages service over the store; the only code of this resource that uses it. */
 export function createMessagesService(dependencies: MessagesServiceDependencies): MessagesService {
   const { store, notifyDispatcher } = dependencies;
-  const find = async (id: string): Promise<MessageDetail> => {
-    const message = await store.getMessage(id);
+  const find = async (id: string, owner?: string): Promise<MessageDetail> => {
+    const message = await store.getMessage(id, owner);
     if (!message) {
       throw new MailrouteError("NOT_FOUND", `no message with id ${id}`);
     }
@@ -396,8 +414,8 @@ export function createMessagesService(dependencies: MessagesServiceDependencies)
   return {
     send: createSend(store, keys, notifyDispatcher, settings),
     sendBatch: createSendBatch(store, keys, notifyDispatcher, settings),
-    get: find,
-    list: (query) => store.listMessages(query),
+    get: (id, viewer) => find(id, ownerOf(viewer)),
+    list: (query, viewer) => store.listMessages({ ...query, apiKeyId: ownerOf(viewer) }),
     async release(id) {
       const message = await find(id);
       if (!(await store.releaseMessage(id, new Date()))) {

@@ -1,3 +1,4 @@
+import type { ApiKeyScope } from "../auth/api-key-scopes";
 import type { AttemptError, AttemptResult } from "../dispatch/run-plan";
 import type { AttemptOutcome } from "../errors/attempt-outcomes";
 import type { EmailEvent, EmailEventType } from "../events/email-event";
@@ -31,6 +32,8 @@ export interface AcceptMessageInput {
   runAt: Date;
   response: StoredResponse;
   idempotency?: IdempotencyRecord | undefined;
+  /** The API key that accepted it (`admin` for `MAILROUTE_API_KEY`). */
+  apiKeyId?: string | undefined;
 }
 
 /** What `acceptMessages` writes, all in one transaction: many messages under one answer and key. */
@@ -40,6 +43,8 @@ export interface AcceptMessagesInput {
   acceptedAt: Date;
   response: StoredResponse;
   idempotency?: IdempotencyRecord | undefined;
+  /** The API key that accepted them. */
+  apiKeyId?: string | undefined;
 }
 
 /** How an accept ended: stored, or answered from an earlier request with the same key. */
@@ -134,6 +139,8 @@ export interface MessageQuery {
   tag?: string | undefined;
   provider?: string | undefined;
   ids?: string[] | undefined;
+  /** Only the messages this API key accepted. */
+  apiKeyId?: string | undefined;
   limit: number;
   cursor?: string | undefined;
 }
@@ -161,7 +168,10 @@ export interface ApiKeyRecord {
   name: string;
   prefix: string;
   hash: string;
+  scopes: ApiKeyScope[];
   createdAt: Date;
+  /** When a request last used it, to within a minute; null when never. */
+  lastUsedAt: Date | null;
 }
 
 /** How a message leaves dispatch. */
@@ -320,14 +330,22 @@ export interface MailStore {
    * every instance sharing the database agrees on it (a generated secret, for instance).
    */
   keepSetting(key: string, value: string, at: Date): Promise<string>;
-  getMessage(id: string): Promise<MessageDetail | null>;
+  /** One message; with `apiKeyId`, null unless that key accepted it. */
+  getMessage(id: string, apiKeyId?: string): Promise<MessageDetail | null>;
   listMessages(query: MessageQuery): Promise<Page<MessageSummary>>;
   providerStats(since: Date): Promise<ProviderStats[]>;
   /** Jobs not yet finished (queued, leased or waiting for a retry). */
   countPendingJobs(): Promise<number>;
   countApiKeys(): Promise<number>;
   insertApiKey(key: ApiKeyRecord): Promise<void>;
+  /** The active (not revoked) key with this hash, or null. */
   findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null>;
+  /** Active keys, newest first. */
+  listApiKeys(query: { limit: number; cursor?: string | undefined }): Promise<Page<ApiKeyRecord>>;
+  /** Revokes an active key for good; false when there is no active key with this id. */
+  revokeApiKey(id: string, at: Date): Promise<boolean>;
+  /** Records when keys were last used. */
+  touchApiKeys(uses: { id: string; at: Date }[]): Promise<void>;
   /** Keeps a captured message once per idempotency key; a repeat only counts the request. */
   saveCapture(input: {
     messageId: string;

@@ -46,6 +46,7 @@ export function acceptMessages(db: SqliteDatabase, input: AcceptMessagesInput): 
       message: item.message,
       runAt: item.runAt,
       acceptedAt: input.acceptedAt,
+      apiKeyId: input.apiKeyId,
     });
   }
   return accepted;
@@ -142,13 +143,13 @@ export function findEarlierAnswer(
 /** Writes one accepted message's rows: the message, recipients, tags, `queued` events and job. */
 function insertMessageRows(
   db: SqliteDatabase,
-  input: Pick<AcceptMessageInput, "message" | "runAt" | "acceptedAt">,
+  input: Pick<AcceptMessageInput, "message" | "runAt" | "acceptedAt" | "apiKeyId">,
 ): void {
   const { message } = input;
   const now = input.acceptedAt.getTime();
   prepared(
     db,
-    "insert into messages (id, status, from_email, subject, envelope, payload, send_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "insert into messages (id, status, from_email, subject, envelope, payload, send_at, api_key_id, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
   ).run(
     message.id,
     acceptedStatus(input.runAt, input.acceptedAt),
@@ -162,6 +163,7 @@ function insertMessageRows(
     }),
     JSON.stringify(message),
     message.sendAt ? Date.parse(message.sendAt) : null,
+    input.apiKeyId ?? null,
     now,
     now,
   );

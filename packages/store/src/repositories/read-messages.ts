@@ -76,8 +76,15 @@ function toAttemptView(row: typeof sendAttempts.$inferSelect): AttemptView {
 }
 
 /** One message with everything the API shows about it. */
-export function getMessage(db: SqliteDatabase, id: string): MessageDetail | null {
+export function getMessage(
+  db: SqliteDatabase,
+  id: string,
+  apiKeyId?: string,
+): MessageDetail | null {
   const row = db.select().from(messages).where(eq(messages.id, id)).get();
+  if (row && apiKeyId !== undefined && row.apiKeyId !== apiKeyId) {
+    return null;
+  }
   if (!row) {
     return null;
   }
@@ -139,6 +146,9 @@ export function listMessages(db: SqliteDatabase, query: MessageQuery): Page<Mess
   }
   if (query.provider) {
     conditions.push(eq(messages.provider, query.provider));
+  }
+  if (query.apiKeyId !== undefined) {
+    conditions.push(eq(messages.apiKeyId, query.apiKeyId));
   }
   if (query.ids && query.ids.length > 0) {
     conditions.push(inArray(messages.id, query.ids));

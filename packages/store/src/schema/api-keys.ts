@@ -6,6 +6,10 @@ export const apiKeys = sqliteTable("api_keys", {
   name: text("name").notNull(),
   prefix: text("prefix").notNull(),
   hash: text("hash").notNull().unique(),
+  /** The key's scopes as a JSON array; keys made before scopes existed are admin. */
+  scopes: text("scopes").notNull().default('["admin"]'),
   createdAt: integer("created_at").notNull(),
+  /** When a request last used the key, written at most once a minute per key. */
+  lastUsedAt: integer("last_used_at"),
   revokedAt: integer("revoked_at"),
 });

@@ -19,6 +19,8 @@ export const messages = sqliteTable(
     routing: text("routing"),
     error: text("error"),
     sendAt: integer("send_at"),
+    /** The API key that accepted the message (`admin` for the environment's key). */
+    apiKeyId: text("api_key_id"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -30,5 +32,7 @@ export const messages = sqliteTable(
       .on(table.providerMessageId)
       .where(sql`${table.providerMessageId} is not null`),
     index("messages_from_idx").on(table.fromEmail, table.createdAt),
+    // A send key lists only its own messages.
+    index("messages_api_key_idx").on(table.apiKeyId, table.createdAt),
   ],
 );

@@ -66,7 +66,7 @@ const route = createRoute({
       description: "A page of captured messages",
       content: { "application/json": { schema: pageSchema(captureSchema) } },
     },
-    ...errorResponses(400, 401),
+    ...errorResponses(400, 401, 403),
   },
 });
 

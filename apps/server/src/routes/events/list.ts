@@ -58,7 +58,7 @@ const route = createRoute({
         },
       },
     },
-    ...errorResponses(400, 401),
+    ...errorResponses(400, 401, 403),
   },
 });
 

@@ -48,6 +48,7 @@ const route = createRoute({
         `The envelope is invalid: not \`{ messages: [...] }\`, or not 1 to ${batchLimits.maxMessages} items`,
       ],
       401,
+      403,
       409,
       413,
       415,

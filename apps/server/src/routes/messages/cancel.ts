@@ -16,7 +16,7 @@ const route = createRoute({
       description: "Cancelled",
       content: { "application/json": { schema: messageStatusSchema } },
     },
-    ...errorResponses(401, 404, [
+    ...errorResponses(401, 403, 404, [
       409,
       "The message cannot be cancelled: it is being sent now, or it left the queue (sent, failed, cancelled…)",
     ]),

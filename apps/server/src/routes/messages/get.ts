@@ -23,6 +23,6 @@ const route = createRoute({
 export function registerGetMessage(app: App): void {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
-    return c.json(await c.get("services").messages.get(id), 200);
+    return c.json(await c.get("services").messages.get(id, c.get("principal")), 200);
   });
 }

@@ -44,18 +44,21 @@ const route = createRoute({
 export function registerListMessages(app: App): void {
   app.openapi(route, async (c) => {
     const query = c.req.valid("query");
-    const page = await c.get("services").messages.list({
-      status: query.status,
-      since: query.since ? new Date(query.since) : undefined,
-      until: query.until ? new Date(query.until) : undefined,
-      to: query.to,
-      from: query.from,
-      tag: query.tag,
-      provider: query.provider,
-      ids: query.id,
-      limit: query.limit,
-      cursor: query.cursor,
-    });
+    const page = await c.get("services").messages.list(
+      {
+        status: query.status,
+        since: query.since ? new Date(query.since) : undefined,
+        until: query.until ? new Date(query.until) : undefined,
+        to: query.to,
+        from: query.from,
+        tag: query.tag,
+        provider: query.provider,
+        ids: query.id,
+        limit: query.limit,
+        cursor: query.cursor,
+      },
+      c.get("principal"),
+    );
     return c.json(page, 200);
   });
 }

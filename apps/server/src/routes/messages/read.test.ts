@@ -148,6 +148,8 @@ describe("GET /v1/providers, health and the OpenAPI document", () => {
       [
         "/healthz",
         "/readyz",
+        "/v1/api-keys",
+        "/v1/api-keys/{id}",
         "/v1/captures",
         "/v1/events",
         "/v1/messages",

@@ -16,7 +16,7 @@ const route = createRoute({
       description: "Queued again",
       content: { "application/json": { schema: messageStatusSchema } },
     },
-    ...errorResponses(401, 404, [409, "The message is not held"]),
+    ...errorResponses(401, 403, 404, [409, "The message is not held"]),
   },
 });
 

@@ -22,7 +22,10 @@ const route = createRoute({
         .strict(),
     ),
   },
-  responses: { 201: endpointResponse("Created, with its secret"), ...errorResponses(400, 401) },
+  responses: {
+    201: endpointResponse("Created, with its secret"),
+    ...errorResponses(400, 401, 403),
+  },
 });
 
 /** `POST /v1/webhook-endpoints`. */

@@ -9,7 +9,7 @@ const route = createRoute({
   operationId: "deleteWebhookEndpoint",
   summary: "Delete a webhook endpoint and its pending deliveries",
   request: { params: idParams },
-  responses: { 204: { description: "Deleted" }, ...errorResponses(401, 404) },
+  responses: { 204: { description: "Deleted" }, ...errorResponses(401, 403, 404) },
 });
 
 /** `DELETE /v1/webhook-endpoints/:id`. */

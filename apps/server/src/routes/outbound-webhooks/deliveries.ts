@@ -24,7 +24,7 @@ const route = createRoute({
       description: "A page of deliveries",
       content: { "application/json": { schema: pageSchema(deliverySchema) } },
     },
-    ...errorResponses(400, 401, 404),
+    ...errorResponses(400, 401, 403, 404),
   },
 });
 

@@ -9,7 +9,7 @@ const route = createRoute({
   operationId: "getWebhookEndpoint",
   summary: "Read a webhook endpoint, with its secret",
   request: { params: idParams },
-  responses: { 200: endpointResponse("The endpoint"), ...errorResponses(401, 404) },
+  responses: { 200: endpointResponse("The endpoint"), ...errorResponses(401, 403, 404) },
 });
 
 /** `GET /v1/webhook-endpoints/:id`. */

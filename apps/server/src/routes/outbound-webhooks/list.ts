@@ -15,7 +15,7 @@ const route = createRoute({
       description: "Endpoints (without secrets)",
       content: { "application/json": { schema: z.object({ data: z.array(endpointSchema) }) } },
     },
-    ...errorResponses(400, 401),
+    ...errorResponses(400, 401, 403),
   },
 });
 

@@ -29,7 +29,7 @@ const route = createRoute({
       description: "Queued again",
       content: { "application/json": { schema: z.object({ replayed: z.number() }) } },
     },
-    ...errorResponses(400, 401, 404),
+    ...errorResponses(400, 401, 403, 404),
   },
 });
 

@@ -18,7 +18,7 @@ const route = createRoute({
   },
   responses: {
     200: endpointResponse("The endpoint with its new secret"),
-    ...errorResponses(400, 401, 404),
+    ...errorResponses(400, 401, 403, 404),
   },
 });
 

@@ -22,7 +22,7 @@ const route = createRoute({
         .strict(),
     ),
   },
-  responses: { 200: endpointResponse("Changed"), ...errorResponses(400, 401, 404) },
+  responses: { 200: endpointResponse("Changed"), ...errorResponses(400, 401, 403, 404) },
 });
 
 /** `PATCH /v1/webhook-endpoints/:id`. */

@@ -47,7 +47,7 @@ const route = createRoute({
       description: "Providers",
       content: { "application/json": { schema: z.object({ data: z.array(providerSchema) }) } },
     },
-    ...errorResponses(400, 401),
+    ...errorResponses(400, 401, 403),
   },
 });
 

@@ -15,7 +15,7 @@ const route = createRoute({
       description: "The routes",
       content: { "application/json": { schema: routeStateSchema } },
     },
-    ...errorResponses(401),
+    ...errorResponses(401, 403),
   },
 });
 

@@ -23,7 +23,7 @@ const route = createRoute({
       description: "Saved and in force",
       content: { "application/json": { schema: routeStateSchema } },
     },
-    ...errorResponses(400, 401),
+    ...errorResponses(400, 401, 403),
   },
 });
 

@@ -29,7 +29,7 @@ const route = createRoute({
         },
       },
     },
-    ...errorResponses(400, 401),
+    ...errorResponses(400, 401, 403),
   },
 });
 

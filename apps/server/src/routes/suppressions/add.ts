@@ -24,7 +24,7 @@ const route = createRoute({
       description: "Already suppressed (the first entry is kept)",
       content: { "application/json": { schema: suppressionSchema } },
     },
-    ...errorResponses(400, 401),
+    ...errorResponses(400, 401, 403),
   },
 });
 

@@ -23,7 +23,7 @@ const route = createRoute({
       description: "A page of suppressions",
       content: { "application/json": { schema: pageSchema(suppressionSchema) } },
     },
-    ...errorResponses(400, 401),
+    ...errorResponses(400, 401, 403),
   },
 });
 

@@ -8,7 +8,7 @@ const route = createRoute({
   operationId: "removeSuppression",
   summary: "Lift a suppression",
   request: { params: z.object({ email: z.string() }) },
-  responses: { 204: { description: "Removed" }, ...errorResponses(401, 404) },
+  responses: { 204: { description: "Removed" }, ...errorResponses(401, 403, 404) },
 });
 
 /** `DELETE /v1/suppressions/:email`. */

@@ -14,7 +14,14 @@ const route = createRoute({
   request: { body: jsonBody(createTemplateSchema) },
   responses: {
     201: templateResponse("Stored as version 1"),
-    ...errorResponses(400, 401, [409, "A template or partial with this name exists"], 413, 415),
+    ...errorResponses(
+      400,
+      401,
+      403,
+      [409, "A template or partial with this name exists"],
+      413,
+      415,
+    ),
   },
 });
 

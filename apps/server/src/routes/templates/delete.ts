@@ -13,7 +13,7 @@ const route = createRoute({
   request: { params: templateParams },
   responses: {
     204: { description: "Deleted" },
-    ...errorResponses(401, 404, [409, "A partial still included by other templates"]),
+    ...errorResponses(401, 403, 404, [409, "A partial still included by other templates"]),
   },
 });
 

@@ -16,7 +16,7 @@ const route = createRoute({
   },
   responses: {
     200: templateResponse("The version"),
-    ...errorResponses(400, 401, [404, "No such template, or no such version"]),
+    ...errorResponses(400, 401, 403, [404, "No such template, or no such version"]),
   },
 });
 

@@ -22,7 +22,7 @@ const route = createRoute({
       description: "A page of templates",
       content: { "application/json": { schema: pageSchema(templateSummarySchema) } },
     },
-    ...errorResponses(400, 401),
+    ...errorResponses(400, 401, 403),
   },
 });
 

@@ -17,7 +17,7 @@ const route = createRoute({
       description: "What a message would carry",
       content: { "application/json": { schema: renderedTemplateSchema } },
     },
-    ...errorResponses(400, 401, 404, 413, 415, [
+    ...errorResponses(400, 401, 403, 404, 413, 415, [
       422,
       "Data missing for a strict template, an unknown version, or a failed render",
     ]),

@@ -14,7 +14,7 @@ const route = createRoute({
   request: { params: templateParams, body: jsonBody(updateTemplateSchema) },
   responses: {
     200: templateResponse("The new version"),
-    ...errorResponses(400, 401, 404, 413, 415),
+    ...errorResponses(400, 401, 403, 404, 413, 415),
   },
 });
 
