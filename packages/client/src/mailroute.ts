@@ -169,6 +169,8 @@ export class Mailroute {
   readonly webhookEndpoints;
   /** What the local `capture` provider received, newest first. */
   readonly captures;
+  /** API keys and their scopes (`admin` keys only). */
+  readonly apiKeys;
 
   constructor(options: MailrouteOptions) {
     const transport = new Transport(options);
@@ -206,5 +208,14 @@ export class Mailroute {
     };
     this.webhookEndpoints = webhookEndpoints(api);
     this.captures = listing<"listCaptures">("/v1/captures");
+    this.apiKeys = {
+      ...listing<"listApiKeys">("/v1/api-keys"),
+      /** Answers the new key (`mr_…`) in `key`, this once: keep it. */
+      create: (body: RequestBody<"createApiKey">, options?: CallOptions) =>
+        write<"createApiKey">("POST", "/v1/api-keys", body, options),
+      /** Revokes a key at once: its next request answers 401. */
+      revoke: (id: string, options?: CallOptions) =>
+        write<"revokeApiKey">("DELETE", `/v1/api-keys/${segment(id)}`, undefined, options),
+    };
   }
 }

@@ -65,6 +65,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List API keys
+         * @description Active keys, newest first, with their prefix, scopes and when they were last used; never the secret or its hash. Revoked keys are left out. Needs an admin key.
+         */
+        get: operations["listApiKeys"];
+        put?: never;
+        /**
+         * Create an API key
+         * @description The answer holds the key (`mr_…`) once: only its hash is stored. Scopes: `admin` (everything), `send` (`POST /v1/messages`, `POST /v1/messages/batch`, `POST /v1/templates/{id}/render`, and reading the messages it sent itself), `read` (every GET). Needs an admin key.
+         */
+        post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key
+         * @description The key is refused (401) from the next request on, by this server at once; other instances sharing the database stop accepting it within a minute (their key cache). Needs an admin key.
+         */
+        delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/captures": {
         parameters: {
             query?: never;
@@ -534,6 +578,20 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
+        ApiKey: {
+            createdAt: string;
+            /** @example key_01J9Z3 */
+            id: string;
+            /** @description When a request last used the key, to within a minute */
+            lastUsedAt: string | null;
+            name: string;
+            /**
+             * @description The key's first characters, to recognize it
+             * @example mr_AbCdEfGh
+             */
+            prefix: string;
+            scopes: ("admin" | "send" | "read")[];
+        };
         CapturedMessage: {
             capturedAt: string;
             id: string;
@@ -958,6 +1016,181 @@ export interface operations {
             };
         };
     };
+    listApiKeys: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of keys */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ApiKey"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input; `details` lists each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    scopes: ("admin" | "send" | "read")[];
+                };
+            };
+        };
+        responses: {
+            /** @description Created; `key` is shown this once */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"] & {
+                        /** @description The secret key, shown only in this answer */
+                        key: string;
+                    };
+                };
+            };
+            /** @description Invalid input; `details` lists each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No active key with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listCaptures: {
         parameters: {
             query?: {
@@ -993,8 +1226,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1040,8 +1282,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1092,7 +1343,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1203,8 +1454,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1270,7 +1530,7 @@ export interface operations {
                     "application/json": components["schemas"]["MessageDetail"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1313,8 +1573,17 @@ export interface operations {
                     };
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1365,8 +1634,17 @@ export interface operations {
                     };
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1510,8 +1788,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1586,8 +1873,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1615,8 +1911,17 @@ export interface operations {
                     "application/json": components["schemas"]["Routes"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1659,8 +1964,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1773,8 +2087,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1818,8 +2141,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1872,8 +2204,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1901,8 +2242,17 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1954,8 +2304,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2013,8 +2372,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2083,8 +2451,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2147,8 +2524,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2204,8 +2590,17 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2272,8 +2667,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2348,8 +2752,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2397,8 +2810,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2428,8 +2850,17 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEndpoint"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2466,8 +2897,17 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2525,8 +2965,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2581,8 +3030,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2643,8 +3101,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2699,8 +3166,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key's scopes do not allow this route; the message names the scope it needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2754,7 +3230,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or invalid API key */
+            /** @description Missing, invalid or revoked API key */
             401: {
                 headers: {
                     [name: string]: unknown;

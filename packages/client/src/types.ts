@@ -50,5 +50,6 @@ export type Provider = Schema<"Provider">;
 export type WebhookEndpoint = Schema<"WebhookEndpoint">;
 export type WebhookDelivery = Schema<"WebhookDelivery">;
 export type CapturedMessage = Schema<"CapturedMessage">;
+export type ApiKey = Schema<"ApiKey">;
 /** What mailroute POSTs to a webhook endpoint, once `Mailroute.webhooks.verify` accepted it. */
 export type OutboundEvent = Schema<"OutboundEvent">;

@@ -213,4 +213,35 @@ describe("the client against a running mailroute", () => {
       code: "UNAUTHORIZED",
     });
   });
+
+  it("creates a scoped key, which answers 403 outside its scope, lists it, and revokes it (401)", async () => {
+    const created = await mr.apiKeys.create({ name: "billing", scopes: ["send"] });
+    expect(created).toMatchObject({ name: "billing", scopes: ["send"] });
+    expect(created.key).toMatch(/^mr_/);
+    const sender = new Mailroute({ baseUrl: server.url, apiKey: created.key });
+    const sent = await sender.messages.send({
+      from,
+      to: "user@example.com",
+      subject: "s",
+      text: "t",
+    });
+    expect(sent.status).toBe("queued");
+    const refused = await sender.routes.get().then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(MailrouteError);
+    expect(refused).toMatchObject({ status: 403, code: "FORBIDDEN" });
+    const listed = [];
+    for await (const key of mr.apiKeys.iterate()) {
+      listed.push(key);
+    }
+    const mine = listed.find((key) => key.id === created.id);
+    expect(mine).toMatchObject({ name: "billing", scopes: ["send"] });
+    expect(JSON.stringify(listed)).not.toContain(created.key);
+    await mr.apiKeys.revoke(created.id);
+    await expect(
+      sender.messages.send({ from, to: "user@example.com", subject: "s", text: "t" }),
+    ).rejects.toMatchObject({ status: 401, code: "UNAUTHORIZED" });
+  });
 });
