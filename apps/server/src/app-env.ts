@@ -8,6 +8,7 @@ import type {
   WebhookOutboxStore,
 } from "@mailroute/core";
 import type { Logger } from "pino";
+import type { Registry } from "prom-client";
 import type { Principal } from "./services/api-keys";
 import type { CapturesService } from "./services/captures";
 import type { Dispatcher } from "./services/dispatcher";
@@ -16,6 +17,7 @@ import type { HealthService } from "./services/health";
 import type { InboundWebhookEndpoint } from "./services/inbound-webhooks/create-inbound-webhook-endpoints";
 import type { InboundWebhooksService } from "./services/inbound-webhooks/receive-webhook";
 import type { MessagesService } from "./services/messages";
+import type { MetricsService, ServerMetrics } from "./services/metrics";
 import type { OutboundWorker } from "./services/outbound-webhooks/outbound-worker";
 import type { WebhookEndpointsService } from "./services/outbound-webhooks/webhook-endpoints";
 import type { ProvidersService } from "./services/providers";
@@ -47,6 +49,8 @@ export interface AppDependencies {
   inboundWebhookEndpoints: ReadonlyMap<string, InboundWebhookEndpoint>;
   /** Used to fetch SNS signing certificates and confirm subscriptions; tests inject their own. */
   fetch?: typeof fetch;
+  /** The app's Prometheus registry, what counts into it, and `metrics.token` when set. */
+  metrics: { registry: Registry; counters: ServerMetrics; token?: string | undefined };
 }
 
 /** The services routes call, built once per app: each owns its store calls. */
@@ -66,6 +70,8 @@ export interface Services {
   inboundWebhooks: InboundWebhooksService;
   /** One-click unsubscribe links (`/u/:token`). */
   unsubscribe: UnsubscribeService;
+  /** `GET /metrics`: the Prometheus exposition, behind its token or the loopback rule. */
+  metrics: MetricsService;
 }
 
 /** Hono's environment for every route: typed context variables. */

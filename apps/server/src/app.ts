@@ -9,6 +9,7 @@ import { registerEventRoutes } from "./routes/events/index";
 import { registerHealthRoutes } from "./routes/health/index";
 import { registerInboundWebhookRoutes } from "./routes/inbound-webhooks/index";
 import { registerMessageRoutes } from "./routes/messages/index";
+import { registerMetricsRoutes } from "./routes/metrics/index";
 import { registerOutboundWebhookRoutes } from "./routes/outbound-webhooks/index";
 import { registerProviderRoutes } from "./routes/providers/index";
 import { registerRoutingRuleRoutes } from "./routes/routing-rules/index";
@@ -21,6 +22,7 @@ import { createEventsService } from "./services/events";
 import { createHealthService } from "./services/health";
 import { createInboundWebhooksService } from "./services/inbound-webhooks/receive-webhook";
 import { createMessagesService } from "./services/messages";
+import { createMetricsService } from "./services/metrics";
 import { createWebhookEndpointsService } from "./services/outbound-webhooks/webhook-endpoints";
 import { createProvidersService } from "./services/providers";
 import { createRoutingRulesService } from "./services/routing-rules";
@@ -44,6 +46,7 @@ function createServices(dependencies: AppDependencies): Services {
       templates,
       routes: () => dependencies.routing.current(),
       unsubscribeLinks: dependencies.unsubscribeLinks,
+      metrics: dependencies.metrics.counters,
     }),
     events: createEventsService({ store }),
     providers: createProvidersService({ store, providers, breakers, limiter }),
@@ -69,11 +72,13 @@ function createServices(dependencies: AppDependencies): Services {
       store,
       endpoints: dependencies.inboundWebhookEndpoints,
       logger,
+      metrics: dependencies.metrics.counters,
       // Certificates and subscription confirmations are fetched from pinned hosts: never follow
       // a redirect away from them.
       fetch: dependencies.fetch ?? ((input, init) => fetch(input, { ...init, redirect: "error" })),
     }),
     unsubscribe: createUnsubscribeService({ store, links: dependencies.unsubscribeLinks }),
+    metrics: createMetricsService(dependencies.metrics),
   };
 }
 
@@ -105,11 +110,17 @@ export function createApp(dependencies: AppDependencies): App {
   registerTemplateRoutes(app);
   registerInboundWebhookRoutes(app);
   registerUnsubscribeRoutes(app);
+  registerMetricsRoutes(app);
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
     type: "http",
     scheme: "bearer",
     description:
       "A mailroute API key (`mr_…`, from `mailroute keys create` or printed on first start), or `MAILROUTE_API_KEY`.",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "metricsToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "The `metrics.token` of the configuration; only `GET /metrics` takes it.",
   });
   app.doc31("/openapi.json", (c) => ({
     openapi: "3.1.0",

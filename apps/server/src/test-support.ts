@@ -36,6 +36,9 @@ export async function createTestApp(options: {
   withoutApiKey?: boolean;
   /** One-click unsubscribe settings (`server.publicUrl`, `server.unsubscribeSecret`). */
   unsubscribe?: UnsubscribeSettings;
+  /** `metrics.token`, and whether to add the default process metrics (off unless asked). */
+  metricsToken?: string;
+  processMetrics?: boolean;
 }) {
   const store = options.store ?? createTestStore();
   const providers = new Map(options.providers.map((provider) => [provider.name, provider]));
@@ -72,6 +75,8 @@ export async function createTestApp(options: {
     unsubscribe: options.unsubscribe,
     logger: pino({ level: "silent" }),
     adminKey: options.adminKey,
+    metricsToken: options.metricsToken,
+    processMetrics: options.processMetrics,
     random: () => 0.5,
     clock: options.clock,
   });

@@ -10,6 +10,7 @@ import {
   completeMessage,
   countAcceptedSince,
   countPendingJobs,
+  dispatchQueueStats,
   finishAttempt,
   holdMessage,
   rejectRecipients,
@@ -42,6 +43,7 @@ import {
 } from "./repositories/templates";
 import {
   claimDeliveries,
+  countPendingDeliveries,
   createEndpoint,
   deleteEndpoint,
   fanOutEvents,
@@ -107,6 +109,7 @@ export function createSqliteStore(options: SqliteOptions): SqliteStore {
     providerStats: (since) => run(() => providerStats(db, since)),
 
     countPendingJobs: () => run(() => countPendingJobs(db)),
+    dispatchQueueStats: (now) => run(() => dispatchQueueStats(db, now)),
 
     countApiKeys: () => run(() => countApiKeys(db)),
 
@@ -150,6 +153,7 @@ export function createSqliteStore(options: SqliteOptions): SqliteStore {
       write((db) => rotateSecret(db, id, secret, previousExpiresAt, at)),
     fanOutEvents: (limit, at) => write((db) => fanOutEvents(db, limit, at)),
     claimDeliveries: (input) => write((db) => claimDeliveries(db, input)),
+    countPendingDeliveries: () => run(() => countPendingDeliveries(db)),
     recordDeliveryAttempt: (record) => write((db) => recordDeliveryAttempt(db, record)),
     listDeliveries: (endpointId, query) => run(() => listDeliveries(db, endpointId, query)),
 
