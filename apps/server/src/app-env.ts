@@ -12,6 +12,7 @@ import type { Registry } from "prom-client";
 import type { Principal } from "./services/api-keys";
 import type { CapturesService } from "./services/captures";
 import type { Dispatcher } from "./services/dispatcher";
+import type { DocsAssetsService } from "./services/docs-assets";
 import type { EventsService } from "./services/events";
 import type { HealthService } from "./services/health";
 import type { InboundWebhookEndpoint } from "./services/inbound-webhooks/create-inbound-webhook-endpoints";
@@ -72,6 +73,8 @@ export interface Services {
   unsubscribe: UnsubscribeService;
   /** `GET /metrics`: the Prometheus exposition, behind its token or the loopback rule. */
   metrics: MetricsService;
+  /** Swagger UI's files for the `/docs` page, from the installed package. */
+  docs: DocsAssetsService;
 }
 
 /** Hono's environment for every route: typed context variables. */

@@ -5,6 +5,7 @@ import { requireApiKey } from "./middleware/auth";
 import { limitBody } from "./middleware/body-limit";
 import { requestContext } from "./middleware/request-context";
 import { registerCaptureRoutes } from "./routes/captures/index";
+import { registerDocsRoutes } from "./routes/docs/index";
 import { registerEventRoutes } from "./routes/events/index";
 import { registerHealthRoutes } from "./routes/health/index";
 import { registerInboundWebhookRoutes } from "./routes/inbound-webhooks/index";
@@ -18,6 +19,7 @@ import { registerTemplateRoutes } from "./routes/templates/index";
 import { registerUnsubscribeRoutes } from "./routes/unsubscribe/index";
 import { createKeyVerifier } from "./services/api-keys";
 import { createCapturesService } from "./services/captures";
+import { createDocsAssetsService } from "./services/docs-assets";
 import { createEventsService } from "./services/events";
 import { createHealthService } from "./services/health";
 import { createInboundWebhooksService } from "./services/inbound-webhooks/receive-webhook";
@@ -79,6 +81,7 @@ function createServices(dependencies: AppDependencies): Services {
     }),
     unsubscribe: createUnsubscribeService({ store, links: dependencies.unsubscribeLinks }),
     metrics: createMetricsService(dependencies.metrics),
+    docs: createDocsAssetsService(),
   };
 }
 
@@ -111,6 +114,7 @@ export function createApp(dependencies: AppDependencies): App {
   registerInboundWebhookRoutes(app);
   registerUnsubscribeRoutes(app);
   registerMetricsRoutes(app);
+  registerDocsRoutes(app);
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
     type: "http",
     scheme: "bearer",
