@@ -8,14 +8,17 @@ import type {
   WebhookOutboxStore,
 } from "@mailroute/core";
 import type { Logger } from "pino";
+import type { Registry } from "prom-client";
 import type { ApiKeysService, Principal } from "./services/api-keys";
 import type { CapturesService } from "./services/captures";
 import type { Dispatcher } from "./services/dispatcher";
+import type { DocsAssetsService } from "./services/docs-assets";
 import type { EventsService } from "./services/events";
 import type { HealthService } from "./services/health";
 import type { InboundWebhookEndpoint } from "./services/inbound-webhooks/create-inbound-webhook-endpoints";
 import type { InboundWebhooksService } from "./services/inbound-webhooks/receive-webhook";
 import type { MessagesService } from "./services/messages";
+import type { MetricsService, ServerMetrics } from "./services/metrics";
 import type { OutboundWorker } from "./services/outbound-webhooks/outbound-worker";
 import type { WebhookEndpointsService } from "./services/outbound-webhooks/webhook-endpoints";
 import type { ProvidersService } from "./services/providers";
@@ -47,6 +50,8 @@ export interface AppDependencies {
   inboundWebhookEndpoints: ReadonlyMap<string, InboundWebhookEndpoint>;
   /** Used to fetch SNS signing certificates and confirm subscriptions; tests inject their own. */
   fetch?: typeof fetch;
+  /** The app's Prometheus registry, what counts into it, and `metrics.token` when set. */
+  metrics: { registry: Registry; counters: ServerMetrics; token?: string | undefined };
 }
 
 /** The services routes call, built once per app: each owns its store calls. */
@@ -68,6 +73,10 @@ export interface Services {
   unsubscribe: UnsubscribeService;
   /** API keys: create, list, revoke, and verify each request's. */
   apiKeys: ApiKeysService;
+  /** `GET /metrics`: the Prometheus exposition, behind its token or the loopback rule. */
+  metrics: MetricsService;
+  /** Swagger UI's files for the `/docs` page, from the installed package. */
+  docs: DocsAssetsService;
 }
 
 /** Hono's environment for every route: typed context variables. */

@@ -6,10 +6,12 @@ import { limitBody } from "./middleware/body-limit";
 import { requestContext } from "./middleware/request-context";
 import { registerApiKeyRoutes } from "./routes/api-keys/index";
 import { registerCaptureRoutes } from "./routes/captures/index";
+import { registerDocsRoutes } from "./routes/docs/index";
 import { registerEventRoutes } from "./routes/events/index";
 import { registerHealthRoutes } from "./routes/health/index";
 import { registerInboundWebhookRoutes } from "./routes/inbound-webhooks/index";
 import { registerMessageRoutes } from "./routes/messages/index";
+import { registerMetricsRoutes } from "./routes/metrics/index";
 import { registerOutboundWebhookRoutes } from "./routes/outbound-webhooks/index";
 import { registerProviderRoutes } from "./routes/providers/index";
 import { registerRoutingRuleRoutes } from "./routes/routing-rules/index";
@@ -18,10 +20,12 @@ import { registerTemplateRoutes } from "./routes/templates/index";
 import { registerUnsubscribeRoutes } from "./routes/unsubscribe/index";
 import { createApiKeysService } from "./services/api-keys";
 import { createCapturesService } from "./services/captures";
+import { createDocsAssetsService } from "./services/docs-assets";
 import { createEventsService } from "./services/events";
 import { createHealthService } from "./services/health";
 import { createInboundWebhooksService } from "./services/inbound-webhooks/receive-webhook";
 import { createMessagesService } from "./services/messages";
+import { createMetricsService } from "./services/metrics";
 import { createWebhookEndpointsService } from "./services/outbound-webhooks/webhook-endpoints";
 import { createProvidersService } from "./services/providers";
 import { createRoutingRulesService } from "./services/routing-rules";
@@ -45,6 +49,7 @@ function createServices(dependencies: AppDependencies): Services {
       templates,
       routes: () => dependencies.routing.current(),
       unsubscribeLinks: dependencies.unsubscribeLinks,
+      metrics: dependencies.metrics.counters,
     }),
     events: createEventsService({ store }),
     providers: createProvidersService({ store, providers, breakers, limiter }),
@@ -70,12 +75,15 @@ function createServices(dependencies: AppDependencies): Services {
       store,
       endpoints: dependencies.inboundWebhookEndpoints,
       logger,
+      metrics: dependencies.metrics.counters,
       // Certificates and subscription confirmations are fetched from pinned hosts: never follow
       // a redirect away from them.
       fetch: dependencies.fetch ?? ((input, init) => fetch(input, { ...init, redirect: "error" })),
     }),
     unsubscribe: createUnsubscribeService({ store, links: dependencies.unsubscribeLinks }),
     apiKeys: createApiKeysService({ store, adminKey: dependencies.adminKey }),
+    metrics: createMetricsService(dependencies.metrics),
+    docs: createDocsAssetsService(),
   };
 }
 
@@ -108,11 +116,18 @@ export function createApp(dependencies: AppDependencies): App {
   registerTemplateRoutes(app);
   registerInboundWebhookRoutes(app);
   registerUnsubscribeRoutes(app);
+  registerMetricsRoutes(app);
+  registerDocsRoutes(app);
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
     type: "http",
     scheme: "bearer",
     description:
       "A mailroute API key (`mr_…`, from `POST /v1/api-keys`, `mailroute keys create` or printed on first start), or `MAILROUTE_API_KEY`. A key's scopes decide what it may call: `admin` everything, `send` sending, rendering and its own messages, `read` every GET; outside them the answer is 403.",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "metricsToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "The `metrics.token` of the configuration; only `GET /metrics` takes it.",
   });
   app.doc31("/openapi.json", (c) => ({
     openapi: "3.1.0",

@@ -126,6 +126,19 @@ describe("parseConfig", () => {
     );
   });
 
+  it("reads an env: metrics token and refuses a short one", () => {
+    expect(parseConfig({}, {}).metrics.token).toBeUndefined();
+    const config = parseConfig(
+      { metrics: { token: "env:METRICS_TOKEN" } },
+      { METRICS_TOKEN: "t".repeat(24) },
+    );
+    expect(config.metrics.token).toBe("t".repeat(24));
+    expect(problems({ metrics: { token: "short" } }).map((problem) => problem.path)).toEqual([
+      "metrics.token",
+    ]);
+    expect(problems({ metrics: { bearer: "t".repeat(24) } })[0]?.path).toBe("metrics.bearer");
+  });
+
   it("refuses a route's default unsubscribe without server.publicUrl", () => {
     expect(
       problems({

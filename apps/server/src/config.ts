@@ -95,6 +95,16 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    metrics: z
+      .object({
+        /**
+         * The bearer token `GET /metrics` requires (write it as `env:NAME`); without it `/metrics`
+         * answers loopback requests only.
+         */
+        token: z.string().min(16, "must be at least 16 characters").optional(),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

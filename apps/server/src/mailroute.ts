@@ -23,6 +23,7 @@ import {
   createInboundWebhookEndpoints,
   type InboundWebhookEndpoint,
 } from "./services/inbound-webhooks/create-inbound-webhook-endpoints";
+import { createServerMetrics } from "./services/metrics";
 import {
   createOutboundWorker,
   type OutboundSettings,
@@ -48,6 +49,10 @@ export interface MailrouteParts {
   unsubscribe?: UnsubscribeSettings | undefined;
   logger: Logger;
   adminKey?: string | undefined;
+  /** `metrics.token`: the bearer `/metrics` requires; without it only loopback may scrape. */
+  metricsToken?: string | undefined;
+  /** Adds prom-client's default process metrics (the server does; tests building many apps don't). */
+  processMetrics?: boolean;
   /** Injected by tests to make weighted routing and jitter repeatable. */
   random?: () => number;
   /** Injected by tests to drive the stalled-provider signal without waiting. */
@@ -90,6 +95,13 @@ export async function wireMailroute(parts: MailrouteParts): Promise<WiredMailrou
     requirements: { senders: [...providers.keys()], unsubscribe: unsubscribeLinks.available },
   });
   const random = parts.random ? { random: parts.random } : {};
+  const { registry, metrics } = createServerMetrics({
+    store,
+    breakers,
+    providers: [...providers.keys()],
+    processMetrics: parts.processMetrics ?? false,
+    clock: parts.clock,
+  });
   const dispatcher = createDispatcher({
     store,
     providers,
@@ -97,6 +109,7 @@ export async function wireMailroute(parts: MailrouteParts): Promise<WiredMailrou
     limiter,
     routes: () => routing.current(),
     logger,
+    metrics,
     settings: parts.dispatch,
     ...random,
   });
@@ -104,6 +117,7 @@ export async function wireMailroute(parts: MailrouteParts): Promise<WiredMailrou
     store,
     settings: parts.outbound,
     logger,
+    metrics,
     ...random,
   });
   const app = createApp({
@@ -124,6 +138,7 @@ export async function wireMailroute(parts: MailrouteParts): Promise<WiredMailrou
     sendAtHorizonDays: parts.sendAtHorizonDays,
     unsubscribeLinks,
     inboundWebhookEndpoints: parts.inboundWebhookEndpoints,
+    metrics: { registry, counters: metrics, token: parts.metricsToken },
   });
   return {
     app,
@@ -224,6 +239,8 @@ export async function createMailroute(options: {
       },
       logger,
       adminKey: options.adminKey,
+      metricsToken: config.metrics.token,
+      processMetrics: true,
     });
     let firstKey: string | null = null;
     if ((await store.countApiKeys()) === 0 && !options.adminKey) {

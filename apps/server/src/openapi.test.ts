@@ -61,7 +61,7 @@ describe("the OpenAPI document", () => {
     expect(ids).toEqual(expect.arrayContaining(["sendMessage", "cancelMessage", "listEvents"]));
   });
 
-  it("requires the Bearer API key everywhere but health, provider webhooks and unsubscribe links", () => {
+  it("requires the Bearer API key everywhere but health, metrics, provider webhooks and unsubscribe links", () => {
     expect(document.components.securitySchemes.apiKey).toMatchObject({
       type: "http",
       scheme: "bearer",
@@ -76,6 +76,8 @@ describe("the OpenAPI document", () => {
       ["post /webhooks/{providerName}", []],
       ["get /u/{token}", []],
       ["post /u/{token}", []],
+      // The metrics token when one is configured, nothing (loopback only) otherwise.
+      ["get /metrics", [{ metricsToken: [] }, {}]],
     ]);
   });
 

@@ -38,6 +38,9 @@ export async function createTestApp(options: {
   unsubscribe?: UnsubscribeSettings;
   /** Where the app logs; silent by default. */
   logger?: Logger;
+  /** `metrics.token`, and whether to add the default process metrics (off unless asked). */
+  metricsToken?: string;
+  processMetrics?: boolean;
 }) {
   const store = options.store ?? createTestStore();
   const providers = new Map(options.providers.map((provider) => [provider.name, provider]));
@@ -74,6 +77,8 @@ export async function createTestApp(options: {
     unsubscribe: options.unsubscribe,
     logger: options.logger ?? pino({ level: "silent" }),
     adminKey: options.adminKey,
+    metricsToken: options.metricsToken,
+    processMetrics: options.processMetrics,
     random: () => 0.5,
     clock: options.clock,
   });

@@ -17,6 +17,7 @@ import {
   completeMessage,
   countAcceptedSince,
   countPendingJobs,
+  dispatchQueueStats,
   finishAttempt,
   holdMessage,
   rejectRecipients,
@@ -49,6 +50,7 @@ import {
 } from "./repositories/templates";
 import {
   claimDeliveries,
+  countPendingDeliveries,
   createEndpoint,
   deleteEndpoint,
   fanOutEvents,
@@ -114,6 +116,7 @@ export function createSqliteStore(options: SqliteOptions): SqliteStore {
     providerStats: (since) => run(() => providerStats(db, since)),
 
     countPendingJobs: () => run(() => countPendingJobs(db)),
+    dispatchQueueStats: (now) => run(() => dispatchQueueStats(db, now)),
 
     countApiKeys: () => run(() => countApiKeys(db)),
 
@@ -161,6 +164,7 @@ export function createSqliteStore(options: SqliteOptions): SqliteStore {
       write((db) => rotateSecret(db, id, secret, previousExpiresAt, at)),
     fanOutEvents: (limit, at) => write((db) => fanOutEvents(db, limit, at)),
     claimDeliveries: (input) => write((db) => claimDeliveries(db, input)),
+    countPendingDeliveries: () => run(() => countPendingDeliveries(db)),
     recordDeliveryAttempt: (record) => write((db) => recordDeliveryAttempt(db, record)),
     listDeliveries: (endpointId, query) => run(() => listDeliveries(db, endpointId, query)),
 

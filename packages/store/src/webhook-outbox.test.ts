@@ -50,3 +50,28 @@ describe("fanOutEvents", () => {
     expect(await store.fanOutEvents(100, new Date())).toBe(0);
   });
 });
+
+describe("countPendingDeliveries (the outbound backlog /metrics shows)", () => {
+  it("countPendingDeliveries counts the outbox's deliveries still to be made", async () => {
+    const store = track();
+    const now = new Date();
+    const created = await endpoint(store, true);
+    expect(await store.countPendingDeliveries()).toBe(0);
+    await acceptOne(store);
+    await acceptOne(store);
+    expect(await store.fanOutEvents(100, now)).toBe(2);
+    expect(await store.countPendingDeliveries()).toBe(2);
+    const [claimed] = await store.claimDeliveries({ owner: "o", limit: 1, leaseMs: 1000, now });
+    await store.recordDeliveryAttempt({
+      deliveryId: claimed?.id ?? "",
+      endpointId: created.id,
+      at: now,
+      status: 200,
+      durationMs: 3,
+      responseExcerpt: "",
+      error: null,
+      outcome: "delivered",
+    });
+    expect(await store.countPendingDeliveries()).toBe(1);
+  });
+});

@@ -22,6 +22,7 @@ import {
 } from "@mailroute/core";
 import type { Logger } from "pino";
 import { type ClaimLoop, createClaimLoop } from "./claim-loop";
+import type { ServerMetrics } from "./metrics";
 
 /** How the dispatch worker runs. */
 export interface DispatchSettings {
@@ -42,6 +43,8 @@ export interface DispatcherDependencies {
   routes: () => readonly RouteConfig[];
   settings: DispatchSettings;
   logger: Logger;
+  /** Counts attempts and finished messages. */
+  metrics: Pick<ServerMetrics, "providerAttempt" | "messageFinished">;
   random?: () => number;
 }
 
@@ -57,14 +60,14 @@ function effectivePolicy(route: RouteConfig | undefined, settings: DispatchSetti
 
 /** Creates the dispatch worker: claim jobs with a lease, plan, try providers, record everything. */
 export function createDispatcher(dependencies: DispatcherDependencies): Dispatcher {
-  const { store, providers, breakers, settings, logger } = dependencies;
+  const { store, providers, breakers, settings, logger, metrics } = dependencies;
   const owner = newId("wrk");
   const leaseMs = settings.attemptTimeoutMs + settings.leaseMarginMs;
 
   const checks = createPlanChecks(dependencies, dependencies.random);
 
-  const fail = (job: ClaimedJob, error: AttemptError, possibleDuplicate: boolean) =>
-    store.completeMessage({
+  const fail = async (job: ClaimedJob, error: AttemptError, possibleDuplicate: boolean) => {
+    await store.completeMessage({
       jobId: job.jobId,
       messageId: job.message.id,
       status: "failed",
@@ -72,6 +75,8 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
       error,
       at: new Date(),
     });
+    metrics.messageFinished("failed");
+  };
 
   /** Writes what `settleRound` decided about the round. */
   async function finish(job: ClaimedJob, result: PlanResult, retry: RetryPolicy): Promise<void> {
@@ -93,6 +98,7 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
         possibleDuplicate: settlement.possibleDuplicate,
         at: new Date(),
       });
+      metrics.messageFinished("sent");
       return;
     }
     if (settlement.kind === "failed") {
@@ -158,6 +164,7 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
       });
     }
     if (!split.message) {
+      metrics.messageFinished("rejected");
       logger.info(
         { messageId: message.id, suppressed: suppressed.size },
         "rejected: every to recipient is suppressed",
@@ -180,6 +187,7 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
         possibleDuplicate: claimed.possibleDuplicate,
         at: new Date(),
       });
+      metrics.messageFinished("sent");
       return;
     }
     const message = await withoutSuppressed(claimed);
@@ -239,12 +247,14 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
         // Not awaited here: the outcome is written with the next write (the next attempt's start,
         // or the message's completion), so they share one commit and one fsync.
         finish: (attemptId, attempt) => {
+          const provider = attemptProviders.get(attemptId) ?? "";
+          metrics.providerAttempt(provider, attempt.outcome, attempt.durationMs);
           pendingWrites.push(store.finishAttempt(attemptId, attempt));
           // One line per provider call; its error, when it failed, is in the attempt row.
           logger.info(
             {
               messageId: job.message.id,
-              provider: attemptProviders.get(attemptId),
+              provider,
               outcome: attempt.outcome,
               durationMs: attempt.durationMs,
             },

@@ -35,6 +35,7 @@ function setup(options: { status: string | null; storeAgrees: boolean }) {
       { publicUrl: null },
       { keepSetting: () => Promise.reject(new Error("not used")) },
     ),
+    metrics: { messagesAccepted: () => {}, messageFinished: () => {} },
   });
   return { service, calls, notified: () => notified };
 }

@@ -23,6 +23,7 @@ import {
 } from "@mailroute/core";
 import { invalidRequest } from "../errors";
 import type { Principal } from "./api-keys";
+import type { ServerMetrics } from "./metrics";
 import type { TemplatesService } from "./templates/templates-service";
 import type { UnsubscribeLinks } from "./unsubscribe";
 
@@ -188,11 +189,17 @@ async function earlierAnswer(
   return outcome ? answerOfOutcome(outcome) : null;
 }
 
+/** What a stored accept tells: the count of stored messages, and the dispatcher's wake-up. */
+interface AcceptHooks {
+  counted: (messages: number) => void;
+  notify: () => void;
+}
+
 /** Accepts messages: stores each durably (with its job) before answering. */
 function createSend(
   store: Pick<MailStore, "acceptMessage" | "findEarlierAnswer">,
   keys: ReturnType<typeof createIdempotencyKeys>,
-  onAccepted: () => void,
+  onAccepted: AcceptHooks,
   settings: PrepareSettings,
 ) {
   return async function sendMessage(
@@ -222,9 +229,10 @@ function createSend(
       if (replay) {
         return replay;
       }
+      onAccepted.counted(1);
       // A scheduled message is found by the dispatcher's poll when it falls due.
       if (prepared.status === "queued") {
-        onAccepted();
+        onAccepted.notify();
       }
       return { ...response, replayed: false };
     } finally {
@@ -273,7 +281,7 @@ async function prepareBatchItem(
 function createSendBatch(
   store: Pick<MailStore, "acceptMessages" | "findEarlierAnswer">,
   keys: ReturnType<typeof createIdempotencyKeys>,
-  onAccepted: () => void,
+  onAccepted: AcceptHooks,
   settings: Parameters<typeof prepareMessage>[2],
 ) {
   return async function sendBatch(
@@ -319,9 +327,10 @@ function createSendBatch(
       if (replay) {
         return replay;
       }
+      onAccepted.counted(accepted.length);
       // One wake for the whole batch; scheduled messages are found by the poll when due.
       if (accepted.some((item) => item.status === "queued")) {
-        onAccepted();
+        onAccepted.notify();
       }
       return { ...response, replayed: false };
     } finally {
@@ -352,6 +361,8 @@ export interface MessagesServiceDependencies {
   routes: () => readonly RouteConfig[];
   /** Signs the one-click unsubscribe links of `unsubscribe: true`. */
   unsubscribeLinks: UnsubscribeLinks;
+  /** Counts accepted and cancelled messages. */
+  metrics: Pick<ServerMetrics, "messagesAccepted" | "messageFinished">;
 }
 
 /** A message's id and the status a verb left it in. */
@@ -395,7 +406,7 @@ function ownerOf(viewer: Pick<Principal, "keyId" | "scopes"> | undefined): strin
 
 /** Builds the messages service over the store; the only code of this resource that uses it. */
 export function createMessagesService(dependencies: MessagesServiceDependencies): MessagesService {
-  const { store, notifyDispatcher } = dependencies;
+  const { store, notifyDispatcher, metrics } = dependencies;
   const find = async (id: string, owner?: string): Promise<MessageDetail> => {
     const message = await store.getMessage(id, owner);
     if (!message) {
@@ -411,9 +422,10 @@ export function createMessagesService(dependencies: MessagesServiceDependencies)
     routes: dependencies.routes,
     unsubscribeLinks: dependencies.unsubscribeLinks,
   };
+  const hooks: AcceptHooks = { counted: metrics.messagesAccepted, notify: notifyDispatcher };
   return {
-    send: createSend(store, keys, notifyDispatcher, settings),
-    sendBatch: createSendBatch(store, keys, notifyDispatcher, settings),
+    send: createSend(store, keys, hooks, settings),
+    sendBatch: createSendBatch(store, keys, hooks, settings),
     get: (id, viewer) => find(id, ownerOf(viewer)),
     list: (query, viewer) => store.listMessages({ ...query, apiKeyId: ownerOf(viewer) }),
     async release(id) {
@@ -432,6 +444,7 @@ export function createMessagesService(dependencies: MessagesServiceDependencies)
           `message ${id} is ${message.status} and cannot be cancelled now`,
         );
       }
+      metrics.messageFinished("cancelled");
       return { id, status: "cancelled" };
     },
   };

@@ -336,6 +336,8 @@ export interface MailStore {
   providerStats(since: Date): Promise<ProviderStats[]>;
   /** Jobs not yet finished (queued, leased or waiting for a retry). */
   countPendingJobs(): Promise<number>;
+  /** The queue's depth, and when the job waiting longest past its due time fell due (null: none is due). */
+  dispatchQueueStats(now: Date): Promise<{ depth: number; oldestDueAt: Date | null }>;
   countApiKeys(): Promise<number>;
   insertApiKey(key: ApiKeyRecord): Promise<void>;
   /** The active (not revoked) key with this hash, or null. */

@@ -106,6 +106,8 @@ export interface WebhookOutboxStore {
     now: Date;
   }): Promise<ClaimedDelivery[]>;
   recordDeliveryAttempt(record: DeliveryAttemptRecord): Promise<void>;
+  /** Deliveries not yet delivered or given up (waiting for their first try or a retry). */
+  countPendingDeliveries(): Promise<number>;
   listDeliveries(
     endpointId: string,
     query: {

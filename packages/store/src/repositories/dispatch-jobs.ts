@@ -10,7 +10,7 @@ import {
   type RecipientStatus,
   type RoutePlan,
 } from "@mailroute/core";
-import { and, eq, gte, inArray, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, lte, sql } from "drizzle-orm";
 import type { SqliteDatabase } from "../open-database";
 import { jobs, messages, sendAttempts } from "../schema/index";
 import { dispatchEventRows, insertEventRows } from "./event-rows";
@@ -416,4 +416,22 @@ export function countAcceptedSince(db: SqliteDatabase, since: Date): Record<stri
 /** Jobs not finished yet. */
 export function countPendingJobs(db: SqliteDatabase): number {
   return db.select({ count: sql<number>`count(*)` }).from(jobs).get()?.count ?? 0;
+}
+
+/**
+ * The dispatch queue at a glance: its depth, and when the job that has waited longest since it
+ * fell due was due (null when none is due). Both read `jobs_due_idx` only: a count over the
+ * index, and its first entry for the minimum.
+ */
+export function dispatchQueueStats(
+  db: SqliteDatabase,
+  now: Date,
+): { depth: number; oldestDueAt: Date | null } {
+  const depth = countPendingJobs(db);
+  const oldest = db
+    .select({ runAt: sql<number | null>`min(${jobs.runAt})` })
+    .from(jobs)
+    .where(lte(jobs.runAt, now.getTime()))
+    .get()?.runAt;
+  return { depth, oldestDueAt: oldest == null ? null : new Date(oldest) };
 }

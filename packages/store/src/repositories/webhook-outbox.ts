@@ -420,3 +420,14 @@ export function replayDeliveries(
     .where(and(eq(webhookDeliveries.endpointId, endpointId), which))
     .run().changes;
 }
+
+/** Deliveries still to be made (waiting or retrying); counted over `webhook_deliveries_due_idx`. */
+export function countPendingDeliveries(db: SqliteDatabase): number {
+  return (
+    db
+      .select({ count: sql<number>`count(*)` })
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.status, "pending"))
+      .get()?.count ?? 0
+  );
+}

@@ -147,6 +147,7 @@ describe("GET /v1/providers, health and the OpenAPI document", () => {
     expect(Object.keys(document.paths).sort()).toEqual(
       [
         "/healthz",
+        "/metrics",
         "/readyz",
         "/v1/api-keys",
         "/v1/api-keys/{id}",

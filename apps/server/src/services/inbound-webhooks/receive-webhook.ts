@@ -7,6 +7,7 @@ import {
   type WebhookRequest,
 } from "@mailroute/core";
 import type { Logger } from "pino";
+import type { ServerMetrics, WebhookRejection } from "../metrics";
 import type { InboundWebhookEndpoint } from "./create-inbound-webhook-endpoints";
 
 /** What the webhook endpoint answers. */
@@ -25,19 +26,48 @@ function dedupeKeyOf(event: ProviderEvent): string {
     .digest("hex");
 }
 
+/** The `reason` label of a refused webhook request. */
+function rejectionOf(error: unknown): WebhookRejection {
+  if (error instanceof MailrouteError) {
+    if (error.code === "WEBHOOK_VERIFICATION_FAILED") {
+      return "verification_failed";
+    }
+    if (error.code === "INVALID_WEBHOOK_PAYLOAD" || error.code === "VALIDATION_ERROR") {
+      return "invalid_payload";
+    }
+  }
+  return "error";
+}
+
 /** Provider webhooks (inbound webhooks): verify, parse, normalize, store in one transaction. */
 export function createInboundWebhooksService(dependencies: {
   store: MailStore;
   endpoints: ReadonlyMap<string, InboundWebhookEndpoint>;
   logger: Logger;
   fetch: typeof fetch;
+  /** Counts received events and refused requests, per configured provider. */
+  metrics: Pick<ServerMetrics, "webhookEvents" | "webhookRejected">;
 }) {
-  const { store, endpoints, logger } = dependencies;
+  const { store, endpoints, logger, metrics } = dependencies;
   async function receive(name: string, request: WebhookRequest): Promise<WebhookReceipt> {
     const endpoint = endpoints.get(name);
     if (!endpoint) {
+      // Not counted: the provider label only ever names a configured provider.
       throw new MailrouteError("NOT_FOUND", `no provider named "${name}" receives webhooks here`);
     }
+    try {
+      return await receiveFor(endpoint, request);
+    } catch (error) {
+      metrics.webhookRejected(endpoint.name, rejectionOf(error));
+      throw error;
+    }
+  }
+
+  async function receiveFor(
+    endpoint: InboundWebhookEndpoint,
+    request: WebhookRequest,
+  ): Promise<WebhookReceipt> {
+    const { name } = endpoint;
     // Verification comes first and sees the raw bytes; nothing is parsed or stored before it.
     const now = new Date();
     await endpoint.webhook.verify(request, {
@@ -72,6 +102,10 @@ export function createInboundWebhooksService(dependencies: {
       receivedAt: new Date(),
       events,
     });
+    metrics.webhookEvents(
+      endpoint.name,
+      events.map((event) => event.type),
+    );
     if (result.suppressed.length > 0) {
       logger.info({ provider: name, count: result.suppressed.length }, "addresses suppressed");
     }

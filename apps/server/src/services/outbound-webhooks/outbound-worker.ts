@@ -1,6 +1,7 @@
 import { type ClaimedDelivery, newId, type WebhookOutboxStore } from "@mailroute/core";
 import type { Logger } from "pino";
 import { type ClaimLoop, createClaimLoop } from "../claim-loop";
+import type { ServerMetrics } from "../metrics";
 import { deliverWebhook } from "./deliver-webhook";
 import type { HostLookup } from "./resolve-safe-target";
 import { computeWebhookRetryDelay, shouldDisableEndpoint } from "./retry-schedule";
@@ -28,10 +29,12 @@ export function createOutboundWorker(dependencies: {
   store: WebhookOutboxStore;
   settings: OutboundSettings;
   logger: Logger;
+  /** Counts delivery attempts by outcome. */
+  metrics: Pick<ServerMetrics, "outboundDelivery">;
   random?: () => number;
   lookup?: HostLookup;
 }): OutboundWorker {
-  const { store, settings, logger } = dependencies;
+  const { store, settings, logger, metrics } = dependencies;
   const owner = newId("out");
 
   async function attempt(delivery: ClaimedDelivery): Promise<void> {
@@ -75,6 +78,7 @@ export function createOutboundWorker(dependencies: {
     };
     if (result.ok) {
       await store.recordDeliveryAttempt({ ...base, outcome: "delivered" });
+      metrics.outboundDelivery("delivered");
       return;
     }
     const failingSince = endpoint.failingSince ? Date.parse(endpoint.failingSince) : now.getTime();
@@ -89,13 +93,14 @@ export function createOutboundWorker(dependencies: {
       random: dependencies.random,
       schedule: settings.retryScheduleMs,
     });
-    const giveUp = result.gone || delay === null;
+    const outcome = result.gone || delay === null ? "failed" : "retry";
     await store.recordDeliveryAttempt({
       ...base,
-      outcome: giveUp ? "failed" : "retry",
+      outcome,
       nextAttemptAt: delay === null ? undefined : new Date(now.getTime() + delay),
       disableEndpoint: disable,
     });
+    metrics.outboundDelivery(outcome);
     if (disable) {
       logger.warn({ endpoint: endpoint.id, reason: disable }, "webhook endpoint disabled");
     }
