@@ -62,5 +62,11 @@ describe("quick start: no configuration at all", () => {
       }),
     );
     expect(server.stdout()).not.toContain(key);
+    // The banner's docs and metrics addresses answer, with no key (metrics: from this machine).
+    for (const name of ["Docs", "Metrics"]) {
+      const url = new RegExp(`${name}\\s+(http://\\S+)`).exec(output)?.[1] ?? "";
+      expect(new URL(url).port).toBe(new URL(server.url).port);
+      expect((await fetch(url)).status).toBe(200);
+    }
   });
 });

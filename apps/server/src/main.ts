@@ -51,6 +51,8 @@ async function main(): Promise<void> {
       // only JSON log lines.
       console.error(`mailroute is running
   API        ${base}/v1   (OpenAPI: ${base}/openapi.json)
+  Docs       ${base}/docs
+  Metrics    ${base}/metrics   (${config.metrics.token ? "with metrics.token" : "from this machine only"})
   Dashboard  ${base}/     (not built yet: use the API)
   Config     ${source ?? "none: the local capture provider keeps every message instead of sending it"}
   Providers  ${providers}
