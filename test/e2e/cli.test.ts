@@ -209,6 +209,9 @@ describe("mailroute: the CLI against a running server, through @mailroute/client
     const help = await cli(["messages", "tail", "--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("Usage: mailroute messages tail");
+    const helpCommand = await cli(["help", "keys"]);
+    expect(helpCommand.code).toBe(0);
+    expect(helpCommand.stdout).toContain("Usage: mailroute keys");
   });
 
   it("makes a key in the configured database when no API key is given, as the banner says", async () => {

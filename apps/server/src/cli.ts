@@ -838,8 +838,8 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Commander printed the help or the mistake already.
-      return error.code === "commander.helpDisplayed" || error.code === "commander.version" ? 0 : 2;
+      // Commander printed the help (exit code 0: asked for) or the mistake already.
+      return error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof UsageError) {
       process.stderr.write(`mailroute: ${error.message}\n`);
