@@ -30,6 +30,9 @@ const result = await build({
   target: "node20",
   // Stack traces map back to the TypeScript sources with `node --enable-source-maps`.
   sourcemap: "linked",
+  // Workspace packages built to dist (@mailroute/client) are bundled from their TypeScript
+  // sources, as the others are: no build step before `npm start`.
+  conditions: ["source"],
   plugins: [external],
   metafile: true,
   logLevel: "warning",

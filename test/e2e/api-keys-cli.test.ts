@@ -1,32 +1,11 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { runCli } from "./support/cli-process";
 import { type ServerProcess, startServer } from "./support/server-process";
 
-const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
-
-/** Runs `npm run mailroute -- <args>` (the CLI, as a process) against the given database. */
-function runCli(
-  environment: Record<string, string>,
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", "apps/server/src/cli.ts", ...args],
-      { cwd: repositoryRoot, env: { ...process.env, ...environment } },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-describe("mailroute keys: scoped keys made by the CLI", () => {
+describe("mailroute keys --local: scoped keys made by the CLI in the database", () => {
   let server: ServerProcess | undefined;
   afterAll(async () => {
     await server?.stop();
@@ -47,6 +26,7 @@ describe("mailroute keys: scoped keys made by the CLI", () => {
       "app",
       "--scope",
       "send",
+      "--local",
     ]);
     expect(created.code).toBe(0);
     expect(created.stdout).toContain('"app"');
@@ -72,16 +52,27 @@ describe("mailroute keys: scoped keys made by the CLI", () => {
     });
     expect(sent.status).toBe(202);
 
-    const listed = await runCli(environment, ["keys", "list"]);
+    const listed = await runCli(environment, ["keys", "list", "--local"]);
     expect(listed.code).toBe(0);
-    const row = listed.stdout.split("\n").find((line) => line.includes("\tapp\t")) ?? "";
-    expect(row).toContain(`${key.slice(0, 11)}…\tsend\t`);
+    const [header, ...rows] = listed.stdout.trim().split("\n");
+    expect(header?.split(/\s{2,}/)).toEqual([
+      "ID",
+      "NAME",
+      "PREFIX",
+      "SCOPES",
+      "CREATED",
+      "LAST USED",
+    ]);
+    const row = (rows.find((line) => line.split(/\s{2,}/)[1] === "app") ?? "").split(/\s{2,}/);
+    expect(row.slice(2, 4)).toEqual([`${key.slice(0, 11)}…`, "send"]);
     expect(listed.stdout).not.toContain(key);
-    const id = row.split("\t")[0] ?? "";
-    const revoked = await runCli(environment, ["keys", "revoke", id]);
+    const id = row[0] ?? "";
+    const revoked = await runCli(environment, ["keys", "revoke", id, "--local"]);
     expect(revoked).toMatchObject({ code: 0, stdout: `Revoked API key ${id}.\n` });
-    expect((await runCli(environment, ["keys", "revoke", id])).code).toBe(1);
-    expect((await runCli(environment, ["keys", "list"])).stdout).not.toContain(id);
+    const again = await runCli(environment, ["keys", "revoke", id, "--local"]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("NOT_FOUND");
+    expect((await runCli(environment, ["keys", "list", "--local"])).stdout).not.toContain(id);
   });
 
   it("refuses an unknown scope as a usage error", async () => {
