@@ -45,14 +45,18 @@ const retryableStatuses = (status: number) => status === 429 || status >= 500;
 
 /** A Retry-After header in milliseconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (!value) {
+  const trimmed = value?.trim();
+  if (!trimmed) {
     return undefined;
   }
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) {
-    return Math.round(seconds * 1000);
+  if (/^\d+(\.\d+)?$/.test(trimmed)) {
+    return Math.round(Number(trimmed) * 1000);
   }
-  const date = Date.parse(value);
+  // An HTTP date names its weekday or month in letters; Date.parse alone reads "-1" as a year.
+  if (!/[A-Za-z]{3}/.test(trimmed)) {
+    return undefined;
+  }
+  const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
