@@ -4,6 +4,7 @@ import {
   type AcceptOutcome,
   acceptedStatus,
   applyRouteDefaults,
+  type DefaultedMessage,
   type EmailMessage,
   type ErrorCode,
   type ErrorDetail,
@@ -80,6 +81,26 @@ interface PrepareSettings {
 }
 
 /**
+ * The message a request makes, before its unsubscribe headers: its stored template rendered (a
+ * later edit never changes a message already accepted) and what it leaves unset filled in from
+ * the defaults of the route that matches it now. An accept stores it; a simulation plans it.
+ */
+export async function composeMessage(
+  id: string,
+  input: SendMessageInput,
+  settings: Pick<PrepareSettings, "templates" | "routes">,
+): Promise<DefaultedMessage> {
+  const rendered = input.template
+    ? await settings.templates.renderForMessage(input.template)
+    : undefined;
+  return applyRouteDefaults(
+    { ...toEmailMessage(id, input), ...rendered },
+    input,
+    settings.routes(),
+  );
+}
+
+/**
  * Completes one validated request into the message the store keeps. Every step that shapes what
  * reaches a provider runs here, at accept, so a failover sends the same message everywhere.
  */
@@ -89,17 +110,8 @@ async function prepareMessage(
   settings: PrepareSettings,
 ): Promise<PreparedMessage> {
   checkSendAt(input, now, settings.sendAtHorizonDays);
-  // A stored template is rendered now: a later edit never changes a message already accepted.
-  const rendered = input.template
-    ? await settings.templates.renderForMessage(input.template)
-    : undefined;
-  // The route's defaults (tracking, unsubscribe) for what the message leaves unset, then the
-  // one-click unsubscribe headers, so the stored message is complete.
-  const defaulted = applyRouteDefaults(
-    { ...toEmailMessage(newId("msg", now.getTime()), input), ...rendered },
-    input,
-    settings.routes(),
-  );
+  const defaulted = await composeMessage(newId("msg", now.getTime()), input, settings);
+  // The one-click unsubscribe headers last, so the stored message is complete.
   const message = defaulted.unsubscribe
     ? await settings.unsubscribeLinks.addHeaders(defaulted.message)
     : defaulted.message;

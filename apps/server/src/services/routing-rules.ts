@@ -1,5 +1,4 @@
 import {
-  applyRouteDefaults,
   createPlanChecks,
   type EmailProvider,
   findUnknownProviders,
@@ -14,10 +13,9 @@ import {
   routesSchema,
   type SendMessageInput,
   type SkippedProvider,
-  toEmailMessage,
 } from "@mailroute/core";
 import { formatIssues, formatPath } from "../format-issues";
-import { checkSendAt } from "./messages";
+import { checkSendAt, composeMessage } from "./messages";
 import type { TemplatesService } from "./templates/templates-service";
 
 /** The routes in force and where they came from. */
@@ -144,14 +142,10 @@ export function createRoutingRulesService(dependencies: {
       checkSendAt(input, new Date(), dependencies.sendAtHorizonDays);
       // Rendered and with the route's defaults, as an accept would store it: size and features
       // decide eligibility too.
-      const rendered = input.template
-        ? await dependencies.templates.renderForMessage(input.template)
-        : undefined;
-      const { message } = applyRouteDefaults(
-        { ...toEmailMessage("msg_simulation", input), ...rendered },
-        input,
-        table.current(),
-      );
+      const { message } = await composeMessage("msg_simulation", input, {
+        templates: dependencies.templates,
+        routes: () => table.current(),
+      });
       const suppressed = (await store.findSuppressions(recipientsOf(message))).map(
         (entry) => entry.email,
       );
