@@ -1,9 +1,9 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import {
   type AttemptOutcome,
   type BreakerState,
   MailrouteError,
   type MailStore,
+  secretsEqual,
   type WebhookOutboxStore,
 } from "@mailroute/core";
 import ipaddr from "ipaddr.js";
@@ -167,8 +167,6 @@ export interface ScrapeRequest {
   forwarded: boolean;
 }
 
-const digest = (value: string) => createHash("sha256").update(value).digest();
-
 function isLoopback(address: string | undefined): boolean {
   if (!address || !ipaddr.isValid(address)) {
     return false;
@@ -185,12 +183,12 @@ export function createMetricsService(dependencies: {
   token?: string | undefined;
 }) {
   const { registry } = dependencies;
-  const expected = dependencies.token ? digest(`Bearer ${dependencies.token}`) : null;
+  const expected = dependencies.token ? `Bearer ${dependencies.token}` : null;
   return {
     async scrape(request: ScrapeRequest): Promise<{ contentType: string; body: string }> {
       if (expected) {
-        // Compared as digests: equal lengths, constant time, whatever was presented.
-        if (!timingSafeEqual(digest(request.authorization ?? ""), expected)) {
+        // Constant time, whatever was presented (core's comparison of provider webhook secrets).
+        if (!(await secretsEqual(request.authorization ?? "", expected))) {
           throw new MailrouteError(
             "UNAUTHORIZED",
             "/metrics needs the bearer token set as metrics.token",
