@@ -68,6 +68,22 @@ const job = (overrides: Partial<SettleRoundInput["job"]> = {}): SettleRoundInput
 
 const stalledB = { provider: "b", reason: "stalled" as const, detail: "2 calls in flight" };
 
+// A 429 asking for 45 s, and the retry it comes to when the deadline allows one.
+const slowedDown = retryOf({ lastError: slowDown, errors: [slowDown], retryAfterMs: 45_000 });
+const retryAfterSlowDown: Settlement = {
+  kind: "retry",
+  runAt: new Date(now + 45_000),
+  error: {
+    class: "retryable",
+    reason: "rate_limited",
+    code: undefined,
+    message: "429 from b",
+    statusCode: undefined,
+  },
+  possibleDuplicate: false,
+  pin: undefined,
+};
+
 const table: [string, SettleRoundInput["job"], PlanResult, Settlement][] = [
   [
     "accepted: complete as sent",
@@ -152,24 +168,7 @@ const table: [string, SettleRoundInput["job"], PlanResult, Settlement][] = [
       pin: undefined,
     },
   ],
-  [
-    "retryable with Retry-After: wait at least as long",
-    job(),
-    retryOf({ lastError: slowDown, errors: [slowDown], retryAfterMs: 45_000 }),
-    {
-      kind: "retry",
-      runAt: new Date(now + 45_000),
-      error: {
-        class: "retryable",
-        reason: "rate_limited",
-        code: undefined,
-        message: "429 from b",
-        statusCode: undefined,
-      },
-      possibleDuplicate: false,
-      pin: undefined,
-    },
-  ],
+  ["retryable with Retry-After: wait at least as long", job(), slowedDown, retryAfterSlowDown],
   [
     "nobody tried (all skipped): retry as unavailable",
     job(),
@@ -325,38 +324,14 @@ const table: [string, SettleRoundInput["job"], PlanResult, Settlement][] = [
       acceptedAt: new Date(now - 2 * 600_000),
       message: { sendAt: new Date(now - 600_000 + 45_000).toISOString() },
     }),
-    retryOf({ lastError: slowDown, errors: [slowDown], retryAfterMs: 45_000 }),
-    {
-      kind: "retry",
-      runAt: new Date(now + 45_000),
-      error: {
-        class: "retryable",
-        reason: "rate_limited",
-        code: undefined,
-        message: "429 from b",
-        statusCode: undefined,
-      },
-      possibleDuplicate: false,
-      pin: undefined,
-    },
+    slowedDown,
+    retryAfterSlowDown,
   ],
   [
     "next round starts exactly at the deadline: retry",
     job({ acceptedAt: new Date(now - 600_000 + 45_000) }),
-    retryOf({ lastError: slowDown, errors: [slowDown], retryAfterMs: 45_000 }),
-    {
-      kind: "retry",
-      runAt: new Date(now + 45_000),
-      error: {
-        class: "retryable",
-        reason: "rate_limited",
-        code: undefined,
-        message: "429 from b",
-        statusCode: undefined,
-      },
-      possibleDuplicate: false,
-      pin: undefined,
-    },
+    slowedDown,
+    retryAfterSlowDown,
   ],
 ];
 
