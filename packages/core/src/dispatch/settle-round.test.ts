@@ -305,7 +305,7 @@ const table: [string, SettleRoundInput["job"], PlanResult, Settlement][] = [
   [
     "next round would start past the deadline: fail before its deadline",
     job({ acceptedAt: new Date(now - 600_000 + 44_999) }),
-    retryOf({ lastError: slowDown, errors: [slowDown], retryAfterMs: 45_000 }),
+    slowedDown,
     {
       kind: "failed",
       error: {
