@@ -277,5 +277,44 @@ export function providerEventsContract(fresh: FreshStore): void {
       ).toEqual(["suppressed", "suppressed"]);
       expect(await store.countPendingJobs()).toBe(0);
     });
+
+    it("moves only recipients still queued: a second rejection, or a completion, leaves them be", async () => {
+      const store = await fresh();
+      const value = message();
+      const now = await acceptNow(store, value);
+      const [job] = await store.claimJobs({ owner: "w", limit: 1, leaseMs: 1000, now });
+      const reject = {
+        messageId: value.id,
+        jobId: job!.jobId,
+        recipients: ["one@example.com", "one@example.com", "nobody@example.com"],
+        reason: "suppressed",
+        final: false,
+        at: now,
+      };
+      await store.rejectRecipients(reject);
+      await store.rejectRecipients(reject);
+      await store.completeMessage({
+        jobId: job!.jobId,
+        messageId: value.id,
+        status: "sent",
+        provider: "sg",
+        possibleDuplicate: false,
+        at: now,
+      });
+      const detail = (await store.getMessage(value.id))!;
+      expect(detail.recipients).toEqual([
+        { email: "one@example.com", status: "rejected" },
+        { email: "two@example.com", status: "sent" },
+      ]);
+      expect(detail.status).toBe("sent");
+      expect(
+        detail.events
+          .filter((item) => item.type !== "queued")
+          .map((item) => [item.type, item.recipient]),
+      ).toEqual([
+        ["rejected", "one@example.com"],
+        ["sent", "two@example.com"],
+      ]);
+    });
   });
 }
