@@ -1,5 +1,5 @@
 import { closeSync, openSync, writeSync } from "node:fs";
-import type { EmailMessage } from "@mailroute/core";
+import type { EmailMessage, MailStore } from "@mailroute/core";
 import { afterEach } from "vitest";
 import { createPostgresStore, type PostgresStore } from "./postgres/postgres-store";
 import { createTestDatabase, type TestDatabase } from "./postgres/test-database";
@@ -28,7 +28,7 @@ export function closeStoresAfterEach(): (store?: SqliteStore) => SqliteStore {
 }
 
 /** Accepts a message now, due at once, as `POST /v1/messages` would; returns the time used. */
-export async function acceptNow(store: SqliteStore, message: EmailMessage): Promise<Date> {
+export async function acceptNow(store: MailStore, message: EmailMessage): Promise<Date> {
   const now = new Date();
   await store.acceptMessage({
     message,
@@ -44,7 +44,7 @@ export async function acceptNow(store: SqliteStore, message: EmailMessage): Prom
  * would at `now`; returns the claimed job and the attempt's id.
  */
 export async function claimAndStartAttempt(
-  store: SqliteStore,
+  store: MailStore,
   input: { owner: string; provider: string; now: Date },
 ) {
   const [job] = await store.claimJobs({
