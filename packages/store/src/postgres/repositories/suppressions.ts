@@ -1,4 +1,4 @@
-import type { Page, Suppression } from "@mailroute/core";
+import { type Page, type Suppression, suppressionLookupEmails } from "@mailroute/core";
 import { and, desc, eq, getTableColumns, type SQL } from "drizzle-orm";
 import { beforeCursor, newestFirstPage } from "../../repositories/newest-first";
 import { jsonBytes } from "../../repositories/page-budget";
@@ -25,7 +25,7 @@ export async function findSuppressions(client: PgClient, emails: string[]): Prom
   if (emails.length === 0) {
     return [];
   }
-  const wanted = [...new Set(emails.map((address) => address.toLowerCase()))].sort();
+  const wanted = suppressionLookupEmails(emails);
   // Every dispatch checks its recipients here: one named statement, parsed once per connection,
   // for all of them.
   const result = await client.query<{
