@@ -10,7 +10,6 @@ import {
 import { and, asc, count, desc, eq, gt, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import { readJson } from "../../json";
-import { toEmailEvent } from "../../repositories/event-rows";
 import { beforeCursor, newestFirstPage } from "../../repositories/newest-first";
 import type { PgClient } from "../pg-client";
 import {
@@ -20,6 +19,7 @@ import {
   webhookDeliveries,
   webhookEndpoints,
 } from "../schema/index";
+import { toEmailEvent } from "./event-rows";
 import { queryBuilder } from "./query-builder";
 
 type EndpointRow = typeof webhookEndpoints.$inferSelect;
@@ -234,7 +234,7 @@ export async function fanOutEvents(client: PgClient, limit: number, at: Date): P
   for (const event of events) {
     // `seq > cursor` matched, so the event is sequenced.
     const seq = event.seq ?? 0;
-    const normalized = toEmailEvent({ ...event, seq });
+    const normalized = toEmailEvent(event);
     const body = JSON.stringify({
       type: `message.${event.type}`,
       timestamp: normalized.occurredAt,
