@@ -273,7 +273,8 @@ export async function fanOutEvents(client: PgClient, limit: number, at: Date): P
 
 // Leases due deliveries in one statement. `skip locked` lets instances claim at once without
 // waiting for each other or taking the same rows; a row another instance leased and committed
-// meanwhile is read again as it now is, and its lease keeps it out.
+// meanwhile is read again as it now is, and its lease keeps it out. The columns are named (no
+// `e.*`): a prepared statement whose result changes shape fails after a migration adds a column.
 const claimSql = `with due as (
   select d.id from webhook_deliveries d
   join webhook_endpoints e on e.id = d.endpoint_id
@@ -288,7 +289,9 @@ update webhook_deliveries d set lease_owner = $3, lease_until = $4
 from due, webhook_endpoints e
 where d.id = due.id and e.id = d.endpoint_id
 returning d.id as delivery_id, d.payload as delivery_payload, d.attempts as delivery_attempts,
-  d.next_attempt_at as delivery_next_attempt_at, e.*`;
+  d.next_attempt_at as delivery_next_attempt_at, e.id, e.url, e.description, e.event_types,
+  e.enabled, e.disabled_reason, e.failing_since, e.secret, e.previous_secret,
+  e.previous_secret_expires_at, e.start_seq, e.created_at, e.updated_at`;
 
 interface ClaimedRow {
   delivery_id: string;
