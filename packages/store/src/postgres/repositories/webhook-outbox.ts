@@ -2,7 +2,10 @@ import {
   type ClaimedDelivery,
   type DeliveryAttemptRecord,
   type DeliveryView,
+  deliveryAfterAttempt,
+  endpointReceives,
   newId,
+  outboundWebhookBody,
   type Page,
   type WebhookEndpointPatch,
   type WebhookEndpointRecord,
@@ -219,7 +222,12 @@ export async function fanOutEvents(client: PgClient, limit: number, at: Date): P
   if (all.length === 0) {
     return 0;
   }
-  const endpoints = all.filter((endpoint) => endpoint.enabled);
+  const endpoints = all.map((endpoint) => ({
+    id: endpoint.id,
+    enabled: endpoint.enabled,
+    startSeq: endpoint.startSeq,
+    eventTypes: readJson<string[]>(endpoint.eventTypes),
+  }));
   const events = await db
     .select()
     .from(deliveryEvents)
@@ -233,23 +241,18 @@ export async function fanOutEvents(client: PgClient, limit: number, at: Date): P
   const deliveries: DeliveryRow[] = [];
   for (const event of events) {
     // `seq > cursor` matched, so the event is sequenced.
-    const seq = event.seq ?? 0;
-    const normalized = toEmailEvent(event);
-    const body = JSON.stringify({
-      type: `message.${event.type}`,
-      timestamp: normalized.occurredAt,
-      data: normalized,
-    });
-    for (const endpoint of endpoints) {
-      const types = readJson<string[]>(endpoint.eventTypes);
-      if (seq <= endpoint.startSeq || (types && !types.includes(event.type))) {
-        continue;
-      }
+    const sequenced = { seq: event.seq ?? 0, type: event.type };
+    const receivers = endpoints.filter((endpoint) => endpointReceives(endpoint, sequenced));
+    if (receivers.length === 0) {
+      continue;
+    }
+    const body = outboundWebhookBody(toEmailEvent(event));
+    for (const endpoint of receivers) {
       deliveries.push({
         id: newId("whmsg", at.getTime()),
         endpointId: endpoint.id,
         eventId: event.id,
-        eventSeq: seq,
+        eventSeq: sequenced.seq,
         eventType: event.type,
         payload: body,
         status: "pending",
@@ -373,14 +376,12 @@ export async function recordDeliveryAttempt(
   await db
     .update(webhookDeliveries)
     .set({
-      status: record.outcome === "retry" ? "pending" : record.outcome,
+      ...deliveryAfterAttempt(record),
       attempts: sql`${webhookDeliveries.attempts} + 1`,
-      nextAttemptAt: record.outcome === "retry" ? (record.nextAttemptAt?.getTime() ?? at) : null,
       leaseOwner: null,
       leaseUntil: null,
       lastStatus: record.status,
       lastError: record.error ? JSON.stringify(record.error) : null,
-      deliveredAt: record.outcome === "delivered" ? at : null,
     })
     .where(eq(webhookDeliveries.id, record.deliveryId));
   const endpointChanges: PgUpdateSetSource<typeof webhookEndpoints> =
