@@ -1,21 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { claim, later } from "../../contract/replay-keys";
 import { useRepositoryDatabase } from "./repository-testing";
 import { claimWebhookReplayKey } from "./webhook-replay-keys";
 
 const database = useRepositoryDatabase(["webhook_replay_keys"]);
-
-const now = new Date("2026-03-01T12:00:00Z");
-const later = (seconds: number) => new Date(now.getTime() + seconds * 1000);
-
-function claim(overrides: { key?: string; bodyDigest?: string | null; provider?: string } = {}) {
-  return {
-    provider: overrides.provider ?? "mailgun",
-    key: overrides.key ?? "token-1",
-    bodyDigest: overrides.bodyDigest === undefined ? "digest-a" : overrides.bodyDigest,
-    expiresAt: later(300),
-    now,
-  };
-}
 
 const claimKey = (input: ReturnType<typeof claim>) =>
   database.write((client) => claimWebhookReplayKey(client, input));
