@@ -1,6 +1,8 @@
 import { closeSync, openSync, writeSync } from "node:fs";
-import type { EmailMessage, MailStore } from "@mailroute/core";
+import type { EmailMessage, MailStore, TemplateStore, WebhookOutboxStore } from "@mailroute/core";
 import { afterEach } from "vitest";
+import { createPostgresStore, type PostgresStore } from "./postgres/postgres-store";
+import { createTestDatabase, type TestDatabase } from "./postgres/test-database";
 import { createSqliteStore, type SqliteStore } from "./sqlite-store";
 
 /** A store on a fresh in-memory database with the real migrations applied. */
@@ -80,4 +82,45 @@ export function makeDatabaseUnwritable(path: string): void {
   } finally {
     closeSync(file);
   }
+}
+
+/**
+ * A fresh, migrated PostgreSQL database on the test server (MAILROUTE_TEST_POSTGRES_URL, else
+ * postgres://postgres@127.0.0.1:5432/postgres), copied from a template migrated once per
+ * migration set; `drop()` removes it.
+ */
+export function createPostgresTestDatabase(): Promise<TestDatabase> {
+  return createTestDatabase();
+}
+
+/**
+ * A PostgreSQL store on a fresh, migrated database of its own (see
+ * {@link createPostgresTestDatabase}); closing the store drops the database.
+ */
+export async function createPostgresTestStore(): Promise<PostgresStore> {
+  const database = await createTestDatabase();
+  let store: PostgresStore;
+  try {
+    store = await createPostgresStore({ url: database.url, migrate: false, poolSize: 5 });
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+  const close = store.close;
+  return Object.assign(store, {
+    async close() {
+      await close();
+      await database.drop();
+    },
+  });
+}
+
+/**
+ * The store a test runs on: SQLite in memory, or a fresh PostgreSQL database when
+ * MAILROUTE_TEST_STORE is "postgres".
+ */
+export async function openTestStore(): Promise<MailStore & WebhookOutboxStore & TemplateStore> {
+  return process.env.MAILROUTE_TEST_STORE === "postgres"
+    ? createPostgresTestStore()
+    : createTestStore();
 }
