@@ -347,7 +347,12 @@ export async function createPostgresCoordination(
       ...(pool.options as pg.ClientConfig),
       application_name: "mailroute provider state",
     });
+    let dropped = false;
     const drop = (error: unknown) => {
+      if (dropped) {
+        return;
+      }
+      dropped = true;
       if (listen === client) {
         listen = null;
       }
