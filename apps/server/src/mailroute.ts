@@ -5,13 +5,19 @@ import {
   MailrouteError,
   type MailStore,
   ProviderBreakers,
+  type ProviderCoordination,
   ProviderLimiter,
   type ProviderLimits,
   type RouteConfig,
   type TemplateStore,
   type WebhookOutboxStore,
 } from "@mailroute/core";
-import { createSqliteStore, type SqliteStore } from "@mailroute/store";
+import {
+  createPostgresCoordination,
+  createSqliteStore,
+  type PostgresCoordinationOptions,
+  type SqliteStore,
+} from "@mailroute/store";
 import type { Logger } from "pino";
 import { createApp } from "./app";
 import type { App } from "./app-env";
@@ -57,6 +63,12 @@ export interface MailrouteParts {
   random?: () => number;
   /** Injected by tests to drive the stalled-provider signal without waiting. */
   clock?: () => number;
+  /**
+   * Breakers, stall marks, rate limits and daily quotas shared with the other instances on the
+   * same database (`createPostgresCoordination` on PostgreSQL); unset, they are this process's
+   * alone. Closed by `stop()`.
+   */
+  coordination?: ProviderCoordination | undefined;
 }
 
 /** The wired object graph: the app, its two workers and what tests look into. */
@@ -81,12 +93,17 @@ export async function wireMailroute(parts: MailrouteParts): Promise<WiredMailrou
       stall
         ? logger.warn({ provider, ...stall }, `${provider} is stalled: ${stall.detail}`)
         : logger.info({ provider }, `${provider} answers again; no longer stalled`),
+    signals: parts.coordination?.signals,
   });
-  const limiter = new ProviderLimiter(parts.limits);
+  const limiter = new ProviderLimiter(parts.limits, Date.now, {
+    counts: parts.coordination?.counts,
+    onError: (error) =>
+      logger.error({ err: error }, "could not count an accepted send in the shared daily quota"),
+  });
   const today = new Date();
   today.setUTCHours(0, 0, 0, 0);
   for (const [provider, count] of Object.entries(await store.countAcceptedSince(today))) {
-    limiter.seedDailyCount(provider, count);
+    await limiter.seedDailyCount(provider, count);
   }
   const unsubscribeLinks = createUnsubscribeLinks(parts.unsubscribe ?? { publicUrl: null }, store);
   const routing = await loadRouteTable({
@@ -149,8 +166,31 @@ export async function wireMailroute(parts: MailrouteParts): Promise<WiredMailrou
       await dispatcher.stop();
       await outboundWorker.stop();
       breakers.shutdown();
+      await parts.coordination?.close();
     },
   };
+}
+
+/**
+ * The provider state a store calls for: on PostgreSQL, shared with every instance on the same
+ * database (breakers, stall marks, rate limits, daily quotas); on SQLite, one process's alone.
+ */
+export async function createCoordinationFor(
+  store:
+    | { readonly kind: "sqlite" }
+    | { readonly kind: "postgres"; readonly pool: PostgresCoordinationOptions["pool"] },
+  logger: Logger,
+): Promise<ProviderCoordination | undefined> {
+  if (store.kind !== "postgres") {
+    return undefined;
+  }
+  return createPostgresCoordination({
+    pool: store.pool,
+    // Each failed read or write is tried again within a second; meanwhile this instance decides
+    // on what it knows.
+    onError: (error) =>
+      logger.warn({ err: error }, "could not share provider state with the other instances"),
+  });
 }
 
 /** A wired mailroute: the app, its worker and how to stop them. */
@@ -205,7 +245,9 @@ export async function createMailroute(options: {
   const { config, logger } = options;
   const databasePath = options.databasePath ?? config.database;
   const store = await openWritableStore(databasePath, config.synchronous);
+  let coordination: ProviderCoordination | undefined;
   try {
+    coordination = await createCoordinationFor(store, logger);
     const kinds = await loadProviderKinds(config.providers);
     const providers = createProviders(config.providers, kinds, { store });
     for (const entry of config.providers) {
@@ -241,6 +283,7 @@ export async function createMailroute(options: {
       adminKey: options.adminKey,
       metricsToken: config.metrics.token,
       processMetrics: true,
+      coordination,
     });
     let firstKey: string | null = null;
     if ((await store.countApiKeys()) === 0 && !options.adminKey) {
@@ -259,6 +302,7 @@ export async function createMailroute(options: {
       },
     };
   } catch (error) {
+    await coordination?.close();
     await store.close();
     throw error;
   }

@@ -22,7 +22,7 @@ export interface ProviderView {
   /** Calls to the provider in flight now. */
   inFlight: number;
   /** The breaker's last transitions, oldest first. */
-  transitions: { from: string; to: string; at: string }[];
+  transitions: { from: string; to: string; at: string; reason: string }[];
   /** Why it would be skipped right now (rate limit or daily quota), or null. */
   limited: { reason: string; detail: string } | null;
   capabilities: ProviderCapabilities;
@@ -59,14 +59,16 @@ export function createProvidersService(dependencies: {
           row,
         ]),
       );
-      return [...providers.values()].map((provider) => {
+      // Read from the counts every instance shares, when there are some.
+      const limits = await Promise.all([...providers.keys()].map((name) => limiter.inspect(name)));
+      return [...providers.values()].map((provider, index) => {
         const row = stats.get(provider.name);
         const breaker = breakers.state(provider.name);
         const misconfigured = breakers.misconfiguration(provider.name);
         const stall = breakers.stall(provider.name);
         const inFlight = breakers.inFlight(provider.name);
         const transitions = breakers.transitions(provider.name);
-        const limited = limiter.check(provider.name);
+        const limited = limits[index] ?? null;
         return {
           name: provider.name,
           type: provider.type,
@@ -78,6 +80,7 @@ export function createProvidersService(dependencies: {
             from: transition.from,
             to: transition.to,
             at: transition.at.toISOString(),
+            reason: transition.reason,
           })),
           limited: limited ? { reason: limited.reason, detail: limited.detail } : null,
           capabilities: { ...provider.capabilities },
