@@ -456,6 +456,13 @@ export interface MailStore {
    * deliveries still pending; nor events the outbound fan-out has not reached yet.
    */
   purgeExpired(input: PurgeExpiredInput): Promise<PurgeExpiredResult>;
+  /**
+   * Calls `listener` when work may be waiting, on every instance sharing the database: `dispatch`
+   * after a commit made a job due, `outbound` after new events entered the feed. A hint to wake
+   * the workers early, never a promise (they still poll). Absent when the store has no instances
+   * to hear from (SQLite). Returns a function that stops the calls.
+   */
+  watch?(listener: (topic: "dispatch" | "outbound") => void): () => void;
   close(): Promise<void>;
 }
 

@@ -1,16 +1,9 @@
-import {
-  type EmailMessage,
-  type MailStore,
-  newId,
-  type PurgeExpiredInput,
-  type TemplateStore,
-  type WebhookOutboxStore,
-} from "@mailroute/core";
+import { type EmailMessage, newId, type PurgeExpiredInput } from "@mailroute/core";
 import { incomingEvent, plainMessage } from "@mailroute/core/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import type { ContractStore, FreshStore } from "./contract-store";
 
-/** What every store implementation is: the store the retention cases run against. */
-export type RetentionTestStore = MailStore & WebhookOutboxStore & TemplateStore;
+type RetentionTestStore = ContractStore;
 
 const day = 86_400_000;
 const now = new Date("2026-09-30T12:00:00.000Z");
@@ -94,26 +87,10 @@ async function purgeAll(store: RetentionTestStore, limit = 100, input = cutoffs)
   }
 }
 
-/**
- * The retention cases every store passes: what a purge removes at `now` under the default policy,
- * and everything it keeps.
- */
-export function describeRetentionContract(
-  label: string,
-  open: () => Promise<RetentionTestStore>,
-): void {
-  describe(`${label}: retention purge`, () => {
-    const opened: RetentionTestStore[] = [];
-    afterEach(async () => {
-      for (const store of opened.splice(0)) {
-        await store.close();
-      }
-    });
-    const track = async () => {
-      const store = await open();
-      opened.push(store);
-      return store;
-    };
+/** The retention purge: what a batch removes at `now` under the default policy, what it keeps. */
+export function retentionContract(fresh: FreshStore): void {
+  describe("retention purge", () => {
+    const track = fresh;
 
     it("purges a finished message's content after 30 days and still answers its metadata", async () => {
       const store = await track();
