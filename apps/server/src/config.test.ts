@@ -139,6 +139,32 @@ describe("parseConfig", () => {
     expect(problems({ metrics: { bearer: "t".repeat(24) } })[0]?.path).toBe("metrics.bearer");
   });
 
+  it("keeps content 30 days, raw payloads 7 and records 90 unless told otherwise", () => {
+    expect(parseConfig({}).retention).toEqual({
+      content: "30d",
+      raw: "7d",
+      records: "90d",
+      interval: "1h",
+      batchSize: 100,
+    });
+    expect(parseConfig({ retention: { raw: "never", interval: "15m" } }).retention).toMatchObject({
+      content: "30d",
+      raw: "never",
+      interval: "15m",
+    });
+  });
+
+  it("names each retention field that is not a duration", () => {
+    expect(problems({ retention: { content: "30 days", records: 90, keep: "1d" } })).toEqual([
+      {
+        path: "retention.content",
+        message: "must be a duration such as 30d, 12h, 90m or 45s, or never",
+      },
+      { path: "retention.records", message: expect.stringContaining("expected string") },
+      { path: "retention.keep", message: "is not a known field" },
+    ]);
+  });
+
   it("refuses a route's default unsubscribe without server.publicUrl", () => {
     expect(
       problems({

@@ -8,6 +8,7 @@ import {
   findUnusableDefaults,
   providerLimitsSchema,
   providerTypes,
+  retentionSettingsSchema,
   retryPolicySchema,
   routesSchema,
 } from "@mailroute/core";
@@ -95,6 +96,8 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** How long stored content, raw provider payloads and whole records are kept (core's schema). */
+    retention: retentionSettingsSchema.prefault({}),
     metrics: z
       .object({
         /**

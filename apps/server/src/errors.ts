@@ -1,4 +1,10 @@
-import { type ErrorCode, type ErrorDetail, MailrouteError } from "@mailroute/core";
+import {
+  classifyStorageError,
+  type ErrorCode,
+  type ErrorDetail,
+  MailrouteError,
+  type StorageFailure,
+} from "@mailroute/core";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -29,7 +35,31 @@ export const codeToStatus: Record<ErrorCode, ContentfulStatusCode> = {
   CONFIG_ERROR: 500,
   PROVIDER_ERROR: 502,
   NOT_READY: 503,
+  STORAGE_FULL: 503,
+  DATABASE_UNAVAILABLE: 503,
   INTERNAL_ERROR: 500,
+};
+
+/**
+ * The Retry-After (seconds) of the answers a client should simply repeat later. A full disk takes
+ * an operator to free space, so it asks for a longer wait than a dropped connection.
+ */
+export const retryAfterSeconds: Partial<Record<ErrorCode, number>> = {
+  STORAGE_FULL: 30,
+  DATABASE_UNAVAILABLE: 5,
+};
+
+const storageRefusals: Record<StorageFailure, () => MailrouteError> = {
+  full: () =>
+    new MailrouteError(
+      "STORAGE_FULL",
+      "the database is out of space, so nothing was stored; retry later",
+    ),
+  unavailable: () =>
+    new MailrouteError(
+      "DATABASE_UNAVAILABLE",
+      "the database does not take writes right now, so nothing was stored; retry later",
+    ),
 };
 
 /** The JSON body of every error answer. */
@@ -76,13 +106,21 @@ function fromHttpException(error: HTTPException): MailrouteError {
 export function createErrorHandler(logger: Logger) {
   return (thrown: Error, c: Context) => {
     const requestId = (c.get("requestId") as string | undefined) ?? "";
+    const refusal = thrown instanceof MailrouteError ? null : classifyStorageError(thrown);
+    // A full disk or a lost database is the client's cue to retry, not a bug: 503, Retry-After.
     const error =
       thrown instanceof MailrouteError
         ? thrown
         : thrown instanceof HTTPException
           ? fromHttpException(thrown)
-          : new MailrouteError("INTERNAL_ERROR", "internal error", { cause: thrown });
+          : refusal
+            ? storageRefusals[refusal]()
+            : new MailrouteError("INTERNAL_ERROR", "internal error", { cause: thrown });
     const status = codeToStatus[error.code];
+    const retryAfter = retryAfterSeconds[error.code];
+    if (retryAfter !== undefined) {
+      c.header("Retry-After", String(retryAfter));
+    }
     if (status >= 500) {
       logger.error({ err: thrown, requestId, code: error.code }, "request failed");
     } else {

@@ -8,7 +8,9 @@ import {
   type ProviderCoordination,
   ProviderLimiter,
   type ProviderLimits,
+  type RetentionSettings,
   type RouteConfig,
+  retentionSettingsSchema,
   type TemplateStore,
   type WebhookOutboxStore,
 } from "@mailroute/core";
@@ -35,6 +37,7 @@ import {
   type OutboundSettings,
   type OutboundWorker,
 } from "./services/outbound-webhooks/outbound-worker";
+import { createRetentionWorker, type RetentionWorker } from "./services/retention";
 import { loadRouteTable } from "./services/routing-rules";
 import { createUnsubscribeLinks, type UnsubscribeSettings } from "./services/unsubscribe";
 
@@ -57,6 +60,8 @@ export interface MailrouteParts {
   adminKey?: string | undefined;
   /** `metrics.token`: the bearer `/metrics` requires; without it only loopback may scrape. */
   metricsToken?: string | undefined;
+  /** What retention keeps and for how long; the documented defaults when absent. */
+  retention?: RetentionSettings | undefined;
   /** Adds prom-client's default process metrics (the server does; tests building many apps don't). */
   processMetrics?: boolean;
   /** Injected by tests to make weighted routing and jitter repeatable. */
@@ -76,6 +81,7 @@ export interface WiredMailroute {
   app: App;
   dispatcher: Dispatcher;
   outboundWorker: OutboundWorker;
+  retentionWorker: RetentionWorker;
   breakers: ProviderBreakers;
   /** Stops the workers and the breakers' timers (the store and providers stay open). */
   stop(): Promise<void>;
@@ -137,6 +143,13 @@ export async function wireMailroute(parts: MailrouteParts): Promise<WiredMailrou
     metrics,
     ...random,
   });
+  const retentionWorker = createRetentionWorker({
+    store,
+    settings: parts.retention ?? retentionSettingsSchema.parse({}),
+    logger,
+    metrics,
+    ...(parts.clock ? { clock: parts.clock } : {}),
+  });
   const app = createApp({
     store,
     providers,
@@ -161,10 +174,12 @@ export async function wireMailroute(parts: MailrouteParts): Promise<WiredMailrou
     app,
     dispatcher,
     outboundWorker,
+    retentionWorker,
     breakers,
     async stop() {
       await dispatcher.stop();
       await outboundWorker.stop();
+      await retentionWorker.stop();
       breakers.shutdown();
       await parts.coordination?.close();
     },
@@ -198,6 +213,7 @@ export interface Mailroute {
   app: App;
   dispatcher: Dispatcher;
   outboundWorker: OutboundWorker;
+  retentionWorker: RetentionWorker;
   /** The API key created on first start, shown once; null when keys already existed. */
   firstKey: string | null;
   databasePath: string;
@@ -282,6 +298,7 @@ export async function createMailroute(options: {
       logger,
       adminKey: options.adminKey,
       metricsToken: config.metrics.token,
+      retention: config.retention,
       processMetrics: true,
       coordination,
     });
@@ -293,6 +310,7 @@ export async function createMailroute(options: {
       app: wired.app,
       dispatcher: wired.dispatcher,
       outboundWorker: wired.outboundWorker,
+      retentionWorker: wired.retentionWorker,
       firstKey,
       databasePath,
       async close() {

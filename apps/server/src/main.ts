@@ -35,6 +35,7 @@ async function main(): Promise<void> {
   });
   mailroute.dispatcher.start();
   mailroute.outboundWorker.start();
+  mailroute.retentionWorker.start();
   const server = serve(
     { fetch: mailroute.app.fetch, port: environment.PORT, hostname: environment.HOST },
     (info) => {

@@ -694,6 +694,8 @@ export interface components {
             } & {
                 [key: string]: unknown;
             })[];
+            /** @description When retention purged the message's content (see `retention.content`): `text` and `html` are null since, and `attachments` keep their names, types and sizes only. Null while the content is kept. */
+            contentPurgedAt: string | null;
             events: ({
                 id: string;
                 occurredAt: string;
@@ -1567,6 +1569,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The database refuses writes (`STORAGE_FULL`: out of space; `DATABASE_UNAVAILABLE`: read-only, I/O error or connection lost). Nothing was stored; repeat the request after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getMessage: {
@@ -1894,6 +1905,15 @@ export interface operations {
             };
             /** @description The Idempotency-Key was used with another body in the last 24 hours */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database refuses writes (`STORAGE_FULL`: out of space; `DATABASE_UNAVAILABLE`: read-only, I/O error or connection lost). Nothing was stored; repeat the request after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3309,6 +3329,15 @@ export interface operations {
             };
             /** @description Body larger than the limit */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database refuses writes (`STORAGE_FULL`: out of space; `DATABASE_UNAVAILABLE`: read-only, I/O error or connection lost). Nothing was stored; repeat the request after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -67,6 +67,7 @@ export {
   providerErrorReasons,
 } from "./errors/attempt-outcomes";
 export { classifyHttpStatus, parseRetryAfter } from "./errors/classify-http-status";
+export { classifyStorageError, type StorageFailure } from "./errors/classify-storage-error";
 export { ConfigError } from "./errors/config-error";
 export { type ErrorCode, errorCodes } from "./errors/error-codes";
 export { type ErrorDetail, MailrouteError } from "./errors/mailroute-error";
@@ -138,6 +139,16 @@ export {
   providerTypes,
   sendingProviderTypes,
 } from "./provider/provider-types";
+export { durationPattern, parseDuration } from "./retention/parse-duration";
+export {
+  isFinishedForRetention,
+  type RetentionCutoffs,
+  type RetentionSettings,
+  retentionCutoffs,
+  retentionIntervalMs,
+  retentionSettingsSchema,
+  unfinishedStatuses,
+} from "./retention/retention-policy";
 export { matchesRoute, matchRoute } from "./routing/match-route";
 export { orderTargets } from "./routing/order-targets";
 export {
@@ -212,6 +223,8 @@ export type {
   MessageSummary,
   Page,
   ProviderStats,
+  PurgeExpiredInput,
+  PurgeExpiredResult,
   RecordEventsResult,
   StoredResponse,
   Suppression,

@@ -31,6 +31,7 @@ import { writeHeartbeat } from "./repositories/heartbeat";
 import { keepSetting } from "./repositories/kept-settings";
 import { recordProviderEvents } from "./repositories/provider-events";
 import { getMessage, listMessages, providerStats } from "./repositories/read-messages";
+import { purgeExpired } from "./repositories/retention";
 import { loadRoutes, saveRoutes } from "./repositories/routes-setting";
 import {
   addSuppression,
@@ -181,6 +182,9 @@ export function createSqliteStore(options: SqliteOptions): SqliteStore {
     findTemplatesUsingPartial: (name) => run(() => findTemplatesUsingPartial(db, name)),
     deleteTemplate: (id, at) => write((db) => deleteTemplate(db, id, at)),
     writeHeartbeat: (at) => write((db) => writeHeartbeat(db, at)),
+    // Durable like any write, though a lost purge would only be done again: the fsync after each
+    // batch is what lets the checkpointer run, so a long purge does not grow the WAL unchecked.
+    purgeExpired: (input) => write((db) => purgeExpired(db, input)),
     async close() {
       if (!sqlite.open) {
         return;

@@ -20,6 +20,7 @@ const errorDescriptions: Record<number, string> = {
   409: "A request with the same Idempotency-Key is in progress",
   413: "Body larger than the limit",
   415: "Body is not JSON",
+  503: "The database refuses writes (`STORAGE_FULL`: out of space; `DATABASE_UNAVAILABLE`: read-only, I/O error or connection lost). Nothing was stored; repeat the request after `Retry-After` seconds",
   422: "Idempotency-Key reused with another body, an unsupported feature, or a stored template that does not render (`TEMPLATE_NOT_FOUND`, `TEMPLATE_DATA_MISSING`, `TEMPLATE_RENDER_FAILED`)",
 };
 
@@ -131,5 +132,9 @@ export const messageDetailSchema = messageSummarySchema
       .object({ id: z.string(), version: z.number().int() })
       .nullable()
       .openapi({ description: "The stored template and version the message was rendered from" }),
+    contentPurgedAt: z.string().nullable().openapi({
+      description:
+        "When retention purged the message's content (see `retention.content`): `text` and `html` are null since, and `attachments` keep their names, types and sizes only. Null while the content is kept.",
+    }),
   })
   .openapi("MessageDetail");

@@ -206,7 +206,17 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
       return;
     }
     const { plan, possibleDuplicate } = start;
+    // Writes the round does not wait for, each caught at once: one the database refuses (a full
+    // disk) must fail this round, not go unhandled and end the process while the round goes on.
     const pendingWrites: Promise<unknown>[] = [];
+    const writeLater = (write: Promise<unknown>) => {
+      pendingWrites.push(
+        write.then(
+          () => undefined,
+          (error: unknown) => ({ failed: error }),
+        ),
+      );
+    };
     // Which provider each attempt of this round went to, for its log line.
     const attemptProviders = new Map<string, string>();
     const result = await runPlan({
@@ -250,7 +260,7 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
         finish: (attemptId, attempt) => {
           const provider = attemptProviders.get(attemptId) ?? "";
           metrics.providerAttempt(provider, attempt.outcome, attempt.durationMs);
-          pendingWrites.push(store.finishAttempt(attemptId, attempt));
+          writeLater(store.finishAttempt(attemptId, attempt));
           // One line per provider call; its error, when it failed, is in the attempt row.
           logger.info(
             {
@@ -270,9 +280,12 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
       plan,
       skipped: [...start.chosen.skipped, ...result.skipped],
     };
-    pendingWrites.push(store.saveRouting(job.message.id, routing));
+    writeLater(store.saveRouting(job.message.id, routing));
     await finish(job, result, retry);
-    await Promise.all(pendingWrites);
+    const failed = (await Promise.all(pendingWrites)).find((outcome) => outcome !== undefined);
+    if (failed) {
+      throw (failed as { failed: unknown }).failed;
+    }
     logger.debug({ messageId: job.message.id, result: result.kind }, "dispatched");
   }
 

@@ -3,6 +3,7 @@ import {
   type BreakerState,
   MailrouteError,
   type MailStore,
+  type PurgeExpiredResult,
   secretsEqual,
   type WebhookOutboxStore,
 } from "@mailroute/core";
@@ -24,6 +25,8 @@ export interface ServerMetrics {
   webhookEvents(provider: string, types: readonly string[]): void;
   webhookRejected(provider: string, reason: WebhookRejection): void;
   outboundDelivery(outcome: "delivered" | "retry" | "failed"): void;
+  /** What one retention batch purged. */
+  retentionPurged(result: PurgeExpiredResult): void;
 }
 
 /** What the scrape-time gauges read. */
@@ -130,6 +133,12 @@ export function createServerMetrics(sources: MetricsSources): {
     labelNames: ["outcome"] as const,
     registers,
   });
+  const purged = new Counter({
+    name: "mailroute_retention_purged_total",
+    help: "What retention purged: message contents and captured copies (content), raw provider payloads (raw), whole records (records).",
+    labelNames: ["part"] as const,
+    registers,
+  });
   new Gauge({
     name: "mailroute_outbound_backlog",
     help: "Outbound webhook deliveries still to be made.",
@@ -154,6 +163,11 @@ export function createServerMetrics(sources: MetricsSources): {
       },
       webhookRejected: (provider, reason) => webhookRejected.inc({ provider, reason }),
       outboundDelivery: (outcome) => outbound.inc({ outcome }),
+      retentionPurged: (result) => {
+        for (const part of ["content", "raw", "records"] as const) {
+          purged.inc({ part }, result[part]);
+        }
+      },
     },
   };
 }

@@ -24,6 +24,10 @@ export const errorCodes = [
   "WEBHOOK_VERIFICATION_FAILED",
   "INVALID_WEBHOOK_PAYLOAD",
   "NOT_READY",
+  /** The disk or the database is full: nothing was stored; retry after the Retry-After. */
+  "STORAGE_FULL",
+  /** The database refuses writes (read-only, I/O error, connection lost): nothing was stored. */
+  "DATABASE_UNAVAILABLE",
   "INTERNAL_ERROR",
 ] as const;
 

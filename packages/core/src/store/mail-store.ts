@@ -127,6 +127,11 @@ export interface MessageDetail extends MessageSummary {
   error: AttemptError | null;
   /** The stored template and version its subject and bodies were rendered from; null without. */
   template: { id: string; version: number } | null;
+  /**
+   * When retention purged the message's content: its `text` and `html` are null since, and its
+   * attachments keep their names, types and sizes only. Null while the content is kept.
+   */
+  contentPurgedAt: string | null;
 }
 
 /** Filters of `GET /v1/messages`. */
@@ -252,6 +257,40 @@ export interface Suppression {
   messageId: string | null;
   note: string | null;
   createdAt: string;
+}
+
+/** One batch of a retention purge: what was stored before each part's time, `limit` at most. */
+export interface PurgeExpiredInput {
+  /**
+   * Bodies and attachment contents of finished messages accepted before this time, and captured
+   * copies of messages taken before it; null keeps them.
+   */
+  contentBefore: Date | null;
+  /** Raw provider payloads of events received before this time; null keeps them. */
+  rawBefore: Date | null;
+  /**
+   * Whole finished messages accepted before this time (with their recipients, tags, attempts,
+   * events and captures), events matching no message received before it, delivered or failed
+   * outbound webhook deliveries created before it, and idempotency keys expired before it.
+   */
+  recordsBefore: Date | null;
+  /**
+   * The most messages, events, deliveries and keys one batch purges in all, content first, then
+   * raw payloads, then records (so one batch holds the writer briefly).
+   */
+  limit: number;
+  /** When the purge runs: the moment content purges are stamped with. */
+  now: Date;
+}
+
+/** What one purge batch removed; while it comes to `limit` in all, more may be due. */
+export interface PurgeExpiredResult {
+  /** Messages whose content was purged, and captured copies removed. */
+  content: number;
+  /** Events whose raw payload was removed. */
+  raw: number;
+  /** Messages, unmatched events, outbound webhook deliveries and idempotency keys removed. */
+  records: number;
 }
 
 /**
@@ -410,6 +449,13 @@ export interface MailStore {
    * readiness and start-up can prove the database takes writes; rejects when it does not.
    */
   writeHeartbeat(at: Date): Promise<void>;
+  /**
+   * One small batch of the retention purge, in one short transaction. Never touches what is
+   * still needed: messages not finished (queued, scheduled, sending, held, or with a job),
+   * suppressions, idempotency keys not yet expired, templates, webhook endpoints and outbound
+   * deliveries still pending; nor events the outbound fan-out has not reached yet.
+   */
+  purgeExpired(input: PurgeExpiredInput): Promise<PurgeExpiredResult>;
   /**
    * Calls `listener` when work may be waiting, on every instance sharing the database: `dispatch`
    * after a commit made a job due, `outbound` after new events entered the feed. A hint to wake

@@ -7,6 +7,7 @@ import { holdsContract } from "./holds";
 import { messageLogContract } from "./message-log";
 import { providerEventsContract } from "./provider-events";
 import { replayKeysContract } from "./replay-keys";
+import { retentionContract } from "./retention";
 import { settingsContract } from "./settings";
 import { templatesContract } from "./templates";
 import { webhookOutboxContract } from "./webhook-outbox";
@@ -40,5 +41,6 @@ export function describeStoreContract(label: string, open: () => Promise<Contrac
     webhookOutboxContract(fresh);
     templatesContract(fresh);
     settingsContract(fresh);
+    retentionContract(fresh);
   });
 }

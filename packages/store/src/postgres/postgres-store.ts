@@ -46,6 +46,7 @@ import { writeHeartbeat } from "./repositories/heartbeat";
 import { keepSetting } from "./repositories/kept-settings";
 import { recordProviderEvents } from "./repositories/provider-events";
 import { getMessage, listMessages, providerStats } from "./repositories/read-messages";
+import { purgeExpired } from "./repositories/retention";
 import { loadRoutes, saveRoutes } from "./repositories/routes-setting";
 import {
   addSuppression,
@@ -240,6 +241,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     recordProviderEvents: (input) => writeEvents((client) => recordProviderEvents(client, input)),
     listEvents: (query) => read((client) => listEvents(client, query)),
     writeHeartbeat: (at) => write((client) => writeHeartbeat(client, at)),
+    purgeExpired: (input) => write((client) => purgeExpired(client, input)),
 
     // The repositories below are the ones of api-keys, captures, suppressions, templates,
     // webhook-outbox, webhook-replay-keys, kept-settings and routes-setting.

@@ -1,4 +1,5 @@
 import type {
+  AttachmentView,
   AttemptError,
   AttemptView,
   EmailAddress,
@@ -18,6 +19,7 @@ import { attachmentViews } from "./attachment-views";
 import { toEmailEvent } from "./event-rows";
 import { beforeCursor, newestFirstPage } from "./newest-first";
 import { jsonBytes } from "./page-budget";
+import type { PurgedMessagePayload } from "./retention";
 
 type MessageRow = typeof messages.$inferSelect;
 
@@ -88,7 +90,12 @@ export function getMessage(
   if (!row) {
     return null;
   }
-  const message = JSON.parse(row.payload) as EmailMessage;
+  // Once retention purged the content, the payload holds attachment views instead of contents.
+  const message = JSON.parse(row.payload) as EmailMessage | PurgedMessagePayload;
+  const attachments =
+    row.contentPurgedAt === null
+      ? attachmentViews((message as EmailMessage).attachments)
+      : (message.attachments as AttachmentView[]);
   const recipientRows = db
     .select()
     .from(recipients)
@@ -112,10 +119,10 @@ export function getMessage(
     cc: message.cc,
     bcc: message.bcc,
     replyTo: message.replyTo,
-    text: message.text ?? null,
-    html: message.html ?? null,
+    text: "text" in message ? (message.text ?? null) : null,
+    html: "html" in message ? (message.html ?? null) : null,
     headers: message.headers,
-    attachments: attachmentViews(message.attachments),
+    attachments,
     ...(message.tracking ? { tracking: message.tracking } : {}),
     recipients: recipientRows.map((recipient) => ({
       email: recipient.email,
@@ -126,6 +133,8 @@ export function getMessage(
     routing: readJson<RoutePlan>(row.routing),
     error: readJson<AttemptError>(row.error),
     template: message.template ?? null,
+    contentPurgedAt:
+      row.contentPurgedAt === null ? null : new Date(row.contentPurgedAt).toISOString(),
   };
 }
 

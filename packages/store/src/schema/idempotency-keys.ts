@@ -1,4 +1,4 @@
-import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /** `Idempotency-Key` values per API key, with the first response, kept for 24 h. */
 export const idempotencyKeys = sqliteTable(
@@ -12,5 +12,9 @@ export const idempotencyKeys = sqliteTable(
     createdAt: integer("created_at").notNull(),
     expiresAt: integer("expires_at").notNull(),
   },
-  (table) => [primaryKey({ columns: [table.scope, table.key] })],
+  (table) => [
+    primaryKey({ columns: [table.scope, table.key] }),
+    // Retention removes expired keys, oldest first.
+    index("idempotency_keys_expires_idx").on(table.expiresAt),
+  ],
 );

@@ -21,6 +21,8 @@ export const messages = sqliteTable(
     sendAt: integer("send_at"),
     /** The API key that accepted the message (`admin` for the environment's key). */
     apiKeyId: text("api_key_id"),
+    /** When retention purged the bodies and attachment contents from `payload`; null while kept. */
+    contentPurgedAt: integer("content_purged_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -34,5 +36,9 @@ export const messages = sqliteTable(
     index("messages_from_idx").on(table.fromEmail, table.createdAt),
     // A send key lists only its own messages.
     index("messages_api_key_idx").on(table.apiKeyId, table.createdAt),
+    // Retention's content purge walks the oldest messages whose content is still kept.
+    index("messages_content_kept_idx")
+      .on(table.createdAt)
+      .where(sql`${table.contentPurgedAt} is null`),
   ],
 );

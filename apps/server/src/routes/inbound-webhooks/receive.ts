@@ -29,7 +29,7 @@ const route = createRoute({
         },
       },
     },
-    ...errorResponses(400, 401, 404, 413),
+    ...errorResponses(400, 401, 404, 413, 503),
   },
 });
 

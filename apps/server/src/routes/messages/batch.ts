@@ -53,6 +53,7 @@ const route = createRoute({
       413,
       415,
       [422, "The Idempotency-Key was used with another body in the last 24 hours"],
+      503,
     ),
   },
 });

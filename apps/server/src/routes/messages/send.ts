@@ -24,7 +24,7 @@ const route = createRoute({
         },
       },
     },
-    ...errorResponses(400, 401, 403, 409, 413, 415, 422),
+    ...errorResponses(400, 401, 403, 409, 413, 415, 422, 503),
   },
 });
 

@@ -1,4 +1,5 @@
 import type {
+  AttachmentView,
   AttemptError,
   AttemptView,
   EmailAddress,
@@ -15,6 +16,7 @@ import { readJson } from "../../json";
 import { attachmentViews } from "../../repositories/attachment-views";
 import { beforeCursor, newestFirstPage } from "../../repositories/newest-first";
 import { jsonBytes } from "../../repositories/page-budget";
+import type { PurgedMessagePayload } from "../../repositories/retention";
 import type { PgClient } from "../pg-client";
 import { deliveryEvents, messages, messageTags, recipients, sendAttempts } from "../schema/index";
 import { toEmailEvent } from "./event-rows";
@@ -87,7 +89,12 @@ export async function getMessage(
   if (!row || (apiKeyId !== undefined && row.apiKeyId !== apiKeyId)) {
     return null;
   }
-  const message = JSON.parse(row.payload) as EmailMessage;
+  // Once retention purged the content, the payload holds attachment views instead of contents.
+  const message = JSON.parse(row.payload) as EmailMessage | PurgedMessagePayload;
+  const attachments =
+    row.contentPurgedAt === null
+      ? attachmentViews((message as EmailMessage).attachments)
+      : (message.attachments as AttachmentView[]);
   const recipientRows = await db
     .select()
     .from(recipients)
@@ -108,10 +115,10 @@ export async function getMessage(
     cc: message.cc,
     bcc: message.bcc,
     replyTo: message.replyTo,
-    text: message.text ?? null,
-    html: message.html ?? null,
+    text: "text" in message ? (message.text ?? null) : null,
+    html: "html" in message ? (message.html ?? null) : null,
     headers: message.headers,
-    attachments: attachmentViews(message.attachments),
+    attachments,
     ...(message.tracking ? { tracking: message.tracking } : {}),
     recipients: recipientRows.map((recipient) => ({
       email: recipient.email,
@@ -122,6 +129,8 @@ export async function getMessage(
     routing: readJson<RoutePlan>(row.routing),
     error: readJson<AttemptError>(row.error),
     template: message.template ?? null,
+    contentPurgedAt:
+      row.contentPurgedAt === null ? null : new Date(row.contentPurgedAt).toISOString(),
   };
 }
 

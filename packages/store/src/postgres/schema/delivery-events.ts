@@ -52,5 +52,10 @@ export const deliveryEvents = pgTable(
       .where(sql`${table.dedupeKey} is not null`),
     index("delivery_events_message_idx").on(table.messageId, table.occurredAt),
     index("delivery_events_type_idx").on(table.type, table.seq),
+    // Retention: the oldest events still holding a raw payload, and those matching no message.
+    index("delivery_events_raw_kept_idx").on(table.receivedAt).where(sql`${table.raw} is not null`),
+    index("delivery_events_unmatched_idx")
+      .on(table.receivedAt)
+      .where(sql`${table.messageId} is null`),
   ],
 );

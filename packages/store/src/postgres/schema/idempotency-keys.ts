@@ -1,4 +1,4 @@
-import { bigint, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { bigint, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 
 /** `Idempotency-Key` values per API key, with the first response, kept for 24 h. */
 export const idempotencyKeys = pgTable(
@@ -12,5 +12,9 @@ export const idempotencyKeys = pgTable(
     createdAt: bigint("created_at", { mode: "number" }).notNull(),
     expiresAt: bigint("expires_at", { mode: "number" }).notNull(),
   },
-  (table) => [primaryKey({ columns: [table.scope, table.key] })],
+  (table) => [
+    primaryKey({ columns: [table.scope, table.key] }),
+    // Retention removes expired keys, oldest first.
+    index("idempotency_keys_expires_idx").on(table.expiresAt),
+  ],
 );

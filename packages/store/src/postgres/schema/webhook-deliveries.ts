@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 
 /** The outbound outbox: one row per event and endpoint, retried until delivered or given up. */
@@ -26,6 +27,10 @@ export const webhookDeliveries = pgTable(
     uniqueIndex("webhook_deliveries_event_idx").on(table.endpointId, table.eventId),
     index("webhook_deliveries_due_idx").on(table.status, table.nextAttemptAt),
     index("webhook_deliveries_endpoint_idx").on(table.endpointId, table.createdAt),
+    // Retention removes delivered and failed deliveries, oldest first; pending ones stay.
+    index("webhook_deliveries_finished_idx")
+      .on(table.createdAt)
+      .where(sql`${table.status} <> 'pending'`),
   ],
 );
 
