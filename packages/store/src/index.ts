@@ -5,4 +5,6 @@ export {
   type SqliteDatabase,
   type SqliteOptions,
 } from "./open-database";
+export { migratePostgres, postgresMigrationsFolder } from "./postgres/migrate";
+export type { PgClient } from "./postgres/pg-client";
 export { createSqliteStore, type SqliteStore } from "./sqlite-store";

@@ -67,6 +67,7 @@ import { createWriteQueue } from "./write-queue";
 
 /** The SQLite store: reads answer at once; writes are group-committed (see write-queue.ts). */
 export interface SqliteStore extends MailStore, WebhookOutboxStore, TemplateStore {
+  readonly kind: "sqlite";
   /** The file the store writes, or `:memory:`. */
   readonly path: string;
 }
@@ -96,6 +97,7 @@ export function createSqliteStore(options: SqliteOptions): SqliteStore {
     }
   };
   return {
+    kind: "sqlite",
     path: options.path,
     acceptMessage: (input) => write((db) => acceptMessage(db, input)),
     // One write of the group commit for the whole batch: it commits, or fails, as one.

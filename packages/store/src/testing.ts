@@ -1,6 +1,7 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import type { EmailMessage } from "@mailroute/core";
 import { afterEach } from "vitest";
+import { createTestDatabase, type TestDatabase } from "./postgres/test-database";
 import { createSqliteStore, type SqliteStore } from "./sqlite-store";
 
 /** A store on a fresh in-memory database with the real migrations applied. */
@@ -80,4 +81,13 @@ export function makeDatabaseUnwritable(path: string): void {
   } finally {
     closeSync(file);
   }
+}
+
+/**
+ * A fresh, migrated PostgreSQL database on the test server (MAILROUTE_TEST_POSTGRES_URL, else
+ * postgres://postgres@127.0.0.1:5432/postgres), copied from a template migrated once per
+ * migration set; `drop()` removes it.
+ */
+export function createPostgresTestDatabase(): Promise<TestDatabase> {
+  return createTestDatabase();
 }
