@@ -1,6 +1,7 @@
 import { closeSync, openSync, writeSync } from "node:fs";
-import type { EmailMessage } from "@mailroute/core";
+import type { EmailMessage, MailStore } from "@mailroute/core";
 import { afterEach } from "vitest";
+import { createPostgresStore, type PostgresStore } from "./postgres/postgres-store";
 import { createTestDatabase, type TestDatabase } from "./postgres/test-database";
 import { createSqliteStore, type SqliteStore } from "./sqlite-store";
 
@@ -27,7 +28,7 @@ export function closeStoresAfterEach(): (store?: SqliteStore) => SqliteStore {
 }
 
 /** Accepts a message now, due at once, as `POST /v1/messages` would; returns the time used. */
-export async function acceptNow(store: SqliteStore, message: EmailMessage): Promise<Date> {
+export async function acceptNow(store: MailStore, message: EmailMessage): Promise<Date> {
   const now = new Date();
   await store.acceptMessage({
     message,
@@ -43,7 +44,7 @@ export async function acceptNow(store: SqliteStore, message: EmailMessage): Prom
  * would at `now`; returns the claimed job and the attempt's id.
  */
 export async function claimAndStartAttempt(
-  store: SqliteStore,
+  store: MailStore,
   input: { owner: string; provider: string; now: Date },
 ) {
   const [job] = await store.claimJobs({
@@ -90,4 +91,26 @@ export function makeDatabaseUnwritable(path: string): void {
  */
 export function createPostgresTestDatabase(): Promise<TestDatabase> {
   return createTestDatabase();
+}
+
+/**
+ * A PostgreSQL store on a fresh, migrated database of its own (see
+ * {@link createPostgresTestDatabase}); closing the store drops the database.
+ */
+export async function createPostgresTestStore(): Promise<PostgresStore> {
+  const database = await createTestDatabase();
+  let store: PostgresStore;
+  try {
+    store = await createPostgresStore({ url: database.url, migrate: false, poolSize: 5 });
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+  const close = store.close;
+  return Object.assign(store, {
+    async close() {
+      await close();
+      await database.drop();
+    },
+  });
 }
