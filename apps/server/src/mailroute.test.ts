@@ -17,7 +17,10 @@ type Topic = "dispatch" | "outbound";
  * apps share it. With `watchByHand`, its `watch` is replaced: `wake(topic)` is then what another
  * instance's commit would cause.
  */
-function instrument<Store extends MailStore & WebhookOutboxStore & TemplateStore>(store: Store, watchByHand: boolean) {
+function instrument<Store extends MailStore & WebhookOutboxStore & TemplateStore>(
+  store: Store,
+  watchByHand: boolean,
+) {
   const listeners = new Set<(topic: Topic) => void>();
   let claims = 0;
   let closed: Promise<void> | null = null;
