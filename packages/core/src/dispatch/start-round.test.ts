@@ -19,6 +19,8 @@ const providers = new Map([
 interface Case {
   pinnedProvider?: string;
   interrupted?: string[];
+  /** Providers of earlier ambiguous attempts, interrupted ones aside. */
+  ambiguous?: string[];
   possibleDuplicate?: boolean;
   onAmbiguous?: AmbiguousPolicy;
   noRoute?: boolean;
@@ -38,6 +40,7 @@ function inputOf(given: Case): StartRoundInput {
         id: `att_${index}`,
         provider,
       })),
+      ambiguousProviders: given.ambiguous ?? [],
       message:
         given.sendAtMs === undefined
           ? {}
@@ -95,6 +98,16 @@ const table: [string, Case, RoundStart][] = [
     "interrupted at a provider that cannot dedupe: flag",
     { interrupted: ["a"] },
     run(["a", "b"], true),
+  ],
+  [
+    "an earlier ambiguous answer from a provider that cannot dedupe: flag",
+    { ambiguous: ["a"] },
+    run(["a", "b"], true),
+  ],
+  [
+    "an earlier ambiguous answer from an idempotent provider: no flag, same plan",
+    { ambiguous: ["b"] },
+    run(["a", "b"]),
   ],
   ["interrupted at an unconfigured provider: flag", { interrupted: ["x"] }, run(["a", "b"], true)],
   [

@@ -10,7 +10,7 @@ import type { AttemptError } from "./run-plan";
 export interface StartRoundInput {
   job: Pick<
     ClaimedJob,
-    "acceptedAt" | "possibleDuplicate" | "pinnedProvider" | "interruptedAttempts"
+    "acceptedAt" | "possibleDuplicate" | "pinnedProvider" | "interruptedAttempts" | "ambiguousProviders"
   > & { message: Pick<EmailMessage, "sendAt"> };
   /** The planner's choice, or null when no route matches the message. */
   chosen: RoutePlan | null;
@@ -55,7 +55,11 @@ export function startRound(input: StartRoundInput): RoundStart {
   }
   let plan =
     job.pinnedProvider && providers.has(job.pinnedProvider) ? [job.pinnedProvider] : chosen.plan;
-  let possibleDuplicate = job.possibleDuplicate;
+  // An earlier round's ambiguous answer from a provider that does not dedupe: that round flags
+  // the message when it stores its decision, but it may have died before doing so.
+  let possibleDuplicate =
+    job.possibleDuplicate ||
+    job.ambiguousProviders.some((name) => !providers.get(name)?.capabilities.idempotency);
   for (const interrupted of job.interruptedAttempts) {
     if (providers.get(interrupted.provider)?.capabilities.idempotency) {
       // The provider dedupes by our id: asking it again is safe and tells us what happened.

@@ -63,6 +63,7 @@ describe("claimedJobOf", () => {
       possibleDuplicate: false,
       acceptedAttempt: null,
       interruptedAttempts: [],
+      ambiguousProviders: [],
     });
   });
 
@@ -85,6 +86,21 @@ describe("claimedJobOf", () => {
       { id: "att_1", provider: "mailgun" },
       { id: "att_4", provider: "postmark" },
     ]);
+    // The timeout is ambiguous but not interrupted: its provider is named once, apart.
+    expect(claimed.ambiguousProviders).toEqual(["sendgrid"]);
+  });
+
+  it("names each provider of an earlier ambiguous answer once, so a round that died before flagging is flagged by the next", () => {
+    const claimed = claimedJobOf({
+      ...job,
+      attempts: [
+        attempt({ id: "att_1", provider: "mailgun", outcome: "ambiguous", errorCode: "RESET" }),
+        attempt({ id: "att_2", provider: "mailgun", outcome: "ambiguous", errorCode: "TIMEOUT" }),
+        attempt({ id: "att_3", provider: "postmark", outcome: "retryable" }),
+      ],
+    });
+    expect(claimed.ambiguousProviders).toEqual(["mailgun"]);
+    expect(claimed.interruptedAttempts).toEqual([]);
   });
 
   it("names the attempt a provider accepted, so the message is not sent again", () => {

@@ -76,5 +76,12 @@ export function claimedJobOf(input: {
     interruptedAttempts: input.attempts
       .filter(isInterrupted)
       .map((attempt) => ({ id: attempt.id, provider: attempt.provider })),
+    ambiguousProviders: [
+      ...new Set(
+        input.attempts
+          .filter((attempt) => attempt.outcome === "ambiguous" && !isInterrupted(attempt))
+          .map((attempt) => attempt.provider),
+      ),
+    ],
   };
 }

@@ -70,6 +70,12 @@ export interface ClaimedJob {
   acceptedAttempt: { provider: string; providerMessageId: string | null } | null;
   /** Attempts a crashed worker left in flight; the claim marked them ambiguous. */
   interruptedAttempts: { id: string; provider: string }[];
+  /**
+   * Providers whose answer to an earlier attempt was ambiguous (a reset or timeout after the
+   * request left), interrupted attempts aside. The round that saw it flags the message when it
+   * stores its decision; should it die first, the next round still knows to flag.
+   */
+  ambiguousProviders: string[];
 }
 
 /** One try at one provider as the API shows it. */

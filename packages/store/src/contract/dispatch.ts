@@ -82,6 +82,29 @@ export function dispatchContract(fresh: FreshStore): void {
       ).rejects.toThrow(/lease/);
     });
 
+    it("names the provider of an ambiguous answer to the next claim when the worker died before retrying", async () => {
+      const store = await fresh();
+      const { now, attemptId } = await attemptLeftInFlight(store);
+      await store.finishAttempt(attemptId, {
+        outcome: "ambiguous",
+        durationMs: 3,
+        error: {
+          class: "ambiguous",
+          reason: "network",
+          code: "ECONNRESET",
+          message: "the connection was reset after the request was sent",
+        },
+      });
+      const [again] = await store.claimJobs({
+        owner: "w2",
+        limit: 1,
+        leaseMs: 1000,
+        now: new Date(now.getTime() + 2000),
+      });
+      expect(again?.ambiguousProviders).toEqual(["capture"]);
+      expect(again?.interruptedAttempts).toEqual([]);
+    });
+
     it("carries an attempt a provider accepted to the next claim when the worker died before completing", async () => {
       const store = await fresh();
       const { value, now, attemptId } = await attemptLeftInFlight(store);
@@ -100,6 +123,7 @@ export function dispatchContract(fresh: FreshStore): void {
         jobId: expect.any(String),
         acceptedAttempt: { provider: "capture", providerMessageId: "cap-1" },
         interruptedAttempts: [],
+        ambiguousProviders: [],
         possibleDuplicate: false,
       });
       expect(again?.message.id).toBe(value.id);
