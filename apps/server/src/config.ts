@@ -12,6 +12,7 @@ import {
   routesSchema,
 } from "@mailroute/core";
 import { z } from "zod";
+import { databaseProblem } from "./database";
 import { formatIssues, formatPath } from "./format-issues";
 
 const providerEntrySchema = z.looseObject({
@@ -26,7 +27,30 @@ export const configSchema = z
   .object({
     providers: z.array(providerEntrySchema).default([]),
     routes: routesSchema.default([]),
-    database: z.string().min(1).default("./data/mailroute.db"),
+    /** The SQLite file (the default), or a `postgres://` URL; see {@link selectDatabase}. */
+    database: z
+      .string()
+      .min(1)
+      .default("./data/mailroute.db")
+      .superRefine((value, context) => {
+        const problem = databaseProblem(value);
+        if (problem) {
+          context.addIssue({ code: "custom", message: problem });
+        }
+      }),
+    /** Settings used only when `database` is a PostgreSQL URL. */
+    postgres: z
+      .object({
+        /** Connections each instance holds open (its pool; one more listens for wake-ups). */
+        poolSize: z.number().int().min(1).max(1000).optional(),
+        /**
+         * Applies pending migrations at start (the default; several instances starting together
+         * migrate once, under an advisory lock). `false` leaves it to `mailroute migrate`.
+         */
+        migrateOnStart: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
     /** `full` (default) fsyncs each commit so an acknowledged message survives power loss. */
     synchronous: z.enum(["full", "normal"]).default("full"),
     retry: retryPolicySchema.prefault({}),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { databaseProblem, parseDatabaseTarget } from "./database";
 
 const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -8,8 +9,35 @@ const environmentSchema = z.object({
     .string()
     .optional()
     .transform((value) => value || undefined),
-  /** Overrides the configuration's `database` path. */
-  MAILROUTE_DATABASE: z.string().optional(),
+  /** Overrides the configuration's `database`: a SQLite file path or a `postgres://` URL. */
+  MAILROUTE_DATABASE: z
+    .string()
+    .optional()
+    .transform((value) => value || undefined)
+    .superRefine((value, context) => {
+      const problem = value === undefined ? null : databaseProblem(value);
+      if (problem) {
+        context.addIssue({ code: "custom", message: problem });
+      }
+    }),
+  /** A `postgres://` URL, as hosting platforms set it; MAILROUTE_DATABASE wins over it. */
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((value) => value || undefined)
+    .superRefine((value, context) => {
+      if (value === undefined) {
+        return;
+      }
+      const problem =
+        databaseProblem(value) ??
+        (parseDatabaseTarget(value).kind === "sqlite"
+          ? "must be a postgres:// URL (a SQLite file goes in MAILROUTE_DATABASE or `database`)"
+          : null);
+      if (problem) {
+        context.addIssue({ code: "custom", message: problem });
+      }
+    }),
   /** Accepted as an admin API key, for automation and first start. */
   MAILROUTE_API_KEY: z.string().min(16, "must be at least 16 characters").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

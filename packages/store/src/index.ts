@@ -1,3 +1,4 @@
+export { migrateSqlite } from "./migrate-sqlite";
 export {
   migrationsFolder,
   openDatabase,

@@ -19,7 +19,7 @@ describe("health.ready", () => {
         status: "not_ready",
         dispatcher: true,
         pendingJobs: null,
-        reason: "the database does not answer",
+        reason: "the database does not answer: disk I/O error",
       },
     },
     {
@@ -55,7 +55,7 @@ describe("health.ready", () => {
         status: "not_ready",
         dispatcher: false,
         pendingJobs: null,
-        reason: "the database does not answer",
+        reason: "the database does not answer: disk I/O error",
       },
     },
   ];
@@ -76,6 +76,36 @@ describe("health.ready", () => {
       expect(await health.ready()).toStrictEqual(row.expected);
     });
   }
+});
+
+describe("health.ready on a database that never answers", () => {
+  it("is not ready with the reason instead of waiting for it", async () => {
+    const never = () => new Promise<never>(() => {});
+    const health = createHealthService({
+      store: { countPendingJobs: never, writeHeartbeat: never },
+      dispatcher: { running: true },
+      timeoutMs: 5,
+    });
+    expect(await health.ready()).toStrictEqual({
+      status: "not_ready",
+      dispatcher: true,
+      pendingJobs: null,
+      reason: "the database does not answer: no answer within 5 ms",
+    });
+  });
+
+  it("names a write that never answers when reads do", async () => {
+    const health = createHealthService({
+      store: { countPendingJobs: async () => 0, writeHeartbeat: () => new Promise(() => {}) },
+      dispatcher: { running: true },
+      timeoutMs: 5,
+    });
+    expect(await health.ready()).toMatchObject({
+      status: "not_ready",
+      pendingJobs: 0,
+      reason: "the database does not take writes: no answer within 5 ms",
+    });
+  });
 });
 
 describe("health.live", () => {
