@@ -217,6 +217,39 @@ export type {
   WebhookOutboxStore,
 } from "./store/webhook-outbox-store";
 export {
+  type AttemptOnClaim,
+  attemptsToInterrupt,
+  claimedJobOf,
+  interruptedAttemptError,
+  jobIdOf,
+} from "./store-rules/claim-job";
+export {
+  type CorrelationLookups,
+  correlateEvent,
+  correlationIdsOf,
+} from "./store-rules/correlate-event";
+export { suppressionLookupEmails, suppressionOfEvent } from "./store-rules/event-suppression";
+export {
+  attemptStartStatuses,
+  canCancel,
+  cancelledThroughApi,
+  canRelease,
+  completedMessageStatus,
+  recipientsToMove,
+  statusesAfterMove,
+  suppressedMessageError,
+} from "./store-rules/finish-message";
+export { judgeIdempotencyKey, type StoredIdempotencyKey } from "./store-rules/idempotency-claim";
+export {
+  isOwnedByDispatch,
+  messageStatusAfterEvents,
+  movedRecipients,
+  moveRecipient,
+  type RecipientMoves,
+  recipientMovesOf,
+} from "./store-rules/recipient-moves";
+export { ownEventsOf, type StoredEvent, storedEventOf } from "./store-rules/stored-event";
+export {
   type CreateTemplateInput,
   createTemplateSchema,
   renderTemplateSchema,

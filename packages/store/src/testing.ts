@@ -1,5 +1,5 @@
 import { closeSync, openSync, writeSync } from "node:fs";
-import type { EmailMessage } from "@mailroute/core";
+import type { EmailMessage, MailStore } from "@mailroute/core";
 import { afterEach } from "vitest";
 import { createTestDatabase, type TestDatabase } from "./postgres/test-database";
 import { createSqliteStore, type SqliteStore } from "./sqlite-store";
@@ -27,7 +27,7 @@ export function closeStoresAfterEach(): (store?: SqliteStore) => SqliteStore {
 }
 
 /** Accepts a message now, due at once, as `POST /v1/messages` would; returns the time used. */
-export async function acceptNow(store: SqliteStore, message: EmailMessage): Promise<Date> {
+export async function acceptNow(store: MailStore, message: EmailMessage): Promise<Date> {
   const now = new Date();
   await store.acceptMessage({
     message,
@@ -43,7 +43,7 @@ export async function acceptNow(store: SqliteStore, message: EmailMessage): Prom
  * would at `now`; returns the claimed job and the attempt's id.
  */
 export async function claimAndStartAttempt(
-  store: SqliteStore,
+  store: MailStore,
   input: { owner: string; provider: string; now: Date },
 ) {
   const [job] = await store.claimJobs({

@@ -21,44 +21,7 @@ function claim(overrides: { key?: string; bodyDigest?: string | null; provider?:
   };
 }
 
-describe("claimWebhookReplayKey", () => {
-  it("grants a new key, grants it again with the same body, and refuses it with another", async () => {
-    const store = track();
-    expect(await store.claimWebhookReplayKey(claim())).toBe(true);
-    expect(await store.claimWebhookReplayKey(claim())).toBe(true);
-    expect(await store.claimWebhookReplayKey(claim({ bodyDigest: "digest-b" }))).toBe(false);
-    // The refusal left the first claim as it was.
-    expect(await store.claimWebhookReplayKey(claim())).toBe(true);
-    expect(await store.claimWebhookReplayKey(claim({ bodyDigest: "digest-b" }))).toBe(false);
-  });
-
-  it("refuses any second use of a key claimed without a body digest", async () => {
-    const store = track();
-    expect(await store.claimWebhookReplayKey(claim({ bodyDigest: null }))).toBe(true);
-    expect(await store.claimWebhookReplayKey(claim({ bodyDigest: null }))).toBe(false);
-    expect(await store.claimWebhookReplayKey(claim({ bodyDigest: "digest-a" }))).toBe(false);
-  });
-
-  it("keeps each provider's keys apart", async () => {
-    const store = track();
-    expect(await store.claimWebhookReplayKey(claim({ provider: "mailgun-eu" }))).toBe(true);
-    expect(
-      await store.claimWebhookReplayKey(claim({ provider: "mailgun-us", bodyDigest: "digest-b" })),
-    ).toBe(true);
-  });
-
-  it("grants a key again, with any body, once its claim has expired", async () => {
-    const store = track();
-    await store.claimWebhookReplayKey(claim({ bodyDigest: null }));
-    const atExpiry = { ...claim({ bodyDigest: "digest-b" }), now: later(300) };
-    expect(await store.claimWebhookReplayKey({ ...atExpiry, now: later(299) })).toBe(false);
-    expect(await store.claimWebhookReplayKey({ ...atExpiry, expiresAt: later(600) })).toBe(true);
-    // The new claim holds until its own expiry.
-    expect(
-      await store.claimWebhookReplayKey({ ...claim({ bodyDigest: "digest-c" }), now: later(400) }),
-    ).toBe(false);
-  });
-
+describe("claimWebhookReplayKey on a SQLite file", () => {
   it("remembers a claim after the database is closed and opened again", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "mailroute-replay-")), "mailroute.db");
     const first = createSqliteStore({ path });

@@ -4,12 +4,14 @@ import {
   type AcceptOutcome,
   acceptedStatus,
   type IdempotencyRecord,
+  jobIdOf,
+  judgeIdempotencyKey,
+  ownEventsOf,
   recipientKindsOf,
   type StoredResponse,
 } from "@mailroute/core";
 import type { SqliteDatabase } from "../open-database";
-import { jobIdOf } from "./dispatch-jobs";
-import { dispatchEventRows, insertEventRows } from "./event-rows";
+import { insertEventRows } from "./event-rows";
 import { prepared } from "./prepared";
 
 const accepted: AcceptOutcome = { kind: "accepted" };
@@ -107,16 +109,17 @@ function readIdempotencyKey(
   ).get(idempotency.scope, idempotency.key) as StoredKey | undefined;
 }
 
-/** What an unexpired claim of the key decides for a request: its replay, or a reuse; else null. */
+/** What an unexpired claim of the key decides for a request (core's `judgeIdempotencyKey`). */
 function outcomeOfEarlierClaim(
   existing: StoredKey | undefined,
   idempotency: Pick<IdempotencyRecord, "requestHash">,
   now: number,
 ): Exclude<AcceptOutcome, { kind: "accepted" }> | null {
-  if (!existing || existing.expiresAt <= now) {
+  const judged = judgeIdempotencyKey(existing, idempotency.requestHash, now);
+  if (judged === "free" || !existing) {
     return null;
   }
-  if (existing.requestHash !== idempotency.requestHash) {
+  if (judged === "key_reused") {
     return { kind: "key_reused" };
   }
   return {
@@ -181,7 +184,7 @@ function insertMessageRows(
   }
   insertEventRows(
     db,
-    dispatchEventRows({
+    ownEventsOf({
       messageId: message.id,
       recipients: [...kinds.keys()],
       type: "queued",

@@ -1,33 +1,34 @@
 import {
   type AttemptError,
+  type AttemptOnClaim,
   type AttemptResult,
-  aggregateMessageStatus,
+  attemptStartStatuses,
+  attemptsToInterrupt,
   type ClaimedJob,
   type CompleteMessageInput,
+  canCancel,
+  cancelledThroughApi,
+  canRelease,
+  claimedJobOf,
+  completedMessageStatus,
   type EmailMessage,
+  interruptedAttemptError,
+  jobIdOf,
   LeaseLostError,
+  type MessageStatus,
   newId,
+  ownEventsOf,
   type RecipientStatus,
   type RoutePlan,
+  recipientsToMove,
+  statusesAfterMove,
+  suppressedMessageError,
 } from "@mailroute/core";
-import { and, eq, gte, inArray, lte, sql } from "drizzle-orm";
+import { and, eq, gte, lte, sql } from "drizzle-orm";
 import type { SqliteDatabase } from "../open-database";
 import { jobs, messages, sendAttempts } from "../schema/index";
-import { dispatchEventRows, insertEventRows } from "./event-rows";
+import { insertEventRows } from "./event-rows";
 import { prepared } from "./prepared";
-
-const interruptedError: AttemptError = {
-  class: "ambiguous",
-  reason: "interrupted",
-  code: "INTERRUPTED",
-  message:
-    "the worker stopped during the provider call; the provider may have accepted the message",
-};
-
-/** A message's dispatch job id: one job per message, named after it (`msg_x` → `job_x`). */
-export function jobIdOf(messageId: string): string {
-  return `job_${messageId.slice("msg_".length)}`;
-}
 
 /**
  * Leases due jobs whose lease is free or expired. Attempts a dead worker left in flight are
@@ -52,19 +53,14 @@ export function claimJobs(
     db,
     "select payload, created_at as createdAt, possible_duplicate as possibleDuplicate from messages where id = ?",
   );
+  const readAttempts = prepared(
+    db,
+    "select id, provider, outcome, json_extract(error, '$.code') as errorCode, provider_message_id as providerMessageId from send_attempts where message_id = ? order by started_at, rowid",
+  );
   const markInterrupted = prepared(
     db,
-    "update send_attempts set outcome = 'ambiguous', error = ? where message_id = ? and outcome = 'in_flight'",
+    "update send_attempts set outcome = 'ambiguous', error = ? where id = ?",
   );
-  const readInterrupted = prepared(
-    db,
-    "select id, provider from send_attempts where message_id = ? and outcome = 'ambiguous' and json_extract(error, '$.code') = 'INTERRUPTED' order by started_at, rowid",
-  );
-  const readAccepted = prepared(
-    db,
-    "select provider, provider_message_id as providerMessageId from send_attempts where message_id = ? and outcome = 'accepted' limit 1",
-  );
-  const interruptedJson = JSON.stringify(interruptedError);
   return due.flatMap((job): ClaimedJob[] => {
     lease.run(input.owner, now + input.leaseMs, job.id);
     const row = readMessage.get(job.messageId) as
@@ -73,29 +69,28 @@ export function claimJobs(
     if (!row) {
       return [];
     }
-    const accepted = readAccepted.get(job.messageId) as
-      | { provider: string; providerMessageId: string | null }
-      | undefined;
-    markInterrupted.run(interruptedJson, job.messageId);
+    const attempts = readAttempts.all(job.messageId) as AttemptOnClaim[];
+    for (const attemptId of attemptsToInterrupt(attempts)) {
+      markInterrupted.run(interruptedJson, attemptId);
+    }
     return [
-      {
+      claimedJobOf({
         jobId: job.id,
-        message: JSON.parse(row.payload) as EmailMessage,
-        acceptedAt: new Date(row.createdAt),
         rounds: job.rounds,
         pinnedProvider: job.pinnedProvider,
-        acceptedAttempt: accepted ?? null,
+        message: JSON.parse(row.payload) as EmailMessage,
+        acceptedAt: new Date(row.createdAt),
         possibleDuplicate: row.possibleDuplicate === 1,
-        // Every interrupted attempt, not only those marked now: should this round die too
-        // before its next write, the next claim still knows the provider may have the message.
-        interruptedAttempts: readInterrupted.all(job.messageId) as {
-          id: string;
-          provider: string;
-        }[],
-      },
+        attempts,
+      }),
     ];
   });
 }
+
+const interruptedJson = JSON.stringify(interruptedAttemptError);
+
+// Built from core's list, so the statement follows it.
+const markSending = `update messages set status = 'sending', updated_at = ? where id = ? and status in (${attemptStartStatuses.map(() => "?").join(", ")})`;
 
 /** Extends the lease (failing if it was lost), writes the in-flight attempt, marks the message sending. */
 export function startAttempt(
@@ -122,10 +117,7 @@ export function startAttempt(
     db,
     "insert into send_attempts (id, message_id, job_id, provider, outcome, started_at) values (?, ?, ?, ?, 'in_flight', ?)",
   ).run(id, input.messageId, input.jobId, input.provider, startedAt);
-  prepared(
-    db,
-    "update messages set status = 'sending', updated_at = ? where id = ? and status in ('queued', 'scheduled')",
-  ).run(startedAt, input.messageId);
+  prepared(db, markSending).run(startedAt, input.messageId, ...attemptStartStatuses);
   return id;
 }
 
@@ -152,8 +144,9 @@ export function saveRouting(db: SqliteDatabase, messageId: string, routing: Rout
 }
 
 /**
- * Moves a message's still-`queued` recipients (all, or only `emails`) to `status` and appends one
- * dispatch event per recipient moved. False when the message does not exist.
+ * Moves the recipients core's `recipientsToMove` picks (all, or only `emails`) to `status` and
+ * appends one dispatch event per recipient moved. Returns every recipient's status after the
+ * move, or null when the message does not exist.
  */
 function moveQueuedRecipients(
   db: SqliteDatabase,
@@ -167,38 +160,28 @@ function moveQueuedRecipients(
     providerMessageId?: string | null | undefined;
     reason?: string | undefined;
   },
-): boolean {
+): RecipientStatus[] | null {
   const row = prepared(db, "select envelope from messages where id = ?").get(input.messageId) as
     | { envelope: string }
     | undefined;
   if (!row) {
-    return false;
+    return null;
+  }
+  const recipients = prepared(
+    db,
+    "select email, status from recipients where message_id = ? order by rowid",
+  ).all(input.messageId) as { email: string; status: RecipientStatus }[];
+  const moved = recipientsToMove(recipients, input.emails);
+  if (moved.length > 0) {
+    prepared(
+      db,
+      "update recipients set status = ?, updated_at = ? where message_id = ? and email in (select value from json_each(?))",
+    ).run(input.status, input.at.getTime(), input.messageId, JSON.stringify(moved));
   }
   const envelope = JSON.parse(row.envelope) as { tags: string[]; metadata: Record<string, string> };
-  const at = input.at.getTime();
-  const moved: string[] = [];
-  if (input.emails) {
-    const moveOne = prepared(
-      db,
-      "update recipients set status = ?, updated_at = ? where message_id = ? and email = ? and status = 'queued'",
-    );
-    for (const email of new Set(input.emails)) {
-      if (moveOne.run(input.status, at, input.messageId, email).changes > 0) {
-        moved.push(email);
-      }
-    }
-  } else {
-    const rows = prepared(
-      db,
-      "update recipients set status = ?, updated_at = ? where message_id = ? and status = 'queued' returning email",
-    ).all(input.status, at, input.messageId) as { email: string }[];
-    for (const recipient of rows) {
-      moved.push(recipient.email);
-    }
-  }
   insertEventRows(
     db,
-    dispatchEventRows({
+    ownEventsOf({
       messageId: input.messageId,
       recipients: moved,
       type: input.status,
@@ -211,7 +194,7 @@ function moveQueuedRecipients(
       metadata: envelope.metadata,
     }),
   );
-  return true;
+  return statusesAfterMove(recipients, moved, input.status);
 }
 
 /**
@@ -220,7 +203,7 @@ function moveQueuedRecipients(
  * already advanced keeps its status); the message then shows the aggregate.
  */
 export function completeMessage(db: SqliteDatabase, input: CompleteMessageInput): void {
-  const found = moveQueuedRecipients(db, {
+  const statuses = moveQueuedRecipients(db, {
     messageId: input.messageId,
     status: input.status,
     at: input.at,
@@ -229,19 +212,14 @@ export function completeMessage(db: SqliteDatabase, input: CompleteMessageInput)
     providerMessageId: input.providerMessageId,
     reason: input.error?.message,
   });
-  if (!found) {
+  if (!statuses) {
     return;
   }
-  const statuses = (
-    prepared(db, "select status from recipients where message_id = ?").all(input.messageId) as {
-      status: RecipientStatus;
-    }[]
-  ).map((recipient) => recipient.status);
   prepared(
     db,
     "update messages set status = ?, provider = ?, provider_message_id = ?, possible_duplicate = ?, error = ?, updated_at = ? where id = ?",
   ).run(
-    input.status === "failed" ? "failed" : aggregateMessageStatus(statuses),
+    completedMessageStatus(input.status, statuses),
     input.provider ?? null,
     input.providerMessageId ?? null,
     input.possibleDuplicate ? 1 : 0,
@@ -264,7 +242,6 @@ export function rejectRecipients(
     at: Date;
   },
 ): void {
-  const at = input.at.getTime();
   if (input.recipients.length === 0) {
     return;
   }
@@ -282,13 +259,8 @@ export function rejectRecipients(
     db.update(messages)
       .set({
         status: "rejected",
-        error: JSON.stringify({
-          class: "permanent",
-          reason: "recipient_suppressed",
-          code: "SUPPRESSED",
-          message: input.reason,
-        }),
-        updatedAt: at,
+        error: JSON.stringify(suppressedMessageError(input.reason)),
+        updatedAt: input.at.getTime(),
       })
       .where(eq(messages.id, input.messageId))
       .run();
@@ -346,16 +318,22 @@ export function holdMessage(
   db.delete(jobs).where(eq(jobs.id, input.jobId)).run();
 }
 
-/** Queues a held message again with a fresh job; false when it is not held. */
+function statusOf(db: SqliteDatabase, messageId: string): MessageStatus | null {
+  return (
+    db.select({ status: messages.status }).from(messages).where(eq(messages.id, messageId)).get()
+      ?.status ?? null
+  );
+}
+
+/** Queues a held message again with a fresh job; false when core's `canRelease` says no. */
 export function releaseMessage(db: SqliteDatabase, messageId: string, at: Date): boolean {
-  const changed = db
-    .update(messages)
-    .set({ status: "queued", updatedAt: at.getTime() })
-    .where(and(eq(messages.id, messageId), eq(messages.status, "held")))
-    .run();
-  if (changed.changes === 0) {
+  if (!canRelease(statusOf(db, messageId))) {
     return false;
   }
+  db.update(messages)
+    .set({ status: "queued", updatedAt: at.getTime() })
+    .where(eq(messages.id, messageId))
+    .run();
   db.insert(jobs)
     .values({
       id: jobIdOf(messageId),
@@ -369,8 +347,8 @@ export function releaseMessage(db: SqliteDatabase, messageId: string, at: Date):
 }
 
 /**
- * Cancels a held, queued or scheduled message for good: no further attempt will be made, and each
- * recipient still queued gets a `cancelled` event.
+ * Cancels a message for good when core's `canCancel` allows it: no further attempt will be made,
+ * and each recipient still queued gets a `cancelled` event.
  */
 export function cancelMessage(db: SqliteDatabase, messageId: string, at: Date): boolean {
   const job = db
@@ -378,25 +356,18 @@ export function cancelMessage(db: SqliteDatabase, messageId: string, at: Date): 
     .from(jobs)
     .where(eq(jobs.messageId, messageId))
     .get();
-  // A message a worker is sending right now cannot be cancelled halfway.
-  if (job?.leaseUntil && job.leaseUntil > at.getTime()) {
+  if (!canCancel(statusOf(db, messageId), job?.leaseUntil ?? null, at)) {
     return false;
   }
-  const changed = db
-    .update(messages)
+  db.update(messages)
     .set({ status: "cancelled", updatedAt: at.getTime() })
-    .where(
-      and(eq(messages.id, messageId), inArray(messages.status, ["held", "queued", "scheduled"])),
-    )
+    .where(eq(messages.id, messageId))
     .run();
-  if (changed.changes === 0) {
-    return false;
-  }
   moveQueuedRecipients(db, {
     messageId,
     status: "cancelled",
     at,
-    reason: "cancelled through the API",
+    reason: cancelledThroughApi,
   });
   db.delete(jobs).where(eq(jobs.messageId, messageId)).run();
   return true;

@@ -1,96 +1,70 @@
-import {
-  type EmailEvent,
-  type EmailEventType,
-  type EventSummary,
-  mailrouteSource,
-  newId,
-} from "@mailroute/core";
+import type { EmailEvent, EventSummary, StoredEvent } from "@mailroute/core";
 import { readJson } from "../json";
 import type { SqliteDatabase } from "../open-database";
 import type { deliveryEvents } from "../schema/index";
 import { prepared } from "./prepared";
 
-/** A row of `delivery_events` as Drizzle inserts it. */
-export type EventRow = typeof deliveryEvents.$inferInsert;
-
-/** Builds events of mailroute's own (queued, sent, failed…) for each recipient of a message. */
-export function dispatchEventRows(input: {
-  messageId: string;
-  recipients: string[];
-  type: EmailEventType;
-  at: Date;
-  provider?: string | undefined;
-  providerType?: string | undefined;
-  providerMessageId?: string | null | undefined;
-  reason?: string | undefined;
-  tags: string[];
-  metadata: Record<string, string>;
-}): EventRow[] {
-  const at = input.at.getTime();
-  const tags = JSON.stringify(input.tags);
-  const metadata = JSON.stringify(input.metadata);
-  return input.recipients.map((recipient) => ({
-    id: newId("evt", at),
-    messageId: input.messageId,
-    provider: input.provider ?? mailrouteSource,
-    providerType: input.providerType ?? mailrouteSource,
-    providerMessageId: input.providerMessageId ?? null,
-    providerEventId: null,
-    dedupeKey: null,
-    type: input.type,
-    bounce: null,
-    recipient,
-    occurredAt: at,
-    receivedAt: at,
-    reason: input.reason ?? null,
-    smtpCode: null,
-    enhancedStatus: null,
-    url: null,
-    userAgent: null,
-    tags,
-    metadata,
-    raw: null,
-  }));
-}
-
 /**
  * Appends one event row, every kind through this one statement; false when the provider already
  * delivered an event with the same dedupe key (mailroute's own events have none).
  */
-export function insertEventRow(db: SqliteDatabase, row: EventRow): boolean {
+export function insertEventRow(db: SqliteDatabase, event: StoredEvent): boolean {
+  return insertWithJson(db, event, JSON.stringify(event.tags), JSON.stringify(event.metadata));
+}
+
+function insertWithJson(
+  db: SqliteDatabase,
+  event: StoredEvent,
+  tags: string,
+  metadata: string,
+): boolean {
   return (
     prepared(
       db,
       "insert into delivery_events (id, message_id, provider, provider_type, provider_message_id, provider_event_id, dedupe_key, type, bounce, recipient, occurred_at, received_at, reason, smtp_code, enhanced_status, url, user_agent, tags, metadata, raw) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (provider, dedupe_key) where dedupe_key is not null do nothing",
     ).run(
-      row.id,
-      row.messageId ?? null,
-      row.provider,
-      row.providerType,
-      row.providerMessageId ?? null,
-      row.providerEventId ?? null,
-      row.dedupeKey ?? null,
-      row.type,
-      row.bounce ?? null,
-      row.recipient ?? null,
-      row.occurredAt,
-      row.receivedAt,
-      row.reason ?? null,
-      row.smtpCode ?? null,
-      row.enhancedStatus ?? null,
-      row.url ?? null,
-      row.userAgent ?? null,
-      row.tags,
-      row.metadata,
-      row.raw ?? null,
+      event.id,
+      event.messageId,
+      event.provider,
+      event.providerType,
+      event.providerMessageId,
+      event.providerEventId,
+      event.dedupeKey,
+      event.type,
+      event.bounce,
+      event.recipient,
+      event.occurredAt,
+      event.receivedAt,
+      event.reason,
+      event.smtpCode,
+      event.enhancedStatus,
+      event.url,
+      event.userAgent,
+      tags,
+      metadata,
+      event.raw === null ? null : JSON.stringify(event.raw),
     ).changes > 0
   );
 }
 
-/** Appends mailroute's own events (see {@link dispatchEventRows}). */
-export function insertEventRows(db: SqliteDatabase, rows: EventRow[]): void {
-  for (const row of rows) {
-    insertEventRow(db, row);
+/**
+ * Appends mailroute's own events (see core's `ownEventsOf`); the tags and metadata they share
+ * are serialized once.
+ */
+export function insertEventRows(db: SqliteDatabase, events: readonly StoredEvent[]): void {
+  const first = events[0];
+  if (!first) {
+    return;
+  }
+  const tags = JSON.stringify(first.tags);
+  const metadata = JSON.stringify(first.metadata);
+  for (const event of events) {
+    insertWithJson(
+      db,
+      event,
+      event.tags === first.tags ? tags : JSON.stringify(event.tags),
+      event.metadata === first.metadata ? metadata : JSON.stringify(event.metadata),
+    );
   }
 }
 

@@ -1,11 +1,16 @@
 import {
-  advanceRecipientStatus,
-  aggregateMessageStatus,
+  correlateEvent,
   type IncomingEvent,
-  newId,
+  type MessageStatus,
+  messageStatusAfterEvents,
+  movedRecipients,
+  moveRecipient,
+  type RecipientMoves,
   type RecipientStatus,
   type RecordEventsResult,
-  suppressionReasonOf,
+  recipientMovesOf,
+  storedEventOf,
+  suppressionOfEvent,
 } from "@mailroute/core";
 import type { SqliteDatabase } from "../open-database";
 import { insertEventRow } from "./event-rows";
@@ -36,97 +41,70 @@ function statementsOf(db: SqliteDatabase) {
 
 type EventStatements = ReturnType<typeof statementsOf>;
 
-/** Finds the message an event belongs to: our id first, then the provider's id on an attempt. */
-function correlate(
-  statement: EventStatements,
-  provider: string,
-  event: IncomingEvent,
-  cache: Map<string, string | null>,
-): string | null {
-  const key = `${event.mailrouteId ?? ""}|${event.providerMessageId ?? ""}`;
-  const cached = cache.get(key);
-  if (cached !== undefined) {
-    return cached;
-  }
-  let messageId: string | null = null;
-  if (event.mailrouteId) {
-    messageId =
-      (statement.messageById.get(event.mailrouteId) as { id: string } | undefined)?.id ?? null;
-  }
-  if (!messageId && event.providerMessageId) {
-    messageId =
-      (
-        statement.messageByAttempt.get(event.providerMessageId, provider) as
-          | { id: string }
-          | undefined
-      )?.id ?? null;
-  }
-  cache.set(key, messageId);
-  return messageId;
+/** Core's correlation lookups over the compiled statements, each id read once per batch. */
+function lookupsOf(statement: EventStatements) {
+  const byId = new Map<string, string | null>();
+  const byAttempt = new Map<string, string | null>();
+  return {
+    messageById(id: string): string | null {
+      let found = byId.get(id);
+      if (found === undefined) {
+        found = (statement.messageById.get(id) as { id: string } | undefined)?.id ?? null;
+        byId.set(id, found);
+      }
+      return found;
+    },
+    messageOfAttempt(provider: string, providerMessageId: string): string | null {
+      const key = `${provider}\u0000${providerMessageId}`;
+      let found = byAttempt.get(key);
+      if (found === undefined) {
+        found =
+          (
+            statement.messageByAttempt.get(providerMessageId, provider) as
+              | { id: string }
+              | undefined
+          )?.id ?? null;
+        byAttempt.set(key, found);
+      }
+      return found;
+    },
+  };
 }
 
-/** A message's recipients as the batch moves them: read once, written once at the end. */
-interface RecipientState {
-  statuses: Map<string, RecipientStatus>;
-  changed: Set<string>;
-}
-
-function recipientStateOf(
+function recipientMovesFor(
   statement: EventStatements,
-  states: Map<string, RecipientState>,
+  moves: Map<string, RecipientMoves>,
   messageId: string,
-): RecipientState {
-  let state = states.get(messageId);
+): RecipientMoves {
+  let state = moves.get(messageId);
   if (!state) {
-    const rows = statement.recipientsOf.all(messageId) as {
-      email: string;
-      status: RecipientStatus;
-    }[];
-    state = { statuses: new Map(rows.map((row) => [row.email, row.status])), changed: new Set() };
-    states.set(messageId, state);
+    state = recipientMovesOf(
+      statement.recipientsOf.all(messageId) as { email: string; status: RecipientStatus }[],
+    );
+    moves.set(messageId, state);
   }
   return state;
 }
 
-/** Moves the recipient forward in the batch's state. */
-function advance(state: RecipientState, event: IncomingEvent): void {
-  const current = event.recipient ? state.statuses.get(event.recipient) : undefined;
-  if (!event.recipient || current === undefined) {
-    return;
-  }
-  const next = advanceRecipientStatus(current, event.type, event.bounce);
-  if (next !== current) {
-    state.statuses.set(event.recipient, next);
-    state.changed.add(event.recipient);
-  }
-}
-
-/**
- * Writes the recipients a batch moved and recomputes the message's status from them, unless
- * dispatch still owns the message (it sets the status itself when it finishes).
- */
+/** Writes the recipients a batch moved, and the message's status when core says it changes. */
 function writeBack(
   statement: EventStatements,
   messageId: string,
-  state: RecipientState,
+  moves: RecipientMoves,
   at: number,
 ): void {
-  if (state.changed.size === 0) {
+  const moved = movedRecipients(moves);
+  if (moved.length === 0) {
     return;
   }
-  for (const email of state.changed) {
-    statement.updateRecipient.run(state.statuses.get(email) as string, at, messageId, email);
+  for (const recipient of moved) {
+    statement.updateRecipient.run(recipient.status, at, messageId, recipient.email);
   }
-  const message = statement.messageStatus.get(messageId) as { status: string } | undefined;
-  if (
-    !message ||
-    message.status === "queued" ||
-    message.status === "scheduled" ||
-    message.status === "sending"
-  ) {
-    return;
+  const message = statement.messageStatus.get(messageId) as { status: MessageStatus } | undefined;
+  const status = messageStatusAfterEvents(message?.status ?? null, moves);
+  if (status) {
+    statement.updateMessage.run(status, at, messageId);
   }
-  statement.updateMessage.run(aggregateMessageStatus([...state.statuses.values()]), at, messageId);
 }
 
 /** Records one webhook delivery's events in one transaction (see MailStore.recordProviderEvents). */
@@ -137,62 +115,49 @@ export function recordProviderEvents(
   const statement = statementsOf(db);
   const receivedAt = input.receivedAt.getTime();
   const result: RecordEventsResult = { stored: 0, duplicates: 0, orphans: 0, suppressed: [] };
-  const cache = new Map<string, string | null>();
+  const lookups = lookupsOf(statement);
   // Each message's recipients are read once per batch and written back, with the message's
   // status, once at the end.
-  const states = new Map<string, RecipientState>();
+  const moves = new Map<string, RecipientMoves>();
   for (const event of input.events) {
-    const messageId = correlate(statement, input.provider, event, cache);
-    const id = newId("evt", receivedAt);
-    const inserted = insertEventRow(db, {
-      id,
+    const messageId = correlateEvent(event, input.provider, lookups);
+    const stored = storedEventOf(event, {
       messageId,
       provider: input.provider,
       providerType: input.providerType,
-      providerMessageId: event.providerMessageId,
-      providerEventId: event.providerEventId,
-      dedupeKey: event.dedupeKey,
-      type: event.type,
-      bounce: event.bounce,
-      recipient: event.recipient,
-      occurredAt: event.occurredAt === null ? receivedAt : Date.parse(event.occurredAt),
       receivedAt,
-      reason: event.reason,
-      smtpCode: event.smtpCode,
-      enhancedStatus: event.enhancedStatus,
-      url: event.url,
-      userAgent: event.userAgent,
-      tags: JSON.stringify(event.tags),
-      metadata: JSON.stringify(event.metadata),
-      raw: JSON.stringify(event.raw ?? null),
     });
-    if (!inserted) {
+    if (!insertEventRow(db, stored)) {
       result.duplicates += 1;
       continue;
     }
     result.stored += 1;
     if (messageId) {
-      advance(recipientStateOf(statement, states, messageId), event);
+      moveRecipient(recipientMovesFor(statement, moves, messageId), event);
     } else {
       result.orphans += 1;
     }
-    const reason = suppressionReasonOf(event.type, event.bounce);
-    if (reason && event.recipient) {
+    const suppression = suppressionOfEvent(event, {
+      provider: input.provider,
+      eventId: stored.id,
+      messageId,
+    });
+    if (suppression) {
       const added = statement.insertSuppression.run(
-        event.recipient,
-        reason,
-        input.provider,
-        id,
-        messageId,
-        event.reason,
+        suppression.email,
+        suppression.reason,
+        suppression.provider,
+        suppression.eventId,
+        suppression.messageId,
+        suppression.note,
         receivedAt,
       );
       if (added.changes > 0) {
-        result.suppressed.push(event.recipient);
+        result.suppressed.push(suppression.email);
       }
     }
   }
-  for (const [messageId, state] of states) {
+  for (const [messageId, state] of moves) {
     writeBack(statement, messageId, state, receivedAt);
   }
   return result;

@@ -1,4 +1,4 @@
-import type { Page, Suppression } from "@mailroute/core";
+import { type Page, type Suppression, suppressionLookupEmails } from "@mailroute/core";
 import { and, desc, eq, getTableColumns, type SQL } from "drizzle-orm";
 import type { SqliteDatabase } from "../open-database";
 import { suppressions } from "../schema/index";
@@ -31,7 +31,7 @@ export function findSuppressions(db: SqliteDatabase, emails: string[]): Suppress
     "select email, reason, provider, event_id as eventId, message_id as messageId, note, created_at as createdAt from suppressions where email = ?",
   );
   const found: Suppression[] = [];
-  for (const email of [...new Set(emails.map((address) => address.toLowerCase()))].sort()) {
+  for (const email of suppressionLookupEmails(emails)) {
     const row = find.get(email) as SuppressionRow | undefined;
     if (row) {
       found.push(toSuppression(row));

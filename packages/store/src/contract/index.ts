@@ -1,0 +1,2 @@
+export type { ContractStore, FreshStore } from "./contract-store";
+export { describeStoreContract } from "./describe-store-contract";

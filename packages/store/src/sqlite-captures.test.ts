@@ -1,0 +1,91 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { describe, expect, it } from "vitest";
+import { bytes, heavyMessage } from "./contract/byte-budgets";
+import { migrationsFolder } from "./open-database";
+import { createSqliteStore } from "./sqlite-store";
+import { closeStoresAfterEach } from "./testing";
+
+const track = closeStoresAfterEach();
+
+describe("captures on a SQLite file", () => {
+  it("lists summaries without bodies or attachment contents, and never reads the stored message", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "mailroute-captures-")), "m.db");
+    const store = createSqliteStore({ path, synchronous: "normal" });
+    track(store);
+    const value = heavyMessage(40_000, "Quarterly report");
+    await store.saveCapture({
+      messageId: value.id,
+      provider: "capture",
+      message: value,
+      at: new Date(),
+    });
+    // A summary page must not read the stored message: make it unreadable (same length), and list.
+    const other = new Database(path);
+    other.prepare("update captures set payload = ?").run("x".repeat(bytes(value)));
+    other.close();
+    const page = await store.listCaptures({ limit: 10 });
+    expect(page.data[0]).toEqual({
+      id: expect.any(String),
+      messageId: value.id,
+      provider: "capture",
+      capturedAt: expect.any(String),
+      requests: 1,
+      size: bytes(value),
+      message: {
+        from: value.from,
+        to: value.to,
+        cc: [],
+        bcc: [],
+        subject: "Quarterly report",
+        attachments: [
+          { filename: "report.pdf", contentType: "application/pdf", contentId: null, size: 15_000 },
+        ],
+      },
+    });
+    expect(bytes(page)).toBeLessThan(1000);
+  });
+
+  it("gives captures stored before summaries existed a summary when it migrates", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "mailroute-migrate-"));
+    const older = join(folder, "migrations");
+    cpSync(migrationsFolder, older, { recursive: true });
+    const journalPath = join(older, "meta", "_journal.json");
+    const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { tag: string }[] };
+    journal.entries = journal.entries.filter((entry) => entry.tag < "0006");
+    writeFileSync(journalPath, JSON.stringify(journal));
+    const path = join(folder, "m.db");
+    const sqlite = new Database(path);
+    migrate(drizzle({ client: sqlite }), { migrationsFolder: older });
+    const value = heavyMessage(4_000, "Before");
+    value.attachments.push({ filename: "pad.bin", content: "QQ==" });
+    sqlite
+      .prepare(
+        "insert into captures (id, message_id, provider, payload, requests, captured_at) values (?, ?, ?, ?, ?, ?)",
+      )
+      .run("cap_old", value.id, "capture", JSON.stringify(value), 2, Date.now());
+    sqlite.close();
+    const store = createSqliteStore({ path, synchronous: "normal" });
+    track(store);
+    const page = await store.listCaptures({ limit: 10 });
+    expect(page.data[0]).toMatchObject({
+      id: "cap_old",
+      requests: 2,
+      size: bytes(value),
+      message: {
+        subject: "Before",
+        to: value.to,
+        attachments: [
+          { filename: "report.pdf", contentType: "application/pdf", size: 1500 },
+          { filename: "pad.bin", contentType: null, contentId: null, size: 1 },
+        ],
+      },
+    });
+    const [content] = (await store.listCaptures({ limit: 1, include: "content" })).data;
+    expect(content?.message).toEqual(value);
+  });
+});
