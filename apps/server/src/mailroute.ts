@@ -5,6 +5,7 @@ import {
   MailrouteError,
   type MailStore,
   ProviderBreakers,
+  type ProviderCoordination,
   ProviderLimiter,
   type ProviderLimits,
   type RouteConfig,
@@ -57,6 +58,12 @@ export interface MailrouteParts {
   random?: () => number;
   /** Injected by tests to drive the stalled-provider signal without waiting. */
   clock?: () => number;
+  /**
+   * Breakers, stall marks, rate limits and daily quotas shared with the other instances on the
+   * same database (`createPostgresCoordination` on PostgreSQL); unset, they are this process's
+   * alone. Closed by `stop()`.
+   */
+  coordination?: ProviderCoordination | undefined;
 }
 
 /** The wired object graph: the app, its two workers and what tests look into. */
@@ -81,12 +88,17 @@ export async function wireMailroute(parts: MailrouteParts): Promise<WiredMailrou
       stall
         ? logger.warn({ provider, ...stall }, `${provider} is stalled: ${stall.detail}`)
         : logger.info({ provider }, `${provider} answers again; no longer stalled`),
+    signals: parts.coordination?.signals,
   });
-  const limiter = new ProviderLimiter(parts.limits);
+  const limiter = new ProviderLimiter(parts.limits, Date.now, {
+    counts: parts.coordination?.counts,
+    onError: (error) =>
+      logger.error({ err: error }, "could not count an accepted send in the shared daily quota"),
+  });
   const today = new Date();
   today.setUTCHours(0, 0, 0, 0);
   for (const [provider, count] of Object.entries(await store.countAcceptedSince(today))) {
-    limiter.seedDailyCount(provider, count);
+    await limiter.seedDailyCount(provider, count);
   }
   const unsubscribeLinks = createUnsubscribeLinks(parts.unsubscribe ?? { publicUrl: null }, store);
   const routing = await loadRouteTable({
@@ -149,6 +161,7 @@ export async function wireMailroute(parts: MailrouteParts): Promise<WiredMailrou
       await dispatcher.stop();
       await outboundWorker.stop();
       breakers.shutdown();
+      await parts.coordination?.close();
     },
   };
 }

@@ -814,6 +814,7 @@ export interface components {
             transitions: {
                 at: string;
                 from: string;
+                reason: string;
                 to: string;
             }[];
             type: string;

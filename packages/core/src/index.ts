@@ -26,11 +26,27 @@ export {
   type ProviderBreakersOptions,
 } from "./dispatch/provider-breakers";
 export {
+  inProcessCoordination,
+  type ProviderCoordination,
+  type ProviderSignal,
+  type ProviderSignalListener,
+  type ProviderSignals,
+  type SharedAdmission,
+  type SharedAdmissionRequest,
+  type SharedBreakerChange,
+  type SharedCounts,
+  type SharedStallMark,
+  type TokenBucket,
+} from "./dispatch/provider-coordination";
+export {
+  type LimitRefusal,
   ProviderLimiter,
+  type ProviderLimiterOptions,
   type ProviderLimits,
   providerLimitsSchema,
 } from "./dispatch/provider-limits";
 export {
+  type Admission,
   type AttemptError,
   type AttemptRecorder,
   type AttemptResult,

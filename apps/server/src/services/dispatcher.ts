@@ -6,6 +6,7 @@ import {
   dropSuppressed,
   type EmailProvider,
   LeaseLostError,
+  type LimitRefusal,
   type MailStore,
   newId,
   type PlanResult,
@@ -217,17 +218,17 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
       attemptTimeoutMs: settings.attemptTimeoutMs,
       possibleDuplicate,
       admit: (provider) => {
-        const limited = dependencies.limiter.check(provider);
-        if (limited) {
-          return {
-            provider,
-            reason: limited.reason,
-            detail: limited.detail,
-            retryAfterMs: limited.retryAfterMs,
-          };
-        }
-        dependencies.limiter.take(provider);
-        return null;
+        const toSkip = (limited: LimitRefusal | null) =>
+          limited
+            ? {
+                provider,
+                reason: limited.reason,
+                detail: limited.detail,
+                retryAfterMs: limited.retryAfterMs,
+              }
+            : null;
+        const admitted = dependencies.limiter.admit(provider);
+        return admitted instanceof Promise ? admitted.then(toSkip) : toSkip(admitted);
       },
       onAccepted: (provider) => dependencies.limiter.recordAccepted(provider),
       recorder: {

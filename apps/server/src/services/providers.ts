@@ -22,7 +22,7 @@ export interface ProviderView {
   /** Calls to the provider in flight now. */
   inFlight: number;
   /** The breaker's last transitions, oldest first. */
-  transitions: { from: string; to: string; at: string }[];
+  transitions: { from: string; to: string; at: string; reason: string }[];
   /** Why it would be skipped right now (rate limit or daily quota), or null. */
   limited: { reason: string; detail: string } | null;
   capabilities: ProviderCapabilities;
@@ -78,6 +78,7 @@ export function createProvidersService(dependencies: {
             from: transition.from,
             to: transition.to,
             at: transition.at.toISOString(),
+            reason: transition.reason,
           })),
           limited: limited ? { reason: limited.reason, detail: limited.detail } : null,
           capabilities: { ...provider.capabilities },

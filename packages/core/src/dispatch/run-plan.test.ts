@@ -249,6 +249,40 @@ describe("runPlan", () => {
     expect(blocked).toMatchObject({ kind: "retry", retryAfterMs: 400 });
   });
 
+  it("waits for an admission that asks counts shared with other instances", async () => {
+    const asked: string[] = [];
+    const { input, get } = setup(["a", "b"], {
+      admit: async (provider) => {
+        asked.push(provider);
+        return provider === "a"
+          ? { provider, reason: "quota_exhausted", detail: "daily quota of 5 reached" }
+          : null;
+      },
+    });
+    const result = await runPlan(input);
+    expect(result).toMatchObject({
+      kind: "sent",
+      provider: "b",
+      skipped: [{ provider: "a", reason: "quota_exhausted", detail: "daily quota of 5 reached" }],
+    });
+    expect(asked).toEqual(["a", "b"]);
+    expect(get("a").calls).toHaveLength(0);
+  });
+
+  it("does not ask the admission for a provider whose breaker is open", async () => {
+    const asked: string[] = [];
+    const { input, breakers } = setup(["a", "b"], {
+      admit: (provider) => {
+        asked.push(provider);
+        return null;
+      },
+    });
+    breakers.trip("a", "401 bad key");
+    const result = await runPlan(input);
+    expect(result).toMatchObject({ kind: "sent", provider: "b" });
+    expect(asked).toEqual(["b"]);
+  });
+
   it("treats a thrown non-provider error as ambiguous", async () => {
     const { input, get } = setup(["a"]);
     get("a").send = async () => {

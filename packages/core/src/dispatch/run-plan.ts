@@ -4,7 +4,11 @@ import type { EmailMessage } from "../message/message-schema";
 import type { EmailProvider } from "../provider/email-provider";
 import type { SkippedProvider } from "../routing/plan-route";
 import type { AmbiguousPolicy } from "../routing/route-schema";
-import { type EligibilityState, whyNotEligible } from "../routing/why-not-eligible";
+import {
+  type EligibilityState,
+  type Ineligibility,
+  whyNotEligible,
+} from "../routing/why-not-eligible";
 import { isOpenBreakerError, type ProviderBreakers } from "./provider-breakers";
 
 /** A failed try as the attempt log records it. */
@@ -52,6 +56,9 @@ export type PlanResult =
       skipped: SkippedProvider[];
     };
 
+/** An admission's answer: a reason to skip the provider now, or null once it may be tried. */
+export type Admission = (SkippedProvider & { retryAfterMs?: number }) | null;
+
 /** Everything `runPlan` needs; the server builds it once per dispatch. */
 export interface RunPlanInput {
   message: EmailMessage;
@@ -68,7 +75,7 @@ export interface RunPlanInput {
    * Admission just before a try (rate limits, quotas): a reason to skip the provider now, or
    * null after taking what the try uses. Asked only once every other check has passed.
    */
-  admit?: (provider: string) => (SkippedProvider & { retryAfterMs?: number }) | null;
+  admit?: (provider: string) => Admission | Promise<Admission>;
   /** Told of every acceptance (daily quotas count them). */
   onAccepted?: (provider: string) => void;
 }
@@ -137,16 +144,22 @@ export async function runPlan(input: RunPlanInput): Promise<PlanResult> {
   const errors: ProviderError[] = [];
   let retryAfterMs: number | undefined;
   const { admit } = input;
-  const eligibility: EligibilityState = {
-    providers: input.providers,
-    breakers: input.breakers,
-    // Asked last, so it takes what a try uses only for a provider that is about to be tried.
-    limiter: admit ? { check: admit } : undefined,
-  };
+  const eligibility: EligibilityState = { providers: input.providers, breakers: input.breakers };
 
   for (const name of input.plan) {
     // Asked again here, not only when planning: a provider may stall while a message waits.
-    const refusal = whyNotEligible(name, input.message, eligibility, "attempt");
+    let refusal: Ineligibility | Admission = whyNotEligible(
+      name,
+      input.message,
+      eligibility,
+      "attempt",
+    );
+    if (!refusal && admit) {
+      // Asked last, where `whyNotEligible` asks the limiter, so it takes what a try uses only
+      // for a provider that is about to be tried. An answer in memory is used without a wait.
+      const admitted = admit(name);
+      refusal = admitted instanceof Promise ? await admitted : admitted;
+    }
     const provider = input.providers.get(name);
     if (refusal || !provider) {
       skipped.push({

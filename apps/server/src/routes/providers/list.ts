@@ -16,8 +16,13 @@ const providerSchema = z
     stalled: z.object({ detail: z.string(), since: z.string() }).nullable(),
     /** Calls to the provider in flight now. */
     inFlight: z.number(),
-    /** The breaker's last transitions, oldest first. */
-    transitions: z.array(z.object({ from: z.string(), to: z.string(), at: z.string() })),
+    /**
+     * The breaker's last transitions, oldest first, each with its reason; one seen on another
+     * instance on the same database ends with "(on <instance>)".
+     */
+    transitions: z.array(
+      z.object({ from: z.string(), to: z.string(), at: z.string(), reason: z.string() }),
+    ),
     /** Why it would be skipped right now (rate limit or daily quota), or null. */
     limited: z.object({ reason: z.string(), detail: z.string() }).nullable(),
     /** Limits and features; `tracking` says where open/click tracking is switched (`perMessage`, `account`, `none`). */
