@@ -7,4 +7,9 @@ export {
 } from "./open-database";
 export { migratePostgres, postgresMigrationsFolder } from "./postgres/migrate";
 export type { PgClient } from "./postgres/pg-client";
+export {
+  createPostgresStore,
+  type PostgresStore,
+  type PostgresStoreOptions,
+} from "./postgres/postgres-store";
 export { createSqliteStore, type SqliteStore } from "./sqlite-store";

@@ -1,6 +1,7 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import type { EmailMessage, MailStore } from "@mailroute/core";
 import { afterEach } from "vitest";
+import { createPostgresStore, type PostgresStore } from "./postgres/postgres-store";
 import { createTestDatabase, type TestDatabase } from "./postgres/test-database";
 import { createSqliteStore, type SqliteStore } from "./sqlite-store";
 
@@ -90,4 +91,26 @@ export function makeDatabaseUnwritable(path: string): void {
  */
 export function createPostgresTestDatabase(): Promise<TestDatabase> {
   return createTestDatabase();
+}
+
+/**
+ * A PostgreSQL store on a fresh, migrated database of its own (see
+ * {@link createPostgresTestDatabase}); closing the store drops the database.
+ */
+export async function createPostgresTestStore(): Promise<PostgresStore> {
+  const database = await createTestDatabase();
+  let store: PostgresStore;
+  try {
+    store = await createPostgresStore({ url: database.url, migrate: false, poolSize: 5 });
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+  const close = store.close;
+  return Object.assign(store, {
+    async close() {
+      await close();
+      await database.drop();
+    },
+  });
 }

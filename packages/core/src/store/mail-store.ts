@@ -410,6 +410,13 @@ export interface MailStore {
    * readiness and start-up can prove the database takes writes; rejects when it does not.
    */
   writeHeartbeat(at: Date): Promise<void>;
+  /**
+   * Calls `listener` when work may be waiting, on every instance sharing the database: `dispatch`
+   * after a commit made a job due, `outbound` after new events entered the feed. A hint to wake
+   * the workers early, never a promise (they still poll). Absent when the store has no instances
+   * to hear from (SQLite). Returns a function that stops the calls.
+   */
+  watch?(listener: (topic: "dispatch" | "outbound") => void): () => void;
   close(): Promise<void>;
 }
 

@@ -39,6 +39,11 @@ export function createPool(options: PoolOptions): pg.Pool {
   // An idle connection the server dropped is an error event on the pool; the pool discards it
   // and opens another when needed. Without a listener Node would end the process.
   pool.on("error", () => undefined);
+  // The same for a connection lost while checked out: the query under way rejects with the
+  // error, which is what its caller sees; the unhandled event would otherwise end the process.
+  pool.on("connect", (client) => {
+    client.on("error", () => undefined);
+  });
   return pool;
 }
 

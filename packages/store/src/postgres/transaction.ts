@@ -1,12 +1,34 @@
 import type pg from "pg";
 import type { PgClient } from "./pg-client";
 
+/** Deadlock detected, serialization failure: the transaction may simply be run again. */
+const retryableCodes = new Set(["40P01", "40001"]);
+
+/** How many times a transaction PostgreSQL aborted as a deadlock victim is run, in all. */
+const maxRuns = 4;
+
 /**
  * Runs `work` in one transaction on one pooled connection: committed when it returns, rolled back
  * when it throws. The promise settles only after COMMIT returned, so with `synchronous_commit =
- * on` (see pool.ts) what it wrote is durable by then.
+ * on` (see pool.ts) what it wrote is durable by then. A transaction PostgreSQL chose as a
+ * deadlock victim is run again (repositories only touch the database, so that is safe).
  */
 export async function inTransaction<T>(
+  pool: pg.Pool,
+  work: (client: PgClient) => Promise<T>,
+): Promise<T> {
+  for (let run = 1; ; run += 1) {
+    try {
+      return await transactionOnce(pool, work);
+    } catch (error) {
+      if (run >= maxRuns || !retryableCodes.has((error as { code?: string }).code ?? "")) {
+        throw error;
+      }
+    }
+  }
+}
+
+async function transactionOnce<T>(
   pool: pg.Pool,
   work: (client: PgClient) => Promise<T>,
 ): Promise<T> {

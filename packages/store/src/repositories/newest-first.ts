@@ -1,6 +1,5 @@
 import { MailrouteError } from "@mailroute/core";
-import { and, eq, lt, or, type SQL } from "drizzle-orm";
-import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+import { type AnyColumn, and, eq, lt, or, type SQL } from "drizzle-orm";
 import { decodeCursor, encodeCursor } from "../json";
 import { withinBudget } from "./page-budget";
 
@@ -11,8 +10,8 @@ import { withinBudget } from "./page-budget";
  */
 export function beforeCursor(
   cursor: string | undefined,
-  time: AnySQLiteColumn,
-  id: AnySQLiteColumn,
+  time: AnyColumn,
+  id: AnyColumn,
 ): SQL | undefined {
   if (!cursor) {
     return undefined;

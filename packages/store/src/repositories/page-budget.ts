@@ -1,13 +1,13 @@
 import { countWithinBudget } from "@mailroute/core";
-import { type SQL, sql } from "drizzle-orm";
-import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+import { type AnyColumn, type SQL, sql } from "drizzle-orm";
 
 /**
- * About how many bytes a row's columns take as JSON, computed by SQLite: `octet_length` reads
- * only a value's stored length, never the value, so a page can be measured before a large column
- * is read. `overhead` covers the field names, quotes and short fields of one item.
+ * About how many bytes a row's columns take as JSON, computed by the database (SQLite or
+ * PostgreSQL): `octet_length` reads only a value's stored length, never the value, so a page can
+ * be measured before a large column is read. `overhead` covers the field names, quotes and short
+ * fields of one item.
  */
-export function jsonBytes(overhead: number, ...columns: AnySQLiteColumn[]): SQL<number> {
+export function jsonBytes(overhead: number, ...columns: AnyColumn[]): SQL<number> {
   const lengths = columns.map((column) => sql`coalesce(octet_length(${column}), 4)`);
   return sql<number>`${overhead} + ${sql.join(lengths, sql` + `)}`;
 }

@@ -1,0 +1,521 @@
+import {
+  type AttemptError,
+  type AttemptResult,
+  aggregateMessageStatus,
+  type ClaimedJob,
+  type CompleteMessageInput,
+  type EmailMessage,
+  LeaseLostError,
+  newId,
+  type RecipientStatus,
+  type RoutePlan,
+} from "@mailroute/core";
+import type { PgClient } from "../pg-client";
+import { dispatchEventRows, insertEventRows } from "./event-rows";
+
+const interruptedError: AttemptError = {
+  class: "ambiguous",
+  reason: "interrupted",
+  code: "INTERRUPTED",
+  message:
+    "the worker stopped during the provider call; the provider may have accepted the message",
+};
+
+/** A message's dispatch job id: one job per message, named after it (`msg_x` → `job_x`). */
+export function jobIdOf(messageId: string): string {
+  return `job_${messageId.slice("msg_".length)}`;
+}
+
+interface DueJob {
+  id: string;
+  messageId: string;
+  runAt: number;
+  rounds: number;
+  pinnedProvider: string | null;
+}
+
+/**
+ * Leases due jobs whose lease is free or expired. `for update skip locked`: instances claiming
+ * at the same moment each take different jobs instead of waiting for one another. Attempts a dead
+ * worker (or a killed instance) left in flight are marked ambiguous in the same transaction and
+ * returned, so the dispatcher can apply its policy.
+ */
+export async function claimJobs(
+  client: PgClient,
+  input: { owner: string; limit: number; leaseMs: number; now: Date },
+): Promise<ClaimedJob[]> {
+  const now = input.now.getTime();
+  const due = (
+    await client.query<DueJob>({
+      name: "claim_jobs",
+      text: `update jobs set lease_owner = $1, lease_until = $2 where id in (
+        select id from jobs where run_at <= $3 and (lease_until is null or lease_until < $3)
+        order by run_at limit $4 for update skip locked)
+      returning id, message_id as "messageId", run_at as "runAt", rounds, pinned_provider as "pinnedProvider"`,
+      values: [input.owner, now + input.leaseMs, now, input.limit],
+    })
+  ).rows.sort((a, b) => a.runAt - b.runAt);
+  if (due.length === 0) {
+    return [];
+  }
+  const messageIds = due.map((job) => job.messageId);
+  const messageRows = await client.query<{
+    id: string;
+    payload: string;
+    createdAt: number;
+    possibleDuplicate: boolean;
+  }>({
+    name: "claim_read_messages",
+    text: `select id, payload, created_at as "createdAt", possible_duplicate as "possibleDuplicate" from messages where id = any($1::text[])`,
+    values: [messageIds],
+  });
+  const acceptedRows = await client.query<{
+    messageId: string;
+    provider: string;
+    providerMessageId: string | null;
+  }>({
+    name: "claim_read_accepted",
+    text: `select distinct on (message_id) message_id as "messageId", provider, provider_message_id as "providerMessageId" from send_attempts where message_id = any($1::text[]) and outcome = 'accepted' order by message_id, started_at, id`,
+    values: [messageIds],
+  });
+  await client.query({
+    name: "claim_mark_interrupted",
+    text: "update send_attempts set outcome = 'ambiguous', error = $1 where message_id = any($2::text[]) and outcome = 'in_flight'",
+    values: [JSON.stringify(interruptedError), messageIds],
+  });
+  const interruptedRows = await client.query<{ messageId: string; id: string; provider: string }>({
+    name: "claim_read_interrupted",
+    text: `select message_id as "messageId", id, provider from send_attempts where message_id = any($1::text[]) and outcome = 'ambiguous' and error::jsonb ->> 'code' = 'INTERRUPTED' order by started_at, id`,
+    values: [messageIds],
+  });
+  const messagesById = new Map(messageRows.rows.map((row) => [row.id, row]));
+  const acceptedById = new Map(acceptedRows.rows.map((row) => [row.messageId, row]));
+  const interruptedById = new Map<string, { id: string; provider: string }[]>();
+  for (const row of interruptedRows.rows) {
+    const list = interruptedById.get(row.messageId) ?? [];
+    list.push({ id: row.id, provider: row.provider });
+    interruptedById.set(row.messageId, list);
+  }
+  return due.flatMap((job): ClaimedJob[] => {
+    const row = messagesById.get(job.messageId);
+    if (!row) {
+      return [];
+    }
+    const acceptedAttempt = acceptedById.get(job.messageId);
+    return [
+      {
+        jobId: job.id,
+        message: JSON.parse(row.payload) as EmailMessage,
+        acceptedAt: new Date(row.createdAt),
+        rounds: job.rounds,
+        pinnedProvider: job.pinnedProvider,
+        acceptedAttempt: acceptedAttempt
+          ? {
+              provider: acceptedAttempt.provider,
+              providerMessageId: acceptedAttempt.providerMessageId,
+            }
+          : null,
+        possibleDuplicate: row.possibleDuplicate,
+        // Every interrupted attempt, not only those marked now: should this round die too
+        // before its next write, the next claim still knows the provider may have the message.
+        interruptedAttempts: interruptedById.get(job.messageId) ?? [],
+      },
+    ];
+  });
+}
+
+/** Extends the lease (failing if it was lost), writes the in-flight attempt, marks the message sending. */
+export async function startAttempt(
+  client: PgClient,
+  input: {
+    messageId: string;
+    jobId: string;
+    owner: string;
+    provider: string;
+    startedAt: Date;
+    leaseUntil: Date;
+  },
+): Promise<string> {
+  const startedAt = input.startedAt.getTime();
+  const renewed = await client.query({
+    name: "renew_lease",
+    text: "update jobs set lease_until = $1 where id = $2 and lease_owner = $3",
+    values: [input.leaseUntil.getTime(), input.jobId, input.owner],
+  });
+  if ((renewed.rowCount ?? 0) === 0) {
+    throw new LeaseLostError(input.jobId);
+  }
+  const id = newId("att", startedAt);
+  await client.query({
+    name: "insert_attempt",
+    text: "insert into send_attempts (id, message_id, job_id, provider, outcome, started_at) values ($1, $2, $3, $4, 'in_flight', $5)",
+    values: [id, input.messageId, input.jobId, input.provider, startedAt],
+  });
+  await client.query({
+    name: "mark_sending",
+    text: "update messages set status = 'sending', updated_at = $1 where id = $2 and status in ('queued', 'scheduled')",
+    values: [startedAt, input.messageId],
+  });
+  return id;
+}
+
+/** Records how an attempt ended. */
+export async function finishAttempt(
+  client: PgClient,
+  attemptId: string,
+  result: AttemptResult,
+): Promise<void> {
+  await client.query({
+    name: "finish_attempt",
+    text: "update send_attempts set outcome = $1, duration_ms = $2, provider_message_id = $3, error = $4 where id = $5",
+    values: [
+      result.outcome,
+      result.durationMs,
+      result.providerMessageId ?? null,
+      result.error ? JSON.stringify(result.error) : null,
+      attemptId,
+    ],
+  });
+}
+
+/** Stores the routing trace of the latest round. */
+export async function saveRouting(
+  client: PgClient,
+  messageId: string,
+  routing: RoutePlan,
+): Promise<void> {
+  await client.query({
+    name: "save_routing",
+    text: "update messages set routing = $1 where id = $2",
+    values: [JSON.stringify(routing), messageId],
+  });
+}
+
+interface Envelope {
+  to: { email: string }[];
+  tags: string[];
+  metadata: Record<string, string>;
+}
+
+/**
+ * Moves a message's still-`queued` recipients (all, or only `emails`) to `status` and appends one
+ * dispatch event per recipient moved. False when the message does not exist.
+ */
+async function moveQueuedRecipients(
+  client: PgClient,
+  input: {
+    messageId: string;
+    status: "sent" | "failed" | "rejected" | "cancelled";
+    emails?: string[] | undefined;
+    at: Date;
+    provider?: string | undefined;
+    providerType?: string | undefined;
+    providerMessageId?: string | null | undefined;
+    reason?: string | undefined;
+  },
+): Promise<boolean> {
+  const row = (
+    await client.query<{ envelope: string }>({
+      name: "read_envelope",
+      text: "select envelope from messages where id = $1",
+      values: [input.messageId],
+    })
+  ).rows[0];
+  if (!row) {
+    return false;
+  }
+  const envelope = JSON.parse(row.envelope) as Envelope;
+  const at = input.at.getTime();
+  let moved: string[];
+  if (input.emails) {
+    const order = [...new Set(input.emails)];
+    const rows = await client.query<{ email: string }>({
+      name: "move_some_recipients",
+      text: "update recipients set status = $1, updated_at = $2 where message_id = $3 and email = any($4::text[]) and status = 'queued' returning email",
+      values: [input.status, at, input.messageId, order],
+    });
+    const movedSet = new Set(rows.rows.map((recipient) => recipient.email));
+    moved = order.filter((email) => movedSet.has(email));
+  } else {
+    const rows = await client.query<{ email: string; kind: string }>({
+      name: "move_all_recipients",
+      text: "update recipients set status = $1, updated_at = $2 where message_id = $3 and status = 'queued' returning email, kind",
+      values: [input.status, at, input.messageId],
+    });
+    moved = inRecipientOrder(rows.rows, envelope).map((recipient) => recipient.email);
+  }
+  await insertEventRows(
+    client,
+    dispatchEventRows({
+      messageId: input.messageId,
+      recipients: moved,
+      type: input.status,
+      at: input.at,
+      provider: input.provider,
+      providerType: input.providerType,
+      providerMessageId: input.providerMessageId,
+      reason: input.reason,
+      tags: envelope.tags,
+      metadata: envelope.metadata,
+    }),
+  );
+  return true;
+}
+
+const kindOrder: Record<string, number> = { to: 0, cc: 1, bcc: 2 };
+
+/**
+ * Recipients in the message's order as far as the envelope tells it: `to` as written, then cc
+ * and bcc by address (PostgreSQL has no insertion order to fall back on).
+ */
+function inRecipientOrder<Row extends { email: string; kind: string }>(
+  rows: Row[],
+  envelope: Pick<Envelope, "to">,
+): Row[] {
+  const toPosition = new Map(
+    envelope.to.map((address, index) => [address.email.toLowerCase(), index]),
+  );
+  return [...rows].sort(
+    (a, b) =>
+      (kindOrder[a.kind] ?? 3) - (kindOrder[b.kind] ?? 3) ||
+      (toPosition.get(a.email) ?? 0) - (toPosition.get(b.email) ?? 0) ||
+      (a.email < b.email ? -1 : a.email > b.email ? 1 : 0),
+  );
+}
+
+/**
+ * Moves a message to `sent` or `failed`: message, recipients, events and job in one transaction.
+ * Only recipients still `queued` move; the message then shows the aggregate.
+ */
+export async function completeMessage(
+  client: PgClient,
+  input: CompleteMessageInput,
+): Promise<void> {
+  const found = await moveQueuedRecipients(client, {
+    messageId: input.messageId,
+    status: input.status,
+    at: input.at,
+    provider: input.provider,
+    providerType: input.providerType,
+    providerMessageId: input.providerMessageId,
+    reason: input.error?.message,
+  });
+  if (!found) {
+    return;
+  }
+  const statuses = (
+    await client.query<{ status: RecipientStatus }>({
+      name: "recipient_statuses",
+      text: "select status from recipients where message_id = $1",
+      values: [input.messageId],
+    })
+  ).rows.map((recipient) => recipient.status);
+  await client.query({
+    name: "complete_message",
+    text: "update messages set status = $1, provider = $2, provider_message_id = $3, possible_duplicate = $4, error = $5, updated_at = $6 where id = $7",
+    values: [
+      input.status === "failed" ? "failed" : aggregateMessageStatus(statuses),
+      input.provider ?? null,
+      input.providerMessageId ?? null,
+      input.possibleDuplicate,
+      input.error ? JSON.stringify(input.error) : null,
+      input.at.getTime(),
+      input.messageId,
+    ],
+  });
+  await client.query({
+    name: "delete_job",
+    text: "delete from jobs where id = $1",
+    values: [input.jobId],
+  });
+}
+
+/** Rejects recipients before any provider call (suppressed addresses), or the whole message. */
+export async function rejectRecipients(
+  client: PgClient,
+  input: {
+    messageId: string;
+    jobId: string;
+    recipients: string[];
+    reason: string;
+    final: boolean;
+    at: Date;
+  },
+): Promise<void> {
+  if (input.recipients.length === 0) {
+    return;
+  }
+  const found = await moveQueuedRecipients(client, {
+    messageId: input.messageId,
+    status: "rejected",
+    emails: input.recipients,
+    at: input.at,
+    reason: input.reason,
+  });
+  if (!found || !input.final) {
+    return;
+  }
+  await client.query({
+    name: "reject_message",
+    text: "update messages set status = 'rejected', error = $1, updated_at = $2 where id = $3",
+    values: [
+      JSON.stringify({
+        class: "permanent",
+        reason: "recipient_suppressed",
+        code: "SUPPRESSED",
+        message: input.reason,
+      }),
+      input.at.getTime(),
+      input.messageId,
+    ],
+  });
+  await client.query({
+    name: "delete_job",
+    text: "delete from jobs where id = $1",
+    values: [input.jobId],
+  });
+}
+
+/** Puts a message back in the queue for another round. */
+export async function retryLater(
+  client: PgClient,
+  input: {
+    jobId: string;
+    messageId: string;
+    runAt: Date;
+    possibleDuplicate: boolean;
+    error?: AttemptError | undefined;
+    pin?: string | undefined;
+  },
+): Promise<void> {
+  await client.query({
+    name: "retry_job",
+    text: "update jobs set run_at = $1, lease_owner = null, lease_until = null, rounds = rounds + 1, pinned_provider = $2 where id = $3",
+    values: [input.runAt.getTime(), input.pin ?? null, input.jobId],
+  });
+  await client.query({
+    name: "retry_message",
+    text: "update messages set status = 'queued', possible_duplicate = $1, error = $2, updated_at = $3 where id = $4",
+    values: [
+      input.possibleDuplicate,
+      input.error ? JSON.stringify(input.error) : null,
+      Date.now(),
+      input.messageId,
+    ],
+  });
+}
+
+/** Stops a message (`held`, flagged) and removes its job, until it is released or cancelled. */
+export async function holdMessage(
+  client: PgClient,
+  input: { jobId: string; messageId: string; error: AttemptError; at: Date },
+): Promise<void> {
+  await client.query({
+    name: "hold_message",
+    text: "update messages set status = 'held', possible_duplicate = true, error = $1, updated_at = $2 where id = $3",
+    values: [JSON.stringify(input.error), input.at.getTime(), input.messageId],
+  });
+  await client.query({
+    name: "delete_job",
+    text: "delete from jobs where id = $1",
+    values: [input.jobId],
+  });
+}
+
+/** Queues a held message again with a fresh job; false when it is not held. */
+export async function releaseMessage(
+  client: PgClient,
+  messageId: string,
+  at: Date,
+): Promise<boolean> {
+  const changed = await client.query({
+    name: "release_message",
+    text: "update messages set status = 'queued', updated_at = $1 where id = $2 and status = 'held'",
+    values: [at.getTime(), messageId],
+  });
+  if ((changed.rowCount ?? 0) === 0) {
+    return false;
+  }
+  await client.query({
+    name: "release_job",
+    text: "insert into jobs (id, message_id, run_at, created_at) values ($1, $2, $3, $3) on conflict do nothing",
+    values: [jobIdOf(messageId), messageId, at.getTime()],
+  });
+  return true;
+}
+
+/**
+ * Cancels a held, queued or scheduled message for good: no further attempt will be made, and each
+ * recipient still queued gets a `cancelled` event. The job row is locked first, so a claim on
+ * another instance either took it before (and its lease refuses the cancel) or skips it.
+ */
+export async function cancelMessage(
+  client: PgClient,
+  messageId: string,
+  at: Date,
+): Promise<boolean> {
+  const job = (
+    await client.query<{ leaseUntil: number | null }>({
+      name: "cancel_lock_job",
+      text: `select lease_until as "leaseUntil" from jobs where message_id = $1 for update`,
+      values: [messageId],
+    })
+  ).rows[0];
+  // A message a worker is sending right now cannot be cancelled halfway.
+  if (job?.leaseUntil && job.leaseUntil > at.getTime()) {
+    return false;
+  }
+  const changed = await client.query({
+    name: "cancel_message",
+    text: "update messages set status = 'cancelled', updated_at = $1 where id = $2 and status in ('held', 'queued', 'scheduled')",
+    values: [at.getTime(), messageId],
+  });
+  if ((changed.rowCount ?? 0) === 0) {
+    return false;
+  }
+  await moveQueuedRecipients(client, {
+    messageId,
+    status: "cancelled",
+    at,
+    reason: "cancelled through the API",
+  });
+  await client.query({
+    name: "cancel_delete_job",
+    text: "delete from jobs where message_id = $1",
+    values: [messageId],
+  });
+  return true;
+}
+
+/** Accepted attempts per provider since a time. */
+export async function countAcceptedSince(
+  client: PgClient,
+  since: Date,
+): Promise<Record<string, number>> {
+  const rows = await client.query<{ provider: string; count: number }>({
+    name: "count_accepted_since",
+    text: "select provider, count(*) as count from send_attempts where outcome = 'accepted' and started_at >= $1 group by provider",
+    values: [since.getTime()],
+  });
+  return Object.fromEntries(rows.rows.map((row) => [row.provider, row.count]));
+}
+
+/** Jobs not finished yet. */
+export async function countPendingJobs(client: PgClient): Promise<number> {
+  const rows = await client.query<{ count: number }>("select count(*) as count from jobs");
+  return rows.rows[0]?.count ?? 0;
+}
+
+/** The dispatch queue at a glance: its depth, and when the longest-waiting due job fell due. */
+export async function dispatchQueueStats(
+  client: PgClient,
+  now: Date,
+): Promise<{ depth: number; oldestDueAt: Date | null }> {
+  const rows = await client.query<{ depth: number; oldest: number | null }>({
+    name: "dispatch_queue_stats",
+    text: "select count(*) as depth, min(run_at) filter (where run_at <= $1) as oldest from jobs",
+    values: [now.getTime()],
+  });
+  const oldest = rows.rows[0]?.oldest ?? null;
+  return { depth: rows.rows[0]?.depth ?? 0, oldestDueAt: oldest == null ? null : new Date(oldest) };
+}
