@@ -5,6 +5,11 @@ export {
   type SqliteDatabase,
   type SqliteOptions,
 } from "./open-database";
+export {
+  createPostgresCoordination,
+  type PostgresCoordination,
+  type PostgresCoordinationOptions,
+} from "./postgres/coordination";
 export { migratePostgres, postgresMigrationsFolder } from "./postgres/migrate";
 export type { PgClient } from "./postgres/pg-client";
 export {

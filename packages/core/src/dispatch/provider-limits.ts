@@ -194,21 +194,23 @@ export class ProviderLimiter {
   /**
    * Counts an accepted send against the daily quota. With shared counts the count is sent on
    * without waiting; a failure goes to `onError`, and the next start-up's seed from the store
-   * (which recorded the accepted attempt) puts the count right.
+   * (which recorded the accepted attempt) puts the count right. Returns, for whoever wants to
+   * wait, when the shared count is written (it never rejects), or null when there is none.
    */
-  recordAccepted(provider: string): void {
+  recordAccepted(provider: string): Promise<void> | null {
     const now = this.clock();
     const count = this.dailyCount(provider, now);
     const day = startOfUtcDay(now);
     this.used.set(provider, { day, count: count + 1 });
-    if (this.counts && this.limits.get(provider)?.dailyQuota !== undefined) {
-      this.counts.countAccepted(provider, day).then((total) => {
-        const known = this.used.get(provider);
-        if (known && known.day === day && total > known.count) {
-          this.used.set(provider, { day, count: total });
-        }
-      }, this.onError);
+    if (!this.counts || this.limits.get(provider)?.dailyQuota === undefined) {
+      return null;
     }
+    return this.counts.countAccepted(provider, day).then((total) => {
+      const known = this.used.get(provider);
+      if (known && known.day === day && total > known.count) {
+        this.used.set(provider, { day, count: total });
+      }
+    }, this.onError);
   }
 
   private dailyCount(provider: string, now: number): number {

@@ -11,6 +11,12 @@ export { idempotencyKeys } from "./idempotency-keys";
 export { jobs } from "./jobs";
 export { messageTags } from "./message-tags";
 export { messages } from "./messages";
+export {
+  providerBreakers,
+  providerDailyCounts,
+  providerRateBuckets,
+  providerStalls,
+} from "./provider-coordination";
 export { recipients } from "./recipients";
 export { sendAttempts } from "./send-attempts";
 export { settings } from "./settings";
