@@ -243,6 +243,7 @@ export {
   type CorrelationLookups,
   correlateEvent,
   correlationIdsOf,
+  correlationLookupsOf,
 } from "./store-rules/correlate-event";
 export { suppressionLookupEmails, suppressionOfEvent } from "./store-rules/event-suppression";
 export {
@@ -256,6 +257,12 @@ export {
   suppressedMessageError,
 } from "./store-rules/finish-message";
 export { judgeIdempotencyKey, type StoredIdempotencyKey } from "./store-rules/idempotency-claim";
+export {
+  deliveryAfterAttempt,
+  endpointReceives,
+  type FanOutEndpoint,
+  outboundWebhookBody,
+} from "./store-rules/outbound-fan-out";
 export {
   isOwnedByDispatch,
   messageStatusAfterEvents,

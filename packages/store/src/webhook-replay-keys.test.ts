@@ -3,23 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { claim, later } from "./contract/replay-keys";
 import { createSqliteStore } from "./sqlite-store";
 import { closeStoresAfterEach } from "./testing";
 
 const track = closeStoresAfterEach();
-
-const now = new Date("2026-03-01T12:00:00Z");
-const later = (seconds: number) => new Date(now.getTime() + seconds * 1000);
-
-function claim(overrides: { key?: string; bodyDigest?: string | null; provider?: string } = {}) {
-  return {
-    provider: overrides.provider ?? "mailgun",
-    key: overrides.key ?? "token-1",
-    bodyDigest: overrides.bodyDigest === undefined ? "digest-a" : overrides.bodyDigest,
-    expiresAt: later(300),
-    now,
-  };
-}
 
 describe("claimWebhookReplayKey on a SQLite file", () => {
   it("remembers a claim after the database is closed and opened again", async () => {

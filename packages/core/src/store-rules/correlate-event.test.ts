@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { type CorrelationLookups, correlateEvent, correlationIdsOf } from "./correlate-event";
+import {
+  type CorrelationLookups,
+  correlateEvent,
+  correlationIdsOf,
+  correlationLookupsOf,
+} from "./correlate-event";
 
 // msg_known exists; sendgrid's attempt got "sg-1" for msg_by_attempt; mailgun's got "mg-1".
 function lookups(): CorrelationLookups & { asked: string[] } {
@@ -68,5 +73,31 @@ describe("correlationIdsOf", () => {
         { mailrouteId: null, providerMessageId: "p-1" },
       ]),
     ).toEqual({ messageIds: ["msg_1"], providerMessageIds: ["p-1", "p-2"] });
+  });
+});
+
+describe("correlationLookupsOf", () => {
+  const lookups = correlationLookupsOf({
+    provider: "sendgrid",
+    messageIds: ["msg_1"],
+    attempts: [
+      { providerMessageId: "sg-1", messageId: "msg_2" },
+      { providerMessageId: "sg-1", messageId: "msg_3" },
+    ],
+  });
+
+  it("answers from the rows read ahead, the first attempt row of an id winning", () => {
+    expect(
+      correlateEvent({ mailrouteId: "msg_1", providerMessageId: "sg-1" }, "sendgrid", lookups),
+    ).toBe("msg_1");
+    expect(
+      correlateEvent({ mailrouteId: "msg_9", providerMessageId: "sg-1" }, "sendgrid", lookups),
+    ).toBe("msg_2");
+  });
+
+  it("knows only the provider it read attempts for", () => {
+    expect(
+      correlateEvent({ mailrouteId: null, providerMessageId: "sg-1" }, "mailgun", lookups),
+    ).toBeNull();
   });
 });

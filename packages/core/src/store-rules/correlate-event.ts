@@ -54,3 +54,27 @@ export function correlationIdsOf(
   }
   return { messageIds: [...messageIds], providerMessageIds: [...providerMessageIds] };
 }
+
+/**
+ * {@link CorrelationLookups} answered from rows a store read ahead for one batch (see
+ * {@link correlationIdsOf}): the stored messages among the batch's mailroute ids, and the
+ * attempts at `provider` among its provider message ids (the first row of an id wins).
+ */
+export function correlationLookupsOf(rows: {
+  provider: string;
+  messageIds: Iterable<string>;
+  attempts: Iterable<{ providerMessageId: string; messageId: string }>;
+}): CorrelationLookups {
+  const messages = new Set(rows.messageIds);
+  const attempts = new Map<string, string>();
+  for (const attempt of rows.attempts) {
+    if (!attempts.has(attempt.providerMessageId)) {
+      attempts.set(attempt.providerMessageId, attempt.messageId);
+    }
+  }
+  return {
+    messageById: (id) => (messages.has(id) ? id : null),
+    messageOfAttempt: (provider, providerMessageId) =>
+      provider === rows.provider ? (attempts.get(providerMessageId) ?? null) : null,
+  };
+}

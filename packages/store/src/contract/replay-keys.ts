@@ -1,10 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { FreshStore } from "./contract-store";
 
-const now = new Date("2026-03-01T12:00:00Z");
-const later = (seconds: number) => new Date(now.getTime() + seconds * 1000);
+/** The moment the replay-key tests claim at. */
+export const now = new Date("2026-03-01T12:00:00Z");
 
-function claim(overrides: { key?: string; bodyDigest?: string | null; provider?: string } = {}) {
+/** `seconds` after {@link now}. */
+export const later = (seconds: number) => new Date(now.getTime() + seconds * 1000);
+
+/** A claim of Mailgun's "token-1" with body "digest-a" for 300 s, at {@link now}, for tests to vary. */
+export function claim(
+  overrides: { key?: string; bodyDigest?: string | null; provider?: string } = {},
+) {
   return {
     provider: overrides.provider ?? "mailgun",
     key: overrides.key ?? "token-1",

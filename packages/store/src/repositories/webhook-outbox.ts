@@ -2,7 +2,10 @@ import {
   type ClaimedDelivery,
   type DeliveryAttemptRecord,
   type DeliveryView,
+  deliveryAfterAttempt,
+  endpointReceives,
   newId,
+  outboundWebhookBody,
   type Page,
   type WebhookEndpointPatch,
   type WebhookEndpointRecord,
@@ -182,7 +185,12 @@ export function fanOutEvents(db: SqliteDatabase, limit: number, at: Date): numbe
   if (all.length === 0) {
     return 0;
   }
-  const endpoints = all.filter((endpoint) => endpoint.enabled);
+  const endpoints = all.map((endpoint) => ({
+    id: endpoint.id,
+    enabled: endpoint.enabled,
+    startSeq: endpoint.startSeq,
+    eventTypes: readJson<string[]>(endpoint.eventTypes),
+  }));
   const cursorRow = db.select().from(settings).where(eq(settings.key, fanOutCursorKey)).get();
   const cursor = cursorRow ? Number(cursorRow.value) : 0;
   const events = db
@@ -197,17 +205,12 @@ export function fanOutEvents(db: SqliteDatabase, limit: number, at: Date): numbe
     return 0;
   }
   for (const event of events) {
-    const normalized = toEmailEvent(event);
-    const body = JSON.stringify({
-      type: `message.${event.type}`,
-      timestamp: normalized.occurredAt,
-      data: normalized,
-    });
-    for (const endpoint of endpoints) {
-      const types = readJson<string[]>(endpoint.eventTypes);
-      if (event.seq <= endpoint.startSeq || (types && !types.includes(event.type))) {
-        continue;
-      }
+    const receivers = endpoints.filter((endpoint) => endpointReceives(endpoint, event));
+    if (receivers.length === 0) {
+      continue;
+    }
+    const body = outboundWebhookBody(toEmailEvent(event));
+    for (const endpoint of receivers) {
       db.insert(webhookDeliveries)
         .values({
           id: newId("whmsg", at.getTime()),
@@ -291,14 +294,12 @@ export function recordDeliveryAttempt(db: SqliteDatabase, record: DeliveryAttemp
     .run();
   db.update(webhookDeliveries)
     .set({
-      status: record.outcome === "retry" ? "pending" : record.outcome,
+      ...deliveryAfterAttempt(record),
       attempts: sql`${webhookDeliveries.attempts} + 1`,
-      nextAttemptAt: record.outcome === "retry" ? (record.nextAttemptAt?.getTime() ?? at) : null,
       leaseOwner: null,
       leaseUntil: null,
       lastStatus: record.status,
       lastError: record.error ? JSON.stringify(record.error) : null,
-      deliveredAt: record.outcome === "delivered" ? at : null,
     })
     .where(eq(webhookDeliveries.id, record.deliveryId))
     .run();

@@ -4,18 +4,15 @@ import {
   type AcceptOutcome,
   acceptedStatus,
   type IdempotencyRecord,
+  jobIdOf,
+  judgeIdempotencyKey,
+  ownEventsOf,
   recipientKindsOf,
+  type StoredEvent,
   type StoredResponse,
 } from "@mailroute/core";
 import type { PgClient } from "../pg-client";
-import { jobIdOf } from "./dispatch-jobs";
-import {
-  columnArrays,
-  dispatchEventRows,
-  type EventRow,
-  insertEventRows,
-  unnestOf,
-} from "./event-rows";
+import { columnArrays, insertEventRows, unnestOf } from "./event-rows";
 
 const accepted: AcceptOutcome = { kind: "accepted" };
 
@@ -147,16 +144,17 @@ async function readIdempotencyKey(
   return result.rows[0];
 }
 
-/** What an unexpired claim of the key decides for a request: its replay, or a reuse; else null. */
+/** What an unexpired claim of the key decides for a request (core's `judgeIdempotencyKey`). */
 function outcomeOfEarlierClaim(
   existing: StoredKey | undefined,
   idempotency: Pick<IdempotencyRecord, "requestHash">,
   now: number,
 ): Exclude<AcceptOutcome, { kind: "accepted" }> | null {
-  if (!existing || existing.expiresAt <= now) {
+  const judged = judgeIdempotencyKey(existing, idempotency.requestHash, now);
+  if (judged === "free" || !existing) {
     return null;
   }
-  if (existing.requestHash !== idempotency.requestHash) {
+  if (judged === "key_reused") {
     return { kind: "key_reused" };
   }
   return {
@@ -184,7 +182,7 @@ export async function findEarlierAnswer(
 }
 
 const insertMessagesSql = `insert into messages (id, status, from_email, subject, envelope, payload, send_at, api_key_id, created_at, updated_at) select * from ${unnestOf(["text", "text", "text", "text", "text", "text", "bigint", "text", "bigint", "bigint"])}`;
-const insertRecipientsSql = `insert into recipients (message_id, email, kind, status, updated_at) select m, e, k, 'queued', u from ${unnestOf(["text", "text", "text", "bigint"])} as r(m, e, k, u)`;
+const insertRecipientsSql = `insert into recipients (message_id, email, kind, status, updated_at, position) select m, e, k, 'queued', u, p from ${unnestOf(["text", "text", "text", "bigint", "integer"])} as r(m, e, k, u, p)`;
 const insertTagsSql = `insert into message_tags (message_id, tag) select * from ${unnestOf(["text", "text"])}`;
 const insertJobsSql = `insert into jobs (id, message_id, run_at, created_at) select * from ${unnestOf(["text", "text", "bigint", "bigint"])}`;
 
@@ -200,7 +198,7 @@ async function insertMessageRows(client: PgClient, inputs: MessageRowsInput[]): 
   const recipientRows: unknown[][] = [];
   const tagRows: unknown[][] = [];
   const jobRows: unknown[][] = [];
-  const events: EventRow[] = [];
+  const events: StoredEvent[] = [];
   for (const input of inputs) {
     const { message } = input;
     const now = input.acceptedAt.getTime();
@@ -222,14 +220,16 @@ async function insertMessageRows(client: PgClient, inputs: MessageRowsInput[]): 
       now,
     ]);
     const kinds = recipientKindsOf(message);
+    let position = 0;
     for (const [email, kind] of kinds) {
-      recipientRows.push([message.id, email, kind, now]);
+      recipientRows.push([message.id, email, kind, now, position]);
+      position += 1;
     }
     for (const tag of new Set(message.tags)) {
       tagRows.push([message.id, tag]);
     }
     events.push(
-      ...dispatchEventRows({
+      ...ownEventsOf({
         messageId: message.id,
         recipients: [...kinds.keys()],
         type: "queued",
@@ -249,7 +249,7 @@ async function insertMessageRows(client: PgClient, inputs: MessageRowsInput[]): 
     await client.query({
       name: "insert_recipients",
       text: insertRecipientsSql,
-      values: columnArrays(recipientRows, 4),
+      values: columnArrays(recipientRows, 5),
     });
   }
   if (tagRows.length > 0) {

@@ -1,30 +1,31 @@
 import {
   type AttemptError,
+  type AttemptOnClaim,
   type AttemptResult,
-  aggregateMessageStatus,
+  attemptStartStatuses,
+  attemptsToInterrupt,
   type ClaimedJob,
   type CompleteMessageInput,
+  canCancel,
+  cancelledThroughApi,
+  canRelease,
+  claimedJobOf,
+  completedMessageStatus,
   type EmailMessage,
+  interruptedAttemptError,
+  jobIdOf,
   LeaseLostError,
+  type MessageStatus,
   newId,
+  ownEventsOf,
   type RecipientStatus,
   type RoutePlan,
+  recipientsToMove,
+  statusesAfterMove,
+  suppressedMessageError,
 } from "@mailroute/core";
 import type { PgClient } from "../pg-client";
-import { dispatchEventRows, insertEventRows } from "./event-rows";
-
-const interruptedError: AttemptError = {
-  class: "ambiguous",
-  reason: "interrupted",
-  code: "INTERRUPTED",
-  message:
-    "the worker stopped during the provider call; the provider may have accepted the message",
-};
-
-/** A message's dispatch job id: one job per message, named after it (`msg_x` → `job_x`). */
-export function jobIdOf(messageId: string): string {
-  return `job_${messageId.slice("msg_".length)}`;
-}
+import { insertEventRows } from "./event-rows";
 
 interface DueJob {
   id: string;
@@ -69,60 +70,52 @@ export async function claimJobs(
     text: `select id, payload, created_at as "createdAt", possible_duplicate as "possibleDuplicate" from messages where id = any($1::text[])`,
     values: [messageIds],
   });
-  const acceptedRows = await client.query<{
-    messageId: string;
-    provider: string;
-    providerMessageId: string | null;
-  }>({
-    name: "claim_read_accepted",
-    text: `select distinct on (message_id) message_id as "messageId", provider, provider_message_id as "providerMessageId" from send_attempts where message_id = any($1::text[]) and outcome = 'accepted' order by message_id, started_at, id`,
+  // Every attempt of the claimed messages, read before any is marked: core decides from them.
+  const attemptRows = await client.query<AttemptOnClaim & { messageId: string }>({
+    name: "claim_read_attempts",
+    text: `select message_id as "messageId", id, provider, outcome, error::jsonb ->> 'code' as "errorCode", provider_message_id as "providerMessageId" from send_attempts where message_id = any($1::text[]) order by started_at, id`,
     values: [messageIds],
   });
-  await client.query({
-    name: "claim_mark_interrupted",
-    text: "update send_attempts set outcome = 'ambiguous', error = $1 where message_id = any($2::text[]) and outcome = 'in_flight'",
-    values: [JSON.stringify(interruptedError), messageIds],
-  });
-  const interruptedRows = await client.query<{ messageId: string; id: string; provider: string }>({
-    name: "claim_read_interrupted",
-    text: `select message_id as "messageId", id, provider from send_attempts where message_id = any($1::text[]) and outcome = 'ambiguous' and error::jsonb ->> 'code' = 'INTERRUPTED' order by started_at, id`,
-    values: [messageIds],
-  });
-  const messagesById = new Map(messageRows.rows.map((row) => [row.id, row]));
-  const acceptedById = new Map(acceptedRows.rows.map((row) => [row.messageId, row]));
-  const interruptedById = new Map<string, { id: string; provider: string }[]>();
-  for (const row of interruptedRows.rows) {
-    const list = interruptedById.get(row.messageId) ?? [];
-    list.push({ id: row.id, provider: row.provider });
-    interruptedById.set(row.messageId, list);
+  const attemptsById = new Map<string, AttemptOnClaim[]>();
+  for (const { messageId, ...attempt } of attemptRows.rows) {
+    const list = attemptsById.get(messageId) ?? [];
+    list.push(attempt);
+    attemptsById.set(messageId, list);
   }
-  return due.flatMap((job): ClaimedJob[] => {
+  const messagesById = new Map(messageRows.rows.map((row) => [row.id, row]));
+  const claimed = due.flatMap((job): ClaimedJob[] => {
     const row = messagesById.get(job.messageId);
     if (!row) {
       return [];
     }
-    const acceptedAttempt = acceptedById.get(job.messageId);
     return [
-      {
+      claimedJobOf({
         jobId: job.id,
-        message: JSON.parse(row.payload) as EmailMessage,
-        acceptedAt: new Date(row.createdAt),
         rounds: job.rounds,
         pinnedProvider: job.pinnedProvider,
-        acceptedAttempt: acceptedAttempt
-          ? {
-              provider: acceptedAttempt.provider,
-              providerMessageId: acceptedAttempt.providerMessageId,
-            }
-          : null,
+        message: JSON.parse(row.payload) as EmailMessage,
+        acceptedAt: new Date(row.createdAt),
         possibleDuplicate: row.possibleDuplicate,
-        // Every interrupted attempt, not only those marked now: should this round die too
-        // before its next write, the next claim still knows the provider may have the message.
-        interruptedAttempts: interruptedById.get(job.messageId) ?? [],
-      },
+        attempts: attemptsById.get(job.messageId) ?? [],
+      }),
     ];
   });
+  const interrupted = due.flatMap((job) =>
+    messagesById.has(job.messageId)
+      ? attemptsToInterrupt(attemptsById.get(job.messageId) ?? [])
+      : [],
+  );
+  if (interrupted.length > 0) {
+    await client.query({
+      name: "claim_mark_interrupted",
+      text: "update send_attempts set outcome = 'ambiguous', error = $1 where id = any($2::text[])",
+      values: [interruptedJson, interrupted],
+    });
+  }
+  return claimed;
 }
+
+const interruptedJson = JSON.stringify(interruptedAttemptError);
 
 /** Extends the lease (failing if it was lost), writes the in-flight attempt, marks the message sending. */
 export async function startAttempt(
@@ -153,8 +146,9 @@ export async function startAttempt(
   });
   await client.query({
     name: "mark_sending",
-    text: "update messages set status = 'sending', updated_at = $1 where id = $2 and status in ('queued', 'scheduled')",
-    values: [startedAt, input.messageId],
+    // From core's list of the statuses an attempt's start moves to `sending`.
+    text: "update messages set status = 'sending', updated_at = $1 where id = $2 and status = any($3::text[])",
+    values: [startedAt, input.messageId, attemptStartStatuses],
   });
   return id;
 }
@@ -191,15 +185,11 @@ export async function saveRouting(
   });
 }
 
-interface Envelope {
-  to: { email: string }[];
-  tags: string[];
-  metadata: Record<string, string>;
-}
-
 /**
- * Moves a message's still-`queued` recipients (all, or only `emails`) to `status` and appends one
- * dispatch event per recipient moved. False when the message does not exist.
+ * Moves the recipients core's `recipientsToMove` picks (all, or only `emails`) to `status` and
+ * appends one dispatch event per recipient moved. Returns every recipient's status after the
+ * move, or null when the message does not exist. The recipients are read in the message's order
+ * and locked, so a webhook moving the same message on another instance waits.
  */
 async function moveQueuedRecipients(
   client: PgClient,
@@ -213,7 +203,7 @@ async function moveQueuedRecipients(
     providerMessageId?: string | null | undefined;
     reason?: string | undefined;
   },
-): Promise<boolean> {
+): Promise<RecipientStatus[] | null> {
   const row = (
     await client.query<{ envelope: string }>({
       name: "read_envelope",
@@ -222,31 +212,27 @@ async function moveQueuedRecipients(
     })
   ).rows[0];
   if (!row) {
-    return false;
+    return null;
   }
-  const envelope = JSON.parse(row.envelope) as Envelope;
-  const at = input.at.getTime();
-  let moved: string[];
-  if (input.emails) {
-    const order = [...new Set(input.emails)];
-    const rows = await client.query<{ email: string }>({
-      name: "move_some_recipients",
-      text: "update recipients set status = $1, updated_at = $2 where message_id = $3 and email = any($4::text[]) and status = 'queued' returning email",
-      values: [input.status, at, input.messageId, order],
+  const recipients = (
+    await client.query<{ email: string; status: RecipientStatus }>({
+      name: "recipients_for_move",
+      text: "select email, status from recipients where message_id = $1 order by position for update",
+      values: [input.messageId],
+    })
+  ).rows;
+  const moved = recipientsToMove(recipients, input.emails);
+  if (moved.length > 0) {
+    await client.query({
+      name: "move_recipients",
+      text: "update recipients set status = $1, updated_at = $2 where message_id = $3 and email = any($4::text[])",
+      values: [input.status, input.at.getTime(), input.messageId, moved],
     });
-    const movedSet = new Set(rows.rows.map((recipient) => recipient.email));
-    moved = order.filter((email) => movedSet.has(email));
-  } else {
-    const rows = await client.query<{ email: string; kind: string }>({
-      name: "move_all_recipients",
-      text: "update recipients set status = $1, updated_at = $2 where message_id = $3 and status = 'queued' returning email, kind",
-      values: [input.status, at, input.messageId],
-    });
-    moved = inRecipientOrder(rows.rows, envelope).map((recipient) => recipient.email);
   }
+  const envelope = JSON.parse(row.envelope) as { tags: string[]; metadata: Record<string, string> };
   await insertEventRows(
     client,
-    dispatchEventRows({
+    ownEventsOf({
       messageId: input.messageId,
       recipients: moved,
       type: input.status,
@@ -259,28 +245,7 @@ async function moveQueuedRecipients(
       metadata: envelope.metadata,
     }),
   );
-  return true;
-}
-
-const kindOrder: Record<string, number> = { to: 0, cc: 1, bcc: 2 };
-
-/**
- * Recipients in the message's order as far as the envelope tells it: `to` as written, then cc
- * and bcc by address (PostgreSQL has no insertion order to fall back on).
- */
-function inRecipientOrder<Row extends { email: string; kind: string }>(
-  rows: Row[],
-  envelope: Pick<Envelope, "to">,
-): Row[] {
-  const toPosition = new Map(
-    envelope.to.map((address, index) => [address.email.toLowerCase(), index]),
-  );
-  return [...rows].sort(
-    (a, b) =>
-      (kindOrder[a.kind] ?? 3) - (kindOrder[b.kind] ?? 3) ||
-      (toPosition.get(a.email) ?? 0) - (toPosition.get(b.email) ?? 0) ||
-      (a.email < b.email ? -1 : a.email > b.email ? 1 : 0),
-  );
+  return statusesAfterMove(recipients, moved, input.status);
 }
 
 /**
@@ -291,7 +256,7 @@ export async function completeMessage(
   client: PgClient,
   input: CompleteMessageInput,
 ): Promise<void> {
-  const found = await moveQueuedRecipients(client, {
+  const statuses = await moveQueuedRecipients(client, {
     messageId: input.messageId,
     status: input.status,
     at: input.at,
@@ -300,21 +265,14 @@ export async function completeMessage(
     providerMessageId: input.providerMessageId,
     reason: input.error?.message,
   });
-  if (!found) {
+  if (!statuses) {
     return;
   }
-  const statuses = (
-    await client.query<{ status: RecipientStatus }>({
-      name: "recipient_statuses",
-      text: "select status from recipients where message_id = $1",
-      values: [input.messageId],
-    })
-  ).rows.map((recipient) => recipient.status);
   await client.query({
     name: "complete_message",
     text: "update messages set status = $1, provider = $2, provider_message_id = $3, possible_duplicate = $4, error = $5, updated_at = $6 where id = $7",
     values: [
-      input.status === "failed" ? "failed" : aggregateMessageStatus(statuses),
+      completedMessageStatus(input.status, statuses),
       input.provider ?? null,
       input.providerMessageId ?? null,
       input.possibleDuplicate,
@@ -359,12 +317,7 @@ export async function rejectRecipients(
     name: "reject_message",
     text: "update messages set status = 'rejected', error = $1, updated_at = $2 where id = $3",
     values: [
-      JSON.stringify({
-        class: "permanent",
-        reason: "recipient_suppressed",
-        code: "SUPPRESSED",
-        message: input.reason,
-      }),
+      JSON.stringify(suppressedMessageError(input.reason)),
       input.at.getTime(),
       input.messageId,
     ],
@@ -422,20 +375,32 @@ export async function holdMessage(
   });
 }
 
-/** Queues a held message again with a fresh job; false when it is not held. */
+/** The message's status, its row locked for the rest of the transaction; null when it is gone. */
+async function lockedStatusOf(client: PgClient, messageId: string): Promise<MessageStatus | null> {
+  const row = (
+    await client.query<{ status: MessageStatus }>({
+      name: "message_status_for_update",
+      text: "select status from messages where id = $1 for update",
+      values: [messageId],
+    })
+  ).rows[0];
+  return row?.status ?? null;
+}
+
+/** Queues a held message again with a fresh job; false when core's `canRelease` says no. */
 export async function releaseMessage(
   client: PgClient,
   messageId: string,
   at: Date,
 ): Promise<boolean> {
-  const changed = await client.query({
-    name: "release_message",
-    text: "update messages set status = 'queued', updated_at = $1 where id = $2 and status = 'held'",
-    values: [at.getTime(), messageId],
-  });
-  if ((changed.rowCount ?? 0) === 0) {
+  if (!canRelease(await lockedStatusOf(client, messageId))) {
     return false;
   }
+  await client.query({
+    name: "release_message",
+    text: "update messages set status = 'queued', updated_at = $1 where id = $2",
+    values: [at.getTime(), messageId],
+  });
   await client.query({
     name: "release_job",
     text: "insert into jobs (id, message_id, run_at, created_at) values ($1, $2, $3, $3) on conflict do nothing",
@@ -445,9 +410,10 @@ export async function releaseMessage(
 }
 
 /**
- * Cancels a held, queued or scheduled message for good: no further attempt will be made, and each
- * recipient still queued gets a `cancelled` event. The job row is locked first, so a claim on
- * another instance either took it before (and its lease refuses the cancel) or skips it.
+ * Cancels a message for good when core's `canCancel` allows it: no further attempt will be made,
+ * and each recipient still queued gets a `cancelled` event. The job row is locked first, so a
+ * claim on another instance either took it before (and its running lease refuses the cancel) or
+ * skips it.
  */
 export async function cancelMessage(
   client: PgClient,
@@ -461,23 +427,19 @@ export async function cancelMessage(
       values: [messageId],
     })
   ).rows[0];
-  // A message a worker is sending right now cannot be cancelled halfway.
-  if (job?.leaseUntil && job.leaseUntil > at.getTime()) {
+  if (!canCancel(await lockedStatusOf(client, messageId), job?.leaseUntil ?? null, at)) {
     return false;
   }
-  const changed = await client.query({
+  await client.query({
     name: "cancel_message",
-    text: "update messages set status = 'cancelled', updated_at = $1 where id = $2 and status in ('held', 'queued', 'scheduled')",
+    text: "update messages set status = 'cancelled', updated_at = $1 where id = $2",
     values: [at.getTime(), messageId],
   });
-  if ((changed.rowCount ?? 0) === 0) {
-    return false;
-  }
   await moveQueuedRecipients(client, {
     messageId,
     status: "cancelled",
     at,
-    reason: "cancelled through the API",
+    reason: cancelledThroughApi,
   });
   await client.query({
     name: "cancel_delete_job",

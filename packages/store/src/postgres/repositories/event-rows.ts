@@ -1,56 +1,6 @@
-import {
-  type EmailEvent,
-  type EmailEventType,
-  type EventSummary,
-  mailrouteSource,
-  newId,
-} from "@mailroute/core";
+import type { EmailEvent, EventSummary, StoredEvent } from "@mailroute/core";
 import { readJson } from "../../json";
 import type { PgClient } from "../pg-client";
-import type { deliveryEvents } from "../schema/index";
-
-/** A row of `delivery_events` as written: `seq` and `written` are the database's to set. */
-export type EventRow = Omit<typeof deliveryEvents.$inferInsert, "seq" | "written">;
-
-/** Builds events of mailroute's own (queued, sent, failed…) for each recipient of a message. */
-export function dispatchEventRows(input: {
-  messageId: string;
-  recipients: string[];
-  type: EmailEventType;
-  at: Date;
-  provider?: string | undefined;
-  providerType?: string | undefined;
-  providerMessageId?: string | null | undefined;
-  reason?: string | undefined;
-  tags: string[];
-  metadata: Record<string, string>;
-}): EventRow[] {
-  const at = input.at.getTime();
-  const tags = JSON.stringify(input.tags);
-  const metadata = JSON.stringify(input.metadata);
-  return input.recipients.map((recipient) => ({
-    id: newId("evt", at),
-    messageId: input.messageId,
-    provider: input.provider ?? mailrouteSource,
-    providerType: input.providerType ?? mailrouteSource,
-    providerMessageId: input.providerMessageId ?? null,
-    providerEventId: null,
-    dedupeKey: null,
-    type: input.type,
-    bounce: null,
-    recipient,
-    occurredAt: at,
-    receivedAt: at,
-    reason: input.reason ?? null,
-    smtpCode: null,
-    enhancedStatus: null,
-    url: null,
-    userAgent: null,
-    tags,
-    metadata,
-    raw: null,
-  }));
-}
 
 const eventColumns =
   "id, message_id, provider, provider_type, provider_message_id, provider_event_id, dedupe_key, type, bounce, recipient, occurred_at, received_at, reason, smtp_code, enhanced_status, url, user_agent, tags, metadata, raw";
@@ -78,28 +28,29 @@ const eventArrayTypes = [
   "text",
 ];
 
-function columnsOf(row: EventRow): unknown[] {
+/** The columns of an event (core's `StoredEvent`) in `eventColumns` order. */
+function columnsOf(event: StoredEvent, tags: string, metadata: string): unknown[] {
   return [
-    row.id,
-    row.messageId ?? null,
-    row.provider,
-    row.providerType,
-    row.providerMessageId ?? null,
-    row.providerEventId ?? null,
-    row.dedupeKey ?? null,
-    row.type,
-    row.bounce ?? null,
-    row.recipient ?? null,
-    row.occurredAt,
-    row.receivedAt,
-    row.reason ?? null,
-    row.smtpCode ?? null,
-    row.enhancedStatus ?? null,
-    row.url ?? null,
-    row.userAgent ?? null,
-    row.tags,
-    row.metadata,
-    row.raw ?? null,
+    event.id,
+    event.messageId,
+    event.provider,
+    event.providerType,
+    event.providerMessageId,
+    event.providerEventId,
+    event.dedupeKey,
+    event.type,
+    event.bounce,
+    event.recipient,
+    event.occurredAt,
+    event.receivedAt,
+    event.reason,
+    event.smtpCode,
+    event.enhancedStatus,
+    event.url,
+    event.userAgent,
+    tags,
+    metadata,
+    event.raw === null ? null : JSON.stringify(event.raw),
   ];
 }
 
@@ -127,26 +78,43 @@ const insertOneSql = `insert into delivery_events (${eventColumns}) values (${ev
  * Appends one event row, unsequenced (see sequencer.ts); false when the provider already
  * delivered an event with the same dedupe key (mailroute's own events have none).
  */
-export async function insertEventRow(client: PgClient, row: EventRow): Promise<boolean> {
+export async function insertEventRow(client: PgClient, event: StoredEvent): Promise<boolean> {
   const result = await client.query({
     name: "insert_event",
     text: insertOneSql,
-    values: columnsOf(row),
+    values: columnsOf(event, JSON.stringify(event.tags), JSON.stringify(event.metadata)),
   });
   return (result.rowCount ?? 0) > 0;
 }
 
 const insertManySql = `insert into delivery_events (${eventColumns}) select * from ${unnestOf(eventArrayTypes)}`;
 
-/** Appends mailroute's own events (see {@link dispatchEventRows}) in one statement, in order. */
-export async function insertEventRows(client: PgClient, rows: EventRow[]): Promise<void> {
-  if (rows.length === 0) {
+/**
+ * Appends mailroute's own events (see core's `ownEventsOf`), in order, in one statement; the tags
+ * and metadata the events of one message share are serialized once.
+ */
+export async function insertEventRows(
+  client: PgClient,
+  events: readonly StoredEvent[],
+): Promise<void> {
+  if (events.length === 0) {
     return;
   }
+  let tagsOf: { value: string[]; json: string } | null = null;
+  let metadataOf: { value: Record<string, string>; json: string } | null = null;
+  const rows = events.map((event) => {
+    if (tagsOf?.value !== event.tags) {
+      tagsOf = { value: event.tags, json: JSON.stringify(event.tags) };
+    }
+    if (metadataOf?.value !== event.metadata) {
+      metadataOf = { value: event.metadata, json: JSON.stringify(event.metadata) };
+    }
+    return columnsOf(event, tagsOf.json, metadataOf.json);
+  });
   await client.query({
     name: "insert_events",
     text: insertManySql,
-    values: columnArrays(rows.map(columnsOf), eventArrayTypes.length),
+    values: columnArrays(rows, eventArrayTypes.length),
   });
 }
 

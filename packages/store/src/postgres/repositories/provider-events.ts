@@ -1,131 +1,121 @@
 import {
-  advanceRecipientStatus,
-  aggregateMessageStatus,
+  type CorrelationLookups,
+  correlateEvent,
+  correlationIdsOf,
   type IncomingEvent,
-  newId,
+  type MessageStatus,
+  messageStatusAfterEvents,
+  movedRecipients,
+  moveRecipient,
+  type RecipientMoves,
   type RecipientStatus,
   type RecordEventsResult,
-  suppressionReasonOf,
+  recipientMovesOf,
+  storedEventOf,
+  suppressionOfEvent,
 } from "@mailroute/core";
 import type { PgClient } from "../pg-client";
 import { insertEventRow } from "./event-rows";
 
-/** Finds the message an event belongs to: our id first, then the provider's id on an attempt. */
-async function correlate(
+/**
+ * Core's correlation lookups for a whole batch, answered from memory: the messages and attempts
+ * the batch's ids can match are read ahead, one query each.
+ */
+async function lookupsFor(
   client: PgClient,
   provider: string,
-  event: IncomingEvent,
-  cache: Map<string, string | null>,
-): Promise<string | null> {
-  const key = `${event.mailrouteId ?? ""}|${event.providerMessageId ?? ""}`;
-  const cached = cache.get(key);
-  if (cached !== undefined) {
-    return cached;
-  }
-  let messageId: string | null = null;
-  if (event.mailrouteId) {
-    const found = await client.query<{ id: string }>({
-      name: "event_message_by_id",
-      text: "select id from messages where id = $1",
-      values: [event.mailrouteId],
+  events: readonly IncomingEvent[],
+): Promise<CorrelationLookups> {
+  const ids = correlationIdsOf(events);
+  const known = new Set<string>();
+  const byProviderId = new Map<string, string>();
+  if (ids.messageIds.length > 0) {
+    const rows = await client.query<{ id: string }>({
+      name: "event_messages_by_id",
+      text: "select id from messages where id = any($1::text[])",
+      values: [ids.messageIds],
     });
-    messageId = found.rows[0]?.id ?? null;
+    for (const row of rows.rows) {
+      known.add(row.id);
+    }
   }
-  if (!messageId && event.providerMessageId) {
-    const found = await client.query<{ id: string }>({
-      name: "event_message_by_attempt",
-      text: "select message_id as id from send_attempts where provider_message_id = $1 and provider = $2 limit 1",
-      values: [event.providerMessageId, provider],
+  if (ids.providerMessageIds.length > 0) {
+    const rows = await client.query<{ providerMessageId: string; messageId: string }>({
+      name: "event_messages_by_attempt",
+      text: `select distinct on (provider_message_id) provider_message_id as "providerMessageId", message_id as "messageId" from send_attempts where provider = $1 and provider_message_id = any($2::text[]) order by provider_message_id, started_at, id`,
+      values: [provider, ids.providerMessageIds],
     });
-    messageId = found.rows[0]?.id ?? null;
+    for (const row of rows.rows) {
+      byProviderId.set(row.providerMessageId, row.messageId);
+    }
   }
-  cache.set(key, messageId);
-  return messageId;
-}
-
-/** A message's recipients as the batch moves them: read once, written once at the end. */
-interface RecipientState {
-  statuses: Map<string, RecipientStatus>;
-  changed: Set<string>;
+  return {
+    messageById: (id) => (known.has(id) ? id : null),
+    // Only this provider's attempts were read.
+    messageOfAttempt: (attemptProvider, providerMessageId) =>
+      attemptProvider === provider ? (byProviderId.get(providerMessageId) ?? null) : null,
+  };
 }
 
 /**
- * Reads a message's recipients, locking them: a webhook batch on another instance moving the
- * same message waits, so neither overwrites the other's advance.
+ * A message's recipients as the batch moves them, read once and locked: a webhook batch or a
+ * dispatch move of the same message on another instance waits, so neither overwrites the
+ * other's advance.
  */
-async function recipientStateOf(
+async function recipientMovesFor(
   client: PgClient,
-  states: Map<string, RecipientState>,
+  moves: Map<string, RecipientMoves>,
   messageId: string,
-): Promise<RecipientState> {
-  let state = states.get(messageId);
+): Promise<RecipientMoves> {
+  let state = moves.get(messageId);
   if (!state) {
     const rows = await client.query<{ email: string; status: RecipientStatus }>({
       name: "event_recipients_for_update",
-      text: "select email, status from recipients where message_id = $1 for update",
+      text: "select email, status from recipients where message_id = $1 order by position for update",
       values: [messageId],
     });
-    state = {
-      statuses: new Map(rows.rows.map((row) => [row.email, row.status])),
-      changed: new Set(),
-    };
-    states.set(messageId, state);
+    state = recipientMovesOf(rows.rows);
+    moves.set(messageId, state);
   }
   return state;
 }
 
-/** Moves the recipient forward in the batch's state. */
-function advance(state: RecipientState, event: IncomingEvent): void {
-  const current = event.recipient ? state.statuses.get(event.recipient) : undefined;
-  if (!event.recipient || current === undefined) {
-    return;
-  }
-  const next = advanceRecipientStatus(current, event.type, event.bounce);
-  if (next !== current) {
-    state.statuses.set(event.recipient, next);
-    state.changed.add(event.recipient);
-  }
-}
-
-/**
- * Writes the recipients a batch moved and recomputes the message's status from them, unless
- * dispatch still owns the message (it sets the status itself when it finishes).
- */
+/** Writes the recipients a batch moved, and the message's status when core says it changes. */
 async function writeBack(
   client: PgClient,
   messageId: string,
-  state: RecipientState,
+  moves: RecipientMoves,
   at: number,
 ): Promise<void> {
-  if (state.changed.size === 0) {
+  const moved = movedRecipients(moves);
+  if (moved.length === 0) {
     return;
   }
-  const emails = [...state.changed];
   await client.query({
     name: "event_update_recipients",
     text: "update recipients r set status = u.status, updated_at = $1 from unnest($2::text[], $3::text[]) as u(email, status) where r.message_id = $4 and r.email = u.email",
-    values: [at, emails, emails.map((email) => state.statuses.get(email)), messageId],
+    values: [
+      at,
+      moved.map((recipient) => recipient.email),
+      moved.map((recipient) => recipient.status),
+      messageId,
+    ],
   });
   const message = (
-    await client.query<{ status: string }>({
+    await client.query<{ status: MessageStatus }>({
       name: "event_message_status",
       text: "select status from messages where id = $1 for update",
       values: [messageId],
     })
   ).rows[0];
-  if (
-    !message ||
-    message.status === "queued" ||
-    message.status === "scheduled" ||
-    message.status === "sending"
-  ) {
-    return;
+  const status = messageStatusAfterEvents(message?.status ?? null, moves);
+  if (status) {
+    await client.query({
+      name: "event_update_message",
+      text: "update messages set status = $1, updated_at = $2 where id = $3",
+      values: [status, at, messageId],
+    });
   }
-  await client.query({
-    name: "event_update_message",
-    text: "update messages set status = $1, updated_at = $2 where id = $3",
-    values: [aggregateMessageStatus([...state.statuses.values()]), at, messageId],
-  });
 }
 
 /** Records one webhook delivery's events in one transaction (see MailStore.recordProviderEvents). */
@@ -135,57 +125,56 @@ export async function recordProviderEvents(
 ): Promise<RecordEventsResult> {
   const receivedAt = input.receivedAt.getTime();
   const result: RecordEventsResult = { stored: 0, duplicates: 0, orphans: 0, suppressed: [] };
-  const cache = new Map<string, string | null>();
-  const states = new Map<string, RecipientState>();
+  const lookups = await lookupsFor(client, input.provider, input.events);
+  // Each message's recipients are read once per batch and written back, with the message's
+  // status, once at the end.
+  const moves = new Map<string, RecipientMoves>();
   for (const event of input.events) {
-    const messageId = await correlate(client, input.provider, event, cache);
-    const id = newId("evt", receivedAt);
-    const inserted = await insertEventRow(client, {
-      id,
+    const messageId = correlateEvent(event, input.provider, lookups);
+    const stored = storedEventOf(event, {
       messageId,
       provider: input.provider,
       providerType: input.providerType,
-      providerMessageId: event.providerMessageId,
-      providerEventId: event.providerEventId,
-      dedupeKey: event.dedupeKey,
-      type: event.type,
-      bounce: event.bounce,
-      recipient: event.recipient,
-      occurredAt: event.occurredAt === null ? receivedAt : Date.parse(event.occurredAt),
       receivedAt,
-      reason: event.reason,
-      smtpCode: event.smtpCode,
-      enhancedStatus: event.enhancedStatus,
-      url: event.url,
-      userAgent: event.userAgent,
-      tags: JSON.stringify(event.tags),
-      metadata: JSON.stringify(event.metadata),
-      raw: JSON.stringify(event.raw ?? null),
     });
-    if (!inserted) {
+    // Waits for a concurrent insert of the same dedupe key (another instance) to settle, so a
+    // redelivery arriving at two instances at once is stored once.
+    if (!(await insertEventRow(client, stored))) {
       result.duplicates += 1;
       continue;
     }
     result.stored += 1;
     if (messageId) {
-      advance(await recipientStateOf(client, states, messageId), event);
+      moveRecipient(await recipientMovesFor(client, moves, messageId), event);
     } else {
       result.orphans += 1;
     }
-    const reason = suppressionReasonOf(event.type, event.bounce);
-    if (reason && event.recipient) {
+    const suppression = suppressionOfEvent(event, {
+      provider: input.provider,
+      eventId: stored.id,
+      messageId,
+    });
+    if (suppression) {
       const added = await client.query({
         name: "event_suppress",
         text: `insert into suppressions (email, reason, provider, event_id, message_id, note, created_at)
           values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing`,
-        values: [event.recipient, reason, input.provider, id, messageId, event.reason, receivedAt],
+        values: [
+          suppression.email,
+          suppression.reason,
+          suppression.provider,
+          suppression.eventId,
+          suppression.messageId,
+          suppression.note,
+          receivedAt,
+        ],
       });
       if ((added.rowCount ?? 0) > 0) {
-        result.suppressed.push(event.recipient);
+        result.suppressed.push(suppression.email);
       }
     }
   }
-  for (const [messageId, state] of states) {
+  for (const [messageId, state] of moves) {
     await writeBack(client, messageId, state, receivedAt);
   }
   return result;

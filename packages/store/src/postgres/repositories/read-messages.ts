@@ -1,15 +1,14 @@
-import {
-  type AttemptError,
-  type AttemptView,
-  type EmailAddress,
-  type EmailMessage,
-  type MessageDetail,
-  type MessageQuery,
-  type MessageSummary,
-  type Page,
-  type ProviderStats,
-  type RoutePlan,
-  recipientKindsOf,
+import type {
+  AttemptError,
+  AttemptView,
+  EmailAddress,
+  EmailMessage,
+  MessageDetail,
+  MessageQuery,
+  MessageSummary,
+  Page,
+  ProviderStats,
+  RoutePlan,
 } from "@mailroute/core";
 import { and, asc, desc, eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import { readJson } from "../../json";
@@ -89,14 +88,11 @@ export async function getMessage(
     return null;
   }
   const message = JSON.parse(row.payload) as EmailMessage;
-  const recipientRows = await db.select().from(recipients).where(eq(recipients.messageId, id));
-  // The message's own order (to, cc, bcc as written): PostgreSQL keeps no insertion order.
-  const order = [...recipientKindsOf(message).keys()];
-  const position = (email: string) => {
-    const index = order.indexOf(email);
-    return index === -1 ? order.length : index;
-  };
-  recipientRows.sort((a, b) => position(a.email) - position(b.email));
+  const recipientRows = await db
+    .select()
+    .from(recipients)
+    .where(eq(recipients.messageId, id))
+    .orderBy(asc(recipients.position));
   const attemptRows = await db
     .select()
     .from(sendAttempts)

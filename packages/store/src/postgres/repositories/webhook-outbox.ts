@@ -2,7 +2,10 @@ import {
   type ClaimedDelivery,
   type DeliveryAttemptRecord,
   type DeliveryView,
+  deliveryAfterAttempt,
+  endpointReceives,
   newId,
+  outboundWebhookBody,
   type Page,
   type WebhookEndpointPatch,
   type WebhookEndpointRecord,
@@ -219,7 +222,12 @@ export async function fanOutEvents(client: PgClient, limit: number, at: Date): P
   if (all.length === 0) {
     return 0;
   }
-  const endpoints = all.filter((endpoint) => endpoint.enabled);
+  const endpoints = all.map((endpoint) => ({
+    id: endpoint.id,
+    enabled: endpoint.enabled,
+    startSeq: endpoint.startSeq,
+    eventTypes: readJson<string[]>(endpoint.eventTypes),
+  }));
   const events = await db
     .select()
     .from(deliveryEvents)
@@ -233,23 +241,18 @@ export async function fanOutEvents(client: PgClient, limit: number, at: Date): P
   const deliveries: DeliveryRow[] = [];
   for (const event of events) {
     // `seq > cursor` matched, so the event is sequenced.
-    const seq = event.seq ?? 0;
-    const normalized = toEmailEvent(event);
-    const body = JSON.stringify({
-      type: `message.${event.type}`,
-      timestamp: normalized.occurredAt,
-      data: normalized,
-    });
-    for (const endpoint of endpoints) {
-      const types = readJson<string[]>(endpoint.eventTypes);
-      if (seq <= endpoint.startSeq || (types && !types.includes(event.type))) {
-        continue;
-      }
+    const sequenced = { seq: event.seq ?? 0, type: event.type };
+    const receivers = endpoints.filter((endpoint) => endpointReceives(endpoint, sequenced));
+    if (receivers.length === 0) {
+      continue;
+    }
+    const body = outboundWebhookBody(toEmailEvent(event));
+    for (const endpoint of receivers) {
       deliveries.push({
         id: newId("whmsg", at.getTime()),
         endpointId: endpoint.id,
         eventId: event.id,
-        eventSeq: seq,
+        eventSeq: sequenced.seq,
         eventType: event.type,
         payload: body,
         status: "pending",
@@ -273,7 +276,8 @@ export async function fanOutEvents(client: PgClient, limit: number, at: Date): P
 
 // Leases due deliveries in one statement. `skip locked` lets instances claim at once without
 // waiting for each other or taking the same rows; a row another instance leased and committed
-// meanwhile is read again as it now is, and its lease keeps it out.
+// meanwhile is read again as it now is, and its lease keeps it out. The columns are named (no
+// `e.*`): a prepared statement whose result changes shape fails after a migration adds a column.
 const claimSql = `with due as (
   select d.id from webhook_deliveries d
   join webhook_endpoints e on e.id = d.endpoint_id
@@ -288,7 +292,9 @@ update webhook_deliveries d set lease_owner = $3, lease_until = $4
 from due, webhook_endpoints e
 where d.id = due.id and e.id = d.endpoint_id
 returning d.id as delivery_id, d.payload as delivery_payload, d.attempts as delivery_attempts,
-  d.next_attempt_at as delivery_next_attempt_at, e.*`;
+  d.next_attempt_at as delivery_next_attempt_at, e.id, e.url, e.description, e.event_types,
+  e.enabled, e.disabled_reason, e.failing_since, e.secret, e.previous_secret,
+  e.previous_secret_expires_at, e.start_seq, e.created_at, e.updated_at`;
 
 interface ClaimedRow {
   delivery_id: string;
@@ -370,14 +376,12 @@ export async function recordDeliveryAttempt(
   await db
     .update(webhookDeliveries)
     .set({
-      status: record.outcome === "retry" ? "pending" : record.outcome,
+      ...deliveryAfterAttempt(record),
       attempts: sql`${webhookDeliveries.attempts} + 1`,
-      nextAttemptAt: record.outcome === "retry" ? (record.nextAttemptAt?.getTime() ?? at) : null,
       leaseOwner: null,
       leaseUntil: null,
       lastStatus: record.status,
       lastError: record.error ? JSON.stringify(record.error) : null,
-      deliveredAt: record.outcome === "delivered" ? at : null,
     })
     .where(eq(webhookDeliveries.id, record.deliveryId));
   const endpointChanges: PgUpdateSetSource<typeof webhookEndpoints> =
