@@ -1,5 +1,5 @@
 import { closeSync, openSync, writeSync } from "node:fs";
-import type { EmailMessage, MailStore } from "@mailroute/core";
+import type { EmailMessage, MailStore, TemplateStore, WebhookOutboxStore } from "@mailroute/core";
 import { afterEach } from "vitest";
 import { createPostgresStore, type PostgresStore } from "./postgres/postgres-store";
 import { createTestDatabase, type TestDatabase } from "./postgres/test-database";
@@ -113,4 +113,14 @@ export async function createPostgresTestStore(): Promise<PostgresStore> {
       await database.drop();
     },
   });
+}
+
+/**
+ * The store a test runs on: SQLite in memory, or a fresh PostgreSQL database when
+ * MAILROUTE_TEST_STORE is "postgres".
+ */
+export async function openTestStore(): Promise<MailStore & WebhookOutboxStore & TemplateStore> {
+  return process.env.MAILROUTE_TEST_STORE === "postgres"
+    ? createPostgresTestStore()
+    : createTestStore();
 }

@@ -18,6 +18,15 @@ import {
   findEarlierAnswer,
 } from "./repositories/accept-message";
 import {
+  countApiKeys,
+  findApiKeyByHash,
+  insertApiKey,
+  listApiKeys,
+  revokeApiKey,
+  touchApiKeys,
+} from "./repositories/api-keys";
+import { listCaptures, saveCapture } from "./repositories/captures";
+import {
   cancelMessage,
   claimJobs,
   completeMessage,
@@ -34,8 +43,41 @@ import {
 } from "./repositories/dispatch-jobs";
 import { listEvents } from "./repositories/event-feed";
 import { writeHeartbeat } from "./repositories/heartbeat";
+import { keepSetting } from "./repositories/kept-settings";
 import { recordProviderEvents } from "./repositories/provider-events";
 import { getMessage, listMessages, providerStats } from "./repositories/read-messages";
+import { loadRoutes, saveRoutes } from "./repositories/routes-setting";
+import {
+  addSuppression,
+  findSuppressions,
+  listSuppressions,
+  removeSuppression,
+} from "./repositories/suppressions";
+import {
+  addTemplateVersion,
+  createTemplate,
+  deleteTemplate,
+  findTemplateByName,
+  findTemplatesUsingPartial,
+  getTemplate,
+  getTemplateVersion,
+  listTemplates,
+} from "./repositories/templates";
+import {
+  claimDeliveries,
+  countPendingDeliveries,
+  createEndpoint,
+  deleteEndpoint,
+  fanOutEvents,
+  getEndpoint,
+  listDeliveries,
+  listEndpoints,
+  recordDeliveryAttempt,
+  replayDeliveries,
+  rotateSecret,
+  updateEndpoint,
+} from "./repositories/webhook-outbox";
+import { claimWebhookReplayKey } from "./repositories/webhook-replay-keys";
 import { createSequencer, hasUnsequencedEvents } from "./sequencer";
 import { inTransaction, withClient } from "./transaction";
 
@@ -54,34 +96,8 @@ export interface PostgresStoreOptions {
   onError?: (error: unknown) => void;
 }
 
-/**
- * The methods whose repositories (api-keys, captures, suppressions, templates, webhook-outbox,
- * webhook-replay-keys, kept-settings, routes-setting) are not on this branch yet: the store does
- * not have them until they are merged.
- */
-type NotYetPorted =
-  | "countApiKeys"
-  | "insertApiKey"
-  | "findApiKeyByHash"
-  | "listApiKeys"
-  | "revokeApiKey"
-  | "touchApiKeys"
-  | "saveCapture"
-  | "listCaptures"
-  | "claimWebhookReplayKey"
-  | "findSuppressions"
-  | "addSuppression"
-  | "removeSuppression"
-  | "listSuppressions"
-  | "loadRoutes"
-  | "saveRoutes"
-  | "keepSetting"
-  | keyof WebhookOutboxStore
-  | keyof TemplateStore;
-
 /** The PostgreSQL store: several mailroute instances can share its database. */
-export interface PostgresStore
-  extends Omit<MailStore & WebhookOutboxStore & TemplateStore, NotYetPorted | "watch"> {
+export interface PostgresStore extends MailStore, WebhookOutboxStore, TemplateStore {
   readonly kind: "postgres";
   /** The store's connection pool (shared provider state builds on it). */
   readonly pool: pg.Pool;
@@ -212,6 +228,48 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     recordProviderEvents: (input) => writeEvents((client) => recordProviderEvents(client, input)),
     listEvents: (query) => read((client) => listEvents(client, query)),
     writeHeartbeat: (at) => write((client) => writeHeartbeat(client, at)),
+
+    // The repositories below are the ones of api-keys, captures, suppressions, templates,
+    // webhook-outbox, webhook-replay-keys, kept-settings and routes-setting.
+    countApiKeys: () => read((client) => countApiKeys(client)),
+    insertApiKey: (key) => write((client) => insertApiKey(client, key)),
+    findApiKeyByHash: (hash) => read((client) => findApiKeyByHash(client, hash)),
+    listApiKeys: (query) => read((client) => listApiKeys(client, query)),
+    revokeApiKey: (id, at) => write((client) => revokeApiKey(client, id, at)),
+    touchApiKeys: (uses) => write((client) => touchApiKeys(client, uses)),
+    saveCapture: (input) => write((client) => saveCapture(client, input)),
+    listCaptures: (query) => read((client) => listCaptures(client, query)),
+    claimWebhookReplayKey: (input) => write((client) => claimWebhookReplayKey(client, input)),
+    findSuppressions: (emails) => read((client) => findSuppressions(client, emails)),
+    addSuppression: (input) => write((client) => addSuppression(client, input)),
+    removeSuppression: (email) => write((client) => removeSuppression(client, email)),
+    listSuppressions: (query) => read((client) => listSuppressions(client, query)),
+    loadRoutes: () => read((client) => loadRoutes(client)),
+    saveRoutes: (routes, at) => write((client) => saveRoutes(client, routes, at)),
+    keepSetting: (key, value, at) => write((client) => keepSetting(client, key, value, at)),
+    createEndpoint: (input) => write((client) => createEndpoint(client, input)),
+    listEndpoints: () => read((client) => listEndpoints(client)),
+    getEndpoint: (id) => read((client) => getEndpoint(client, id)),
+    updateEndpoint: (id, patch, at) => write((client) => updateEndpoint(client, id, patch, at)),
+    deleteEndpoint: (id) => write((client) => deleteEndpoint(client, id)),
+    rotateSecret: (id, secret, previousExpiresAt, at) =>
+      write((client) => rotateSecret(client, id, secret, previousExpiresAt, at)),
+    fanOutEvents: (limit, at) => write((client) => fanOutEvents(client, limit, at)),
+    claimDeliveries: (input) => write((client) => claimDeliveries(client, input)),
+    countPendingDeliveries: () => read((client) => countPendingDeliveries(client)),
+    recordDeliveryAttempt: (record) => write((client) => recordDeliveryAttempt(client, record)),
+    listDeliveries: (endpointId, query) =>
+      read((client) => listDeliveries(client, endpointId, query)),
+    replayDeliveries: (endpointId, selection, at) =>
+      write((client) => replayDeliveries(client, endpointId, selection, at)),
+    createTemplate: (input) => write((client) => createTemplate(client, input)),
+    addTemplateVersion: (input) => write((client) => addTemplateVersion(client, input)),
+    getTemplate: (id) => read((client) => getTemplate(client, id)),
+    findTemplateByName: (name) => read((client) => findTemplateByName(client, name)),
+    getTemplateVersion: (id, version) => read((client) => getTemplateVersion(client, id, version)),
+    listTemplates: (query) => read((client) => listTemplates(client, query)),
+    findTemplatesUsingPartial: (name) => read((client) => findTemplatesUsingPartial(client, name)),
+    deleteTemplate: (id, at) => write((client) => deleteTemplate(client, id, at)),
 
     watch(callback) {
       watchers.add(callback);
