@@ -12,7 +12,12 @@ import {
   type TemplateStore,
   type WebhookOutboxStore,
 } from "@mailroute/core";
-import { createSqliteStore, type SqliteStore } from "@mailroute/store";
+import {
+  createPostgresCoordination,
+  createSqliteStore,
+  type PostgresCoordinationOptions,
+  type SqliteStore,
+} from "@mailroute/store";
 import type { Logger } from "pino";
 import { createApp } from "./app";
 import type { App } from "./app-env";
@@ -166,6 +171,28 @@ export async function wireMailroute(parts: MailrouteParts): Promise<WiredMailrou
   };
 }
 
+/**
+ * The provider state a store calls for: on PostgreSQL, shared with every instance on the same
+ * database (breakers, stall marks, rate limits, daily quotas); on SQLite, one process's alone.
+ */
+export async function createCoordinationFor(
+  store:
+    | { readonly kind: "sqlite" }
+    | { readonly kind: "postgres"; readonly pool: PostgresCoordinationOptions["pool"] },
+  logger: Logger,
+): Promise<ProviderCoordination | undefined> {
+  if (store.kind !== "postgres") {
+    return undefined;
+  }
+  return createPostgresCoordination({
+    pool: store.pool,
+    // Each failed read or write is tried again within a second; meanwhile this instance decides
+    // on what it knows.
+    onError: (error) =>
+      logger.warn({ err: error }, "could not share provider state with the other instances"),
+  });
+}
+
 /** A wired mailroute: the app, its worker and how to stop them. */
 export interface Mailroute {
   app: App;
@@ -218,7 +245,9 @@ export async function createMailroute(options: {
   const { config, logger } = options;
   const databasePath = options.databasePath ?? config.database;
   const store = await openWritableStore(databasePath, config.synchronous);
+  let coordination: ProviderCoordination | undefined;
   try {
+    coordination = await createCoordinationFor(store, logger);
     const kinds = await loadProviderKinds(config.providers);
     const providers = createProviders(config.providers, kinds, { store });
     for (const entry of config.providers) {
@@ -254,6 +283,7 @@ export async function createMailroute(options: {
       adminKey: options.adminKey,
       metricsToken: config.metrics.token,
       processMetrics: true,
+      coordination,
     });
     let firstKey: string | null = null;
     if ((await store.countApiKeys()) === 0 && !options.adminKey) {
@@ -272,6 +302,7 @@ export async function createMailroute(options: {
       },
     };
   } catch (error) {
+    await coordination?.close();
     await store.close();
     throw error;
   }

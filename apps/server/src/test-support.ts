@@ -2,6 +2,7 @@ import {
   breakerSettingsSchema,
   type EmailProvider,
   type MailStore,
+  type ProviderCoordination,
   type ProviderLimits,
   type RouteConfig,
   retryPolicySchema,
@@ -41,6 +42,8 @@ export async function createTestApp(options: {
   /** `metrics.token`, and whether to add the default process metrics (off unless asked). */
   metricsToken?: string;
   processMetrics?: boolean;
+  /** Provider state shared with other test apps (stopped with the app). */
+  coordination?: ProviderCoordination;
 }) {
   const store = options.store ?? createTestStore();
   const providers = new Map(options.providers.map((provider) => [provider.name, provider]));
@@ -81,6 +84,7 @@ export async function createTestApp(options: {
     processMetrics: options.processMetrics,
     random: () => 0.5,
     clock: options.clock,
+    coordination: options.coordination,
   });
   const key = options.withoutApiKey ? "" : (await createApiKey(store, "test")).key;
   const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };

@@ -1,6 +1,8 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import type { EmailMessage, MailStore, TemplateStore, WebhookOutboxStore } from "@mailroute/core";
+import type { Pool } from "pg";
 import { afterEach } from "vitest";
+import { createPool } from "./postgres/pool";
 import { createPostgresStore, type PostgresStore } from "./postgres/postgres-store";
 import { createTestDatabase, type TestDatabase } from "./postgres/test-database";
 import { createSqliteStore, type SqliteStore } from "./sqlite-store";
@@ -123,4 +125,24 @@ export async function openTestStore(): Promise<MailStore & WebhookOutboxStore & 
   return process.env.MAILROUTE_TEST_STORE === "postgres"
     ? createPostgresTestStore()
     : createTestStore();
+}
+
+/**
+ * Pools on one fresh PostgreSQL database, one per instance, for tests of the provider state
+ * instances share (`createPostgresCoordination`); `close()` ends them and drops the database.
+ */
+export async function createSharedStateTestPools(
+  instances: number,
+): Promise<{ pools: Pool[]; close(): Promise<void> }> {
+  const database = await createTestDatabase();
+  const pools = Array.from({ length: instances }, (_, index) =>
+    createPool({ url: database.url, size: 4, applicationName: `mailroute test ${index}` }),
+  );
+  return {
+    pools,
+    async close() {
+      await Promise.all(pools.map((pool) => pool.end()));
+      await database.drop();
+    },
+  };
 }

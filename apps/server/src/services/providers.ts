@@ -59,14 +59,16 @@ export function createProvidersService(dependencies: {
           row,
         ]),
       );
-      return [...providers.values()].map((provider) => {
+      // Read from the counts every instance shares, when there are some.
+      const limits = await Promise.all([...providers.keys()].map((name) => limiter.inspect(name)));
+      return [...providers.values()].map((provider, index) => {
         const row = stats.get(provider.name);
         const breaker = breakers.state(provider.name);
         const misconfigured = breakers.misconfiguration(provider.name);
         const stall = breakers.stall(provider.name);
         const inFlight = breakers.inFlight(provider.name);
         const transitions = breakers.transitions(provider.name);
-        const limited = limiter.check(provider.name);
+        const limited = limits[index] ?? null;
         return {
           name: provider.name,
           type: provider.type,

@@ -90,6 +90,8 @@ export interface SharedAdmission {
 export interface SharedCounts {
   /** Checks the daily quota and, under it, takes one token from the rate limit, in one step. */
   admit(request: SharedAdmissionRequest): Promise<SharedAdmission>;
+  /** Reads the day's count and the refilled bucket without taking anything (`taken` is false). */
+  peek(request: SharedAdmissionRequest): Promise<SharedAdmission>;
   /** Counts one accepted send for the day; the new total. */
   countAccepted(provider: string, day: number): Promise<number>;
   /**

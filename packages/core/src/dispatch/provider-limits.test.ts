@@ -71,6 +71,19 @@ function createSharedCounts(): SharedCounts & { calls: number } {
       buckets.set(request.provider, { tokens: tokens - 1, updatedAt: request.now });
       return Promise.resolve({ dailyCount, taken: true, tokens: tokens - 1 });
     },
+    peek(request: SharedAdmissionRequest): Promise<SharedAdmission> {
+      const dailyCount = days.get(`${request.provider}/${request.day}`) ?? 0;
+      const stored = buckets.get(request.provider);
+      const { bucket } = request;
+      const tokens =
+        bucket && stored
+          ? Math.min(
+              bucket.burst,
+              stored.tokens + ((request.now - stored.updatedAt) / 1000) * bucket.ratePerSecond,
+            )
+          : (bucket?.burst ?? null);
+      return Promise.resolve({ dailyCount, taken: false, tokens });
+    },
     countAccepted(provider: string, day: number): Promise<number> {
       const total = (days.get(`${provider}/${day}`) ?? 0) + 1;
       days.set(`${provider}/${day}`, total);
@@ -104,8 +117,15 @@ describe("ProviderLimiter with counts shared by instances", () => {
     // What the last admission heard is what `check` answers from.
     expect(first.check("a")).toMatchObject({ reason: "rate_limited" });
     now += 500;
+    // The second has not heard of the first's refusal, but reading the shared counts shows it.
+    expect(await second.inspect("a")).toBeNull();
     expect(await second.admit("a")).toBeNull();
     expect(await first.admit("a")).toMatchObject({ reason: "rate_limited" });
+    // A third instance has admitted nothing yet: only the shared counts know the bucket is empty.
+    const third = new ProviderLimiter(limits, () => now, { counts });
+    expect(third.check("a")).toBeNull();
+    expect(await third.inspect("a")).toMatchObject({ reason: "rate_limited", retryAfterMs: 500 });
+    expect(third.check("a")).toMatchObject({ reason: "rate_limited" });
     expect(counts.calls).toBe(5);
   });
 
@@ -128,6 +148,7 @@ describe("ProviderLimiter with counts shared by instances", () => {
       retryAfterMs: 3_600_000,
     });
     expect(second.check("a")).toMatchObject({ reason: "quota_exhausted" });
+    expect(await first.inspect("a")).toMatchObject({ reason: "quota_exhausted" });
     now += 3_600_000;
     expect(await second.admit("a")).toBeNull();
   });
@@ -156,5 +177,19 @@ describe("ProviderLimiter with counts shared by instances", () => {
       detail: "rate limit of 1/s",
       retryAfterMs: 1000,
     });
+  });
+});
+
+describe("ProviderLimiter with shared counts not yet written", () => {
+  it("counts its own acceptance before the shared count has it", async () => {
+    const counts = {
+      ...createSharedCounts(),
+      // The write is still on its way when the next admission asks.
+      countAccepted: () => new Promise<number>(() => {}),
+    };
+    const limiter = new ProviderLimiter(new Map([["a", { dailyQuota: 1 }]]), () => 0, { counts });
+    expect(await limiter.admit("a")).toBeNull();
+    limiter.recordAccepted("a");
+    expect(await limiter.admit("a")).toMatchObject({ reason: "quota_exhausted" });
   });
 });

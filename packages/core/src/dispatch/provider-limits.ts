@@ -144,7 +144,26 @@ export class ProviderLimiter {
     return this.admitShared(this.counts, provider);
   }
 
-  private async admitShared(counts: SharedCounts, provider: string): Promise<LimitRefusal | null> {
+  /**
+   * Why the provider would be skipped now, as `check`, but read from the shared counts when there
+   * are some, so what `GET /v1/providers` shows on one instance includes the others' sends.
+   */
+  async inspect(provider: string): Promise<LimitRefusal | null> {
+    if (!this.counts || !this.limits.has(provider)) {
+      return this.check(provider);
+    }
+    return this.askShared(this.counts, provider, "peek");
+  }
+
+  private admitShared(counts: SharedCounts, provider: string): Promise<LimitRefusal | null> {
+    return this.askShared(counts, provider, "admit");
+  }
+
+  private async askShared(
+    counts: SharedCounts,
+    provider: string,
+    question: "admit" | "peek",
+  ): Promise<LimitRefusal | null> {
     const limits = this.limits.get(provider) ?? {};
     const now = this.clock();
     const day = startOfUtcDay(now);
@@ -155,22 +174,20 @@ export class ProviderLimiter {
             ratePerSecond: limits.ratePerSecond,
             burst: burstOf(limits.ratePerSecond, limits.burst),
           };
-    const answer = await counts.admit({
-      provider,
-      day,
-      dailyQuota: limits.dailyQuota,
-      bucket,
-      now,
-    });
-    // What `check` answers from until the next admission.
-    this.used.set(provider, { day, count: answer.dailyCount });
+    const request = { provider, day, dailyQuota: limits.dailyQuota, bucket, now };
+    const answer = await (question === "admit" ? counts.admit(request) : counts.peek(request));
+    // What `check` answers from until the next admission. This instance's own acceptances may
+    // not be written yet: the larger count holds both.
+    const dailyCount = Math.max(answer.dailyCount, this.dailyCount(provider, now));
+    this.used.set(provider, { day, count: dailyCount });
     if (answer.tokens !== null) {
       this.buckets.set(provider, { tokens: answer.tokens, updatedAt: now });
     }
-    if (limits.dailyQuota !== undefined && answer.dailyCount >= limits.dailyQuota) {
+    if (limits.dailyQuota !== undefined && dailyCount >= limits.dailyQuota) {
       return quotaRefusal(limits, now);
     }
-    if (!answer.taken && bucket) {
+    const short = question === "admit" ? !answer.taken : (answer.tokens ?? bucket?.burst ?? 1) < 1;
+    if (short && bucket) {
       return rateRefusal(bucket.ratePerSecond, answer.tokens ?? 0);
     }
     return null;

@@ -195,7 +195,11 @@ describe("PostgreSQL provider coordination: rate limits and daily quotas", () =>
       );
       return answers.filter((answer) => answer === null).length;
     };
+    const c = limiterOf(await instance("rate-c"), limits, clock);
+    expect(await c.inspect("rate")).toBeNull();
     expect(await admitted(20)).toBe(5);
+    // C took nothing, yet what it shows (GET /v1/providers) is the shared bucket's state.
+    expect(await c.inspect("rate")).toMatchObject({ reason: "rate_limited", retryAfterMs: 200 });
     expect(await a.admit("rate")).toMatchObject({ reason: "rate_limited", retryAfterMs: 200 });
     // The refusal seen by one instance is what its plan-time check says too.
     expect(a.check("rate")).toMatchObject({ reason: "rate_limited" });
@@ -229,6 +233,9 @@ describe("PostgreSQL provider coordination: rate limits and daily quotas", () =>
       retryAfterMs: 2 * 3_600_000,
     });
     expect(a.check("quota")).toMatchObject({ reason: "quota_exhausted" });
+    const c = limiterOf(await instance("quota-c"), limits, clock);
+    expect(c.check("quota")).toBeNull();
+    expect(await c.inspect("quota")).toMatchObject({ reason: "quota_exhausted" });
     // A new UTC day starts from nothing.
     now += 2 * 3_600_000;
     expect(await a.admit("quota")).toBeNull();

@@ -99,6 +99,12 @@ select used.count,
      from provider_rate_buckets where provider = $1) as tokens
 from used`;
 
+// $1 provider, $2 day, $3 rate per second (null: no rate limit), $4 burst, $5 now.
+const peekSql = `select
+  coalesce((select count from provider_daily_counts where provider = $1 and day = $2), 0)::int as count,
+  (select least($4::float8, tokens + greatest(0, $5::bigint - updated_at) / 1000.0 * $3::float8)
+     from provider_rate_buckets where provider = $1) as tokens`;
+
 const countAcceptedSql = `insert into provider_daily_counts as d (provider, day, count)
 select $1, $2, 1 from (select set_config('synchronous_commit', 'off', true)) as async_commit
 on conflict (provider, day) do update set count = d.count + 1
@@ -425,6 +431,26 @@ export async function createPostgresCoordination(
         return { dailyCount, taken: true, tokens: takenTokens };
       }
       return { dailyCount, taken: false, tokens: row?.tokens ?? bucket.burst };
+    },
+    async peek(request: SharedAdmissionRequest): Promise<SharedAdmission> {
+      const { bucket } = request;
+      const result = await pool.query<{ count: number; tokens: number | null }>({
+        name: "coordination-peek",
+        text: peekSql,
+        values: [
+          request.provider,
+          request.day,
+          bucket?.ratePerSecond ?? null,
+          bucket?.burst ?? null,
+          Math.round(request.now),
+        ],
+      });
+      const row = result.rows[0];
+      return {
+        dailyCount: row?.count ?? 0,
+        taken: false,
+        tokens: bucket ? (row?.tokens ?? bucket.burst) : null,
+      };
     },
     async countAccepted(provider: string, day: number): Promise<number> {
       const result = await pool.query<{ count: number }>({
