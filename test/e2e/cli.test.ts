@@ -224,6 +224,18 @@ describe("mailroute: the CLI against a running server, through @mailroute/client
     expect((await cli(["providers", "--json"], { MAILROUTE_API_KEY: key })).code).toBe(0);
   });
 
+  it("`migrate` migrates the configured database, and finds nothing to do the second time", async () => {
+    const path = join(folder, "migrated.db");
+    const local = { MAILROUTE_DATABASE: path, MAILROUTE_CONFIG: "" };
+    const first = await runCli(local, ["migrate"]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^Applied \d+ migrations to SQLite .*; it is up to date\.\n$/);
+    expect(first.stdout).toContain(`SQLite ${path};`);
+    const again = await runCli(local, ["migrate", "--json"]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toEqual({ database: `SQLite ${path}`, applied: 0 });
+  });
+
   it("follows new messages with `messages tail` and new events with `events tail`", async () => {
     const messages = spawnCli(remote, ["messages", "tail", "--json", "--interval", "100"]);
     const events = spawnCli(remote, ["events", "tail", "--json", "--interval", "100"]);

@@ -19,6 +19,7 @@ import {
 } from "@mailroute/client";
 import { type ApiKeyScope, apiKeyScopes } from "@mailroute/core";
 import { Command, CommanderError, Option } from "commander";
+import { migrateConfiguredDatabase } from "./cli/configured-database";
 import { withLocalKeys } from "./cli/local-keys";
 import { type Column, formatTable } from "./cli/table";
 
@@ -791,6 +792,24 @@ function capturesCommand(program: Command): void {
     );
 }
 
+function migrateCommand(program: Command): void {
+  program
+    .command("migrate")
+    .description(
+      "Apply the configured database's pending migrations (SQLite or PostgreSQL) and exit; needs no API key",
+    )
+    .action(
+      action(async (context) => {
+        const result = await migrateConfiguredDatabase();
+        context.print(result, ({ database, applied }) =>
+          applied === 0
+            ? `${database} is up to date: no migration to apply.`
+            : `Applied ${applied} migration${applied === 1 ? "" : "s"} to ${database}; it is up to date.`,
+        );
+      }),
+    );
+}
+
 function programOf(): Command {
   const program = new Command("mailroute")
     .description("mailroute's API from the command line")
@@ -815,6 +834,7 @@ function programOf(): Command {
     webhooksCommand,
     keysCommand,
     capturesCommand,
+    migrateCommand,
   ]) {
     add(program);
   }

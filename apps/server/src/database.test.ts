@@ -54,9 +54,10 @@ describe("choosing the database", () => {
     expect(
       selectDatabase("./a.db", environment({ DATABASE_URL: url, MAILROUTE_DATABASE: "./b.db" })),
     ).toEqual({ kind: "sqlite", path: "./b.db" });
-    expect(
-      selectDatabase(url, environment({ DATABASE_URL: "", MAILROUTE_DATABASE: "" })),
-    ).toEqual({ kind: "postgres", url });
+    expect(selectDatabase(url, environment({ DATABASE_URL: "", MAILROUTE_DATABASE: "" }))).toEqual({
+      kind: "postgres",
+      url,
+    });
   });
 
   it("refuses other URL schemes and broken URLs without repeating the value", () => {

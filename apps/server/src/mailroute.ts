@@ -2,7 +2,6 @@ import {
   type BreakerSettings,
   type BreakerTransition,
   type EmailProvider,
-  MailrouteError,
   type MailStore,
   ProviderBreakers,
   type ProviderCoordination,
@@ -12,16 +11,13 @@ import {
   type TemplateStore,
   type WebhookOutboxStore,
 } from "@mailroute/core";
-import {
-  createPostgresCoordination,
-  createSqliteStore,
-  type PostgresCoordinationOptions,
-  type SqliteStore,
-} from "@mailroute/store";
+import { createPostgresCoordination, type PostgresCoordinationOptions } from "@mailroute/store";
 import type { Logger } from "pino";
 import { createApp } from "./app";
 import type { App } from "./app-env";
 import type { MailrouteConfig } from "./config";
+import { type DatabaseTarget, describeDatabase, parseDatabaseTarget } from "./database";
+import { openWritableStore } from "./open-store";
 import { createProviders, loadProviderKinds } from "./providers";
 import { createApiKey } from "./services/api-keys";
 import { createDispatcher, type Dispatcher, type DispatchSettings } from "./services/dispatcher";
@@ -69,6 +65,11 @@ export interface MailrouteParts {
    * alone. Closed by `stop()`.
    */
   coordination?: ProviderCoordination | undefined;
+  /**
+   * How often an instance on a shared database (a store with `watch`) reads the routes another
+   * instance may have saved with `PUT /v1/routes`; 5 s unless given.
+   */
+  routeRefreshMs?: number;
 }
 
 /** The wired object graph: the app, its two workers and what tests look into. */
@@ -157,12 +158,35 @@ export async function wireMailroute(parts: MailrouteParts): Promise<WiredMailrou
     inboundWebhookEndpoints: parts.inboundWebhookEndpoints,
     metrics: { registry, counters: metrics, token: parts.metricsToken },
   });
+  // Another instance on the same database made a job due or stored events: look now, not at the
+  // next poll. A store only one process uses (SQLite) has no watch; the app notifies itself.
+  const unwatch = store.watch?.((topic) => {
+    if (topic === "dispatch") {
+      dispatcher.notify();
+    } else {
+      outboundWorker.notify();
+    }
+  });
+  // Routes saved through the API on another instance: one indexed read every few seconds.
+  const routeRefresh = store.watch
+    ? setInterval(() => {
+        routing.refresh().catch((error: unknown) => {
+          logger.warn(
+            { err: error },
+            "routes saved by another instance cannot be used here; keeping the current ones",
+          );
+        });
+      }, parts.routeRefreshMs ?? 5000)
+    : undefined;
+  routeRefresh?.unref();
   return {
     app,
     dispatcher,
     outboundWorker,
     breakers,
     async stop() {
+      unwatch?.();
+      clearInterval(routeRefresh);
       await dispatcher.stop();
       await outboundWorker.stop();
       breakers.shutdown();
@@ -200,39 +224,9 @@ export interface Mailroute {
   outboundWorker: OutboundWorker;
   /** The API key created on first start, shown once; null when keys already existed. */
   firstKey: string | null;
-  databasePath: string;
+  /** The database it runs on, as the banner names it (`PostgreSQL postgres://u:***@…`). */
+  database: string;
   close(): Promise<void>;
-}
-
-/**
- * Opens the database and proves it takes a write, so a server that could not store a message
- * never starts (a read-only file would otherwise answer reads, look ready, and fail every send).
- */
-async function openWritableStore(
-  path: string,
-  synchronous: MailrouteConfig["synchronous"],
-): Promise<SqliteStore> {
-  const cannotWrite = (error: unknown) =>
-    new MailrouteError(
-      "CONFIG_ERROR",
-      `the database ${path} cannot be written (${error instanceof Error ? error.message : String(error)}). ` +
-        "Make the file, its -wal and -shm files and their folder writable by this user and check the disk has room, " +
-        "or point MAILROUTE_DATABASE (or `database` in the configuration) at a writable file.",
-      { cause: error },
-    );
-  let store: SqliteStore;
-  try {
-    store = createSqliteStore({ path, synchronous });
-  } catch (error) {
-    throw cannotWrite(error);
-  }
-  try {
-    await store.writeHeartbeat(new Date());
-  } catch (error) {
-    await store.close();
-    throw cannotWrite(error);
-  }
-  return store;
 }
 
 /** Wires store, providers, breakers, dispatcher and app from a validated configuration. */
@@ -240,14 +234,19 @@ export async function createMailroute(options: {
   config: MailrouteConfig;
   logger: Logger;
   adminKey?: string | undefined;
-  databasePath?: string | undefined;
+  /** The database to use instead of the configuration's (see `selectDatabase`). */
+  database?: DatabaseTarget | undefined;
 }): Promise<Mailroute> {
   const { config, logger } = options;
-  const databasePath = options.databasePath ?? config.database;
-  const store = await openWritableStore(databasePath, config.synchronous);
+  const target = options.database ?? parseDatabaseTarget(config.database);
+  const store = await openWritableStore(target, config, logger);
   let coordination: ProviderCoordination | undefined;
   try {
-    coordination = await createCoordinationFor(store, logger);
+    // openWritableStore opens a SqliteStore or a PostgresStore, each naming its `kind`.
+    coordination = await createCoordinationFor(
+      store as unknown as Parameters<typeof createCoordinationFor>[0],
+      logger,
+    );
     const kinds = await loadProviderKinds(config.providers);
     const providers = createProviders(config.providers, kinds, { store });
     for (const entry of config.providers) {
@@ -294,7 +293,7 @@ export async function createMailroute(options: {
       dispatcher: wired.dispatcher,
       outboundWorker: wired.outboundWorker,
       firstKey,
-      databasePath,
+      database: describeDatabase(target),
       async close() {
         await wired.stop();
         await Promise.all([...providers.values()].map((provider) => provider.close?.()));

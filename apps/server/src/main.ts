@@ -2,6 +2,7 @@ import { setFlagsFromString } from "node:v8";
 import { serve } from "@hono/node-server";
 import { MailrouteError } from "@mailroute/core";
 import { loadConfig } from "./config";
+import { selectDatabase } from "./database";
 import { parseEnvironment } from "./env";
 import { createLogger } from "./logger";
 import { createMailroute } from "./mailroute";
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
     config,
     logger,
     adminKey: environment.MAILROUTE_API_KEY,
-    databasePath: environment.MAILROUTE_DATABASE,
+    database: selectDatabase(config.database, environment),
   });
   mailroute.dispatcher.start();
   mailroute.outboundWorker.start();
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
   Dashboard  ${base}/     (not built yet: use the API)
   Config     ${source ?? "none: the local capture provider keeps every message instead of sending it"}
   Providers  ${providers}
-  Database   ${mailroute.databasePath}
+  Database   ${mailroute.database}
 ${keyHint}`);
     },
   );

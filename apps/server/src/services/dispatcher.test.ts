@@ -1,9 +1,8 @@
 import type { MailStore } from "@mailroute/core";
 import { createFakeProvider } from "@mailroute/core/testing";
 import { createCaptureProvider } from "@mailroute/provider-capture";
-import { createTestStore } from "@mailroute/store/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestApp, validBody } from "../test-support";
+import { createTestApp, openServerTestStore, validBody } from "../test-support";
 
 const apps: Awaited<ReturnType<typeof createTestApp>>[] = [];
 afterEach(async () => {
@@ -266,7 +265,7 @@ describe("dispatcher", () => {
   });
 
   it("asks an idempotent provider again after a crash mid-call, without flagging a duplicate", async () => {
-    const store = createTestStore();
+    const store = await openServerTestStore();
     const capture = createCaptureProvider({ name: "capture" }, { mailbox: store });
     const app = await setup({ providers: [capture], store });
     const { id } = (await (await app.send(validBody)).json()) as { id: string };

@@ -30,6 +30,11 @@ export interface RouteTable {
   current(): readonly RouteConfig[];
   state(): RoutingState;
   replace(raw: unknown): Promise<RoutingState>;
+  /**
+   * Puts in force the routes another instance on the same database saved since they were last
+   * read; keeps the current ones (and says why) when the saved ones do not fit this instance.
+   */
+  refresh(): Promise<void>;
 }
 
 /** What routes are checked against besides their schema. */
@@ -100,6 +105,17 @@ export async function loadRouteTable(input: {
       await input.store.saveRoutes(routes, at);
       state = { routes, source: "api", updatedAt: at.toISOString() };
       return state;
+    },
+    async refresh() {
+      const latest = await input.store.loadRoutes();
+      if (!latest || latest.updatedAt === state.updatedAt) {
+        return;
+      }
+      state = {
+        routes: parseRoutes(latest.routes, input.requirements),
+        source: "api",
+        updatedAt: latest.updatedAt,
+      };
     },
   };
 }

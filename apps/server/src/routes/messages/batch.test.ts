@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from "vitest";
 import {
   closeAppsAfterEach,
   createGatedStore,
+  openServerTestStore,
   storedCounts,
   type TestApp,
   validBody,
@@ -149,7 +150,7 @@ describe("POST /v1/messages/batch", () => {
   });
 
   it("dispatches every accepted item: each one ends in a capture", async () => {
-    const store = createTestStore();
+    const store = await openServerTestStore();
     const capture = createCaptureProvider({ name: "capture" }, { mailbox: store });
     const app = await setup({ providers: [capture], store });
     const items: unknown[] = [...numbered(20), { ...validBody, from: "nobody" }];
@@ -211,7 +212,7 @@ describe("POST /v1/messages/batch with Idempotency-Key", () => {
   });
 
   it("answers 409 to a batch or a single send with the key of a batch still being stored", async () => {
-    const { store, entered, open } = createGatedStore("acceptMessages");
+    const { store, entered, open } = await createGatedStore("acceptMessages");
     const app = await setup({ providers: [createFakeProvider("primary")], store });
     const first = postBatch(app, body, { "idempotency-key": "k" });
     await vi.waitFor(() => expect(entered()).toBe(1));
@@ -223,7 +224,7 @@ describe("POST /v1/messages/batch with Idempotency-Key", () => {
   });
 
   it("keeps none of the batch, nor its key, when the store fails on one item's insert", async () => {
-    const store = createTestStore();
+    const store = await openServerTestStore();
     let failNext = true;
     const failingStore = {
       ...store,
@@ -262,7 +263,12 @@ describe("POST /v1/messages/batch with Idempotency-Key", () => {
 
 describe("messages.sendBatch", () => {
   it("wakes the dispatcher once per batch, and not for a batch of scheduled messages", async () => {
-    const app = await setup();
+    // Counts the app's own wake-ups, so on SQLite: a PostgreSQL store also wakes the dispatcher
+    // when its commit's NOTIFY comes back, at a moment of its own.
+    const app = await setup({
+      providers: [createFakeProvider("primary")],
+      store: createTestStore(),
+    });
     const wakes = vi.spyOn(app.dispatcher, "notify");
     await postBatch(app, { messages: numbered(10) });
     expect(wakes).toHaveBeenCalledTimes(1);

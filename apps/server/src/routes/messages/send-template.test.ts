@@ -1,8 +1,7 @@
 import { createFakeProvider } from "@mailroute/core/testing";
 import { createCaptureProvider } from "@mailroute/provider-capture";
-import { createTestStore } from "@mailroute/store/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createTestApp } from "../../test-support";
+import { createTestApp, openServerTestStore } from "../../test-support";
 
 const apps: Awaited<ReturnType<typeof createTestApp>>[] = [];
 afterEach(async () => {
@@ -160,7 +159,7 @@ describe("POST /v1/messages with a stored template", () => {
   });
 
   it("keeps what a scheduled message was rendered with when the template is edited before it goes", async () => {
-    const store = createTestStore();
+    const store = await openServerTestStore();
     const capture = createCaptureProvider({ name: "capture" }, { mailbox: store });
     const app = await setup({ providers: [capture], store });
     const id = await app.template(welcome);

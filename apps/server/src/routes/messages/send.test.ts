@@ -266,7 +266,7 @@ describe("POST /v1/messages with Idempotency-Key", () => {
   });
 
   it("answers 409 to a concurrent request with the same key", async () => {
-    const { store, entered, open } = createGatedStore("acceptMessage");
+    const { store, entered, open } = await createGatedStore("acceptMessage");
     const app = await setup({ providers: [createFakeProvider("primary")], store });
     const first = app.send(validBody, { "idempotency-key": "k" });
     await vi.waitFor(() => expect(entered()).toBe(1));
