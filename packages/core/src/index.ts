@@ -245,6 +245,7 @@ export {
   correlationIdsOf,
   correlationLookupsOf,
 } from "./store-rules/correlate-event";
+export { dedupeMaterialOf, unsubscribeDedupeKey } from "./store-rules/dedupe-key";
 export { suppressionLookupEmails, suppressionOfEvent } from "./store-rules/event-suppression";
 export {
   attemptStartStatuses,

@@ -5,7 +5,7 @@ import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { describe, expect, it } from "vitest";
-import { bytes, heavyMessage } from "./contract/byte-budgets";
+import { bytes, captureReport, heavyMessage } from "./contract/byte-budgets";
 import { migrationsFolder } from "./open-database";
 import { createSqliteStore } from "./sqlite-store";
 import { closeStoresAfterEach } from "./testing";
@@ -16,13 +16,7 @@ describe("captures on a SQLite file", () => {
   it("lists summaries without ever reading the stored message", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "mailroute-captures-")), "m.db");
     const store = track(createSqliteStore({ path, synchronous: "normal" }));
-    const value = heavyMessage(40_000, "Quarterly report");
-    await store.saveCapture({
-      messageId: value.id,
-      provider: "capture",
-      message: value,
-      at: new Date(),
-    });
+    const value = await captureReport(store);
     // Make the stored message unreadable (same length): a summary page must not need it.
     const other = new Database(path);
     other.prepare("update captures set payload = ?").run("x".repeat(bytes(value)));

@@ -6,6 +6,7 @@ import {
   mailrouteSource,
   oneClickUnsubscribeHeaders,
   recipientsOf,
+  unsubscribeDedupeKey,
   unsubscribeUrl,
 } from "@mailroute/core";
 import {
@@ -169,7 +170,7 @@ export function createUnsubscribeService(dependencies: {
             userAgent: request.userAgent?.slice(0, 512) ?? null,
             tags: message.tags,
             metadata: message.metadata,
-            dedupeKey: `unsubscribe:${message.id}:${recipient}`,
+            dedupeKey: unsubscribeDedupeKey(message.id, recipient),
             raw: null,
           },
         ],

@@ -42,18 +42,24 @@ async function allPages<T>(
   return pages;
 }
 
+/** Captures a 40 kB message titled "Quarterly report" now; returns the message. */
+export async function captureReport(store: ContractStore) {
+  const value = heavyMessage(40_000, "Quarterly report");
+  await store.saveCapture({
+    messageId: value.id,
+    provider: "capture",
+    message: value,
+    at: new Date(),
+  });
+  return value;
+}
+
 /** Every list stops a page at the byte budget and pages on without gaps. */
 export function byteBudgetContract(fresh: FreshStore): void {
   describe("captures: summaries and content", () => {
     it("lists summaries without bodies or attachment contents", async () => {
       const store = await fresh();
-      const value = heavyMessage(40_000, "Quarterly report");
-      await store.saveCapture({
-        messageId: value.id,
-        provider: "capture",
-        message: value,
-        at: new Date(),
-      });
+      const value = await captureReport(store);
       const page = await store.listCaptures({ limit: 10 });
       expect(page.data[0]).toEqual({
         id: expect.any(String),

@@ -17,7 +17,8 @@ import { webhookOutboxContract } from "./webhook-outbox";
  * empty store for each test; the suite closes every store it opened after each test.
  */
 export function describeStoreContract(label: string, open: () => Promise<ContractStore>): void {
-  describe(`${label}: the store contract`, () => {
+  // Some cases make a thousand writes one at a time: room for a store that commits each durably.
+  describe(`${label}: the store contract`, { timeout: 30_000 }, () => {
     const opened: ContractStore[] = [];
     afterEach(async () => {
       for (const store of opened.splice(0)) {

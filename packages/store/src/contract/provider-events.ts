@@ -40,6 +40,17 @@ const record = (store: ContractStore, events: IncomingEvent[]) =>
     events,
   });
 
+/** Completes a message as sent through "sg", without a provider message id. */
+const completeAsSent = (store: ContractStore, jobId: string, messageId: string, at: Date) =>
+  store.completeMessage({
+    jobId,
+    messageId,
+    status: "sent",
+    provider: "sg",
+    possibleDuplicate: false,
+    at,
+  });
+
 /** Provider events (correlation, dedupe, status, suppression), the feed, suppressions and rejections. */
 export function providerEventsContract(fresh: FreshStore): void {
   describe("recordProviderEvents", () => {
@@ -172,14 +183,7 @@ export function providerEventsContract(fresh: FreshStore): void {
       const [job] = await store.claimJobs({ owner: "w", limit: 1, leaseMs: 1000, now });
       await record(store, [event({ mailrouteId: value.id, type: "delivered" })]);
       expect((await store.getMessage(value.id))?.status).toBe("queued");
-      await store.completeMessage({
-        jobId: job!.jobId,
-        messageId: value.id,
-        status: "sent",
-        provider: "sg",
-        possibleDuplicate: false,
-        at: now,
-      });
+      await completeAsSent(store, job!.jobId, value.id, now);
       const detail = (await store.getMessage(value.id))!;
       expect(detail.recipients.map((recipient) => recipient.status)).toEqual(["delivered", "sent"]);
       expect(detail.status).toBe("delivered");
@@ -276,6 +280,38 @@ export function providerEventsContract(fresh: FreshStore): void {
         detail.events.filter((item) => item.type === "rejected").map((item) => item.reason),
       ).toEqual(["suppressed", "suppressed"]);
       expect(await store.countPendingJobs()).toBe(0);
+    });
+
+    it("moves only recipients still queued: a second rejection, or a completion, leaves them be", async () => {
+      const store = await fresh();
+      const value = message();
+      const now = await acceptNow(store, value);
+      const [job] = await store.claimJobs({ owner: "w", limit: 1, leaseMs: 1000, now });
+      const reject = {
+        messageId: value.id,
+        jobId: job!.jobId,
+        recipients: ["one@example.com", "one@example.com", "nobody@example.com"],
+        reason: "suppressed",
+        final: false,
+        at: now,
+      };
+      await store.rejectRecipients(reject);
+      await store.rejectRecipients(reject);
+      await completeAsSent(store, job!.jobId, value.id, now);
+      const detail = (await store.getMessage(value.id))!;
+      expect(detail.recipients).toEqual([
+        { email: "one@example.com", status: "rejected" },
+        { email: "two@example.com", status: "sent" },
+      ]);
+      expect(detail.status).toBe("sent");
+      expect(
+        detail.events
+          .filter((item) => item.type !== "queued")
+          .map((item) => [item.type, item.recipient]),
+      ).toEqual([
+        ["rejected", "one@example.com"],
+        ["sent", "two@example.com"],
+      ]);
     });
   });
 }

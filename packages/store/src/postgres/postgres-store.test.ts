@@ -1,6 +1,6 @@
 import { type AcceptMessageInput, type EmailMessage, newId } from "@mailroute/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createPostgresTestStore } from "../testing";
+import { createPostgresTestStore, openTestStore } from "../testing";
 import { createPostgresStore, type PostgresStore } from "./postgres-store";
 import { createTestDatabase } from "./test-database";
 
@@ -367,5 +367,26 @@ describe("PostgreSQL store: wake-ups", () => {
     await a.acceptMessage(acceptInput(message()));
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(heard).toEqual([]);
+  });
+});
+
+describe("openTestStore", () => {
+  it("opens a fresh PostgreSQL store when MAILROUTE_TEST_STORE is postgres, SQLite otherwise", async () => {
+    vi.stubEnv("MAILROUTE_TEST_STORE", "postgres");
+    try {
+      const store = await openTestStore();
+      cleanups.push(() => store.close());
+      expect((store as { kind?: string }).kind).toBe("postgres");
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    vi.stubEnv("MAILROUTE_TEST_STORE", "");
+    try {
+      const sqlite = await openTestStore();
+      cleanups.push(() => sqlite.close());
+      expect((sqlite as { kind?: string }).kind).toBe("sqlite");
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });

@@ -132,6 +132,17 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const read = <T>(work: (client: PgClient) => Promise<T>) => withClient(pool, work);
   const write = <T>(work: (client: PgClient) => Promise<T>) => inTransaction(pool, work);
   /**
+   * A write answered at COMMIT without waiting for its WAL flush (`synchronous_commit = off` for
+   * this transaction only): for writes whose loss in a crash of the database server is harmless
+   * because nothing outside the database acts on them before a later durable commit, which
+   * flushes them too. A dispatch claim is one: if it is lost, the job is simply claimed again.
+   */
+  const writeLazily = <T>(work: (client: PgClient) => Promise<T>) =>
+    inTransaction(pool, async (client) => {
+      await client.query("set local synchronous_commit = off");
+      return work(client);
+    });
+  /**
    * A write that stores events: answered after its COMMIT and after the ordering step that
    * follows it, so the caller (and anyone it tells) finds the events in the feed at once. The
    * step failing does not fail the write: it is committed, and the next step numbers its events.
@@ -195,7 +206,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         return outcome;
       }),
     findEarlierAnswer: (input) => read((client) => findEarlierAnswer(client, input)),
-    claimJobs: (input) => write((client) => claimJobs(client, input)),
+    // The attempt written before any provider call is durable, and makes the claim durable too.
+    claimJobs: (input) => writeLazily((client) => claimJobs(client, input)),
     startAttempt: (input) => write((client) => startAttempt(client, input)),
     finishAttempt: (attemptId, result) =>
       write((client) => finishAttempt(client, attemptId, result)),
@@ -236,10 +248,12 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     findApiKeyByHash: (hash) => read((client) => findApiKeyByHash(client, hash)),
     listApiKeys: (query) => read((client) => listApiKeys(client, query)),
     revokeApiKey: (id, at) => write((client) => revokeApiKey(client, id, at)),
-    touchApiKeys: (uses) => write((client) => touchApiKeys(client, uses)),
+    // Only a hint to the operator: losing the last minute of it in a crash costs nothing.
+    touchApiKeys: (uses) => writeLazily((client) => touchApiKeys(client, uses)),
     saveCapture: (input) => write((client) => saveCapture(client, input)),
     listCaptures: (query) => read((client) => listCaptures(client, query)),
-    claimWebhookReplayKey: (input) => write((client) => claimWebhookReplayKey(client, input)),
+    // The events of the same request are recorded next, durably, which flushes this too.
+    claimWebhookReplayKey: (input) => writeLazily((client) => claimWebhookReplayKey(client, input)),
     findSuppressions: (emails) => read((client) => findSuppressions(client, emails)),
     addSuppression: (input) => write((client) => addSuppression(client, input)),
     removeSuppression: (email) => write((client) => removeSuppression(client, email)),
@@ -261,7 +275,14 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     listDeliveries: (endpointId, query) =>
       read((client) => listDeliveries(client, endpointId, query)),
     replayDeliveries: (endpointId, selection, at) =>
-      write((client) => replayDeliveries(client, endpointId, selection, at)),
+      write(async (client) => {
+        const count = await replayDeliveries(client, endpointId, selection, at);
+        if (count > 0) {
+          // Deliveries are due again: the outbound workers of every instance may start at once.
+          await client.query(`select pg_notify('${channels.outbound}', '')`);
+        }
+        return count;
+      }),
     createTemplate: (input) => write((client) => createTemplate(client, input)),
     addTemplateVersion: (input) => write((client) => addTemplateVersion(client, input)),
     getTemplate: (id) => read((client) => getTemplate(client, id)),

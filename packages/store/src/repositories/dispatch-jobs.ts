@@ -30,6 +30,8 @@ import { jobs, messages, sendAttempts } from "../schema/index";
 import { insertEventRows } from "./event-rows";
 import { prepared } from "./prepared";
 
+const interruptedJson = JSON.stringify(interruptedAttemptError);
+
 /**
  * Leases due jobs whose lease is free or expired. Attempts a dead worker left in flight are
  * marked ambiguous in the same transaction and returned, so the dispatcher can apply its policy.
@@ -86,8 +88,6 @@ export function claimJobs(
     ];
   });
 }
-
-const interruptedJson = JSON.stringify(interruptedAttemptError);
 
 // Built from core's list, so the statement follows it.
 const markSending = `update messages set status = 'sending', updated_at = ? where id = ? and status in (${attemptStartStatuses.map(() => "?").join(", ")})`;

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import {
+  dedupeMaterialOf,
   type IncomingEvent,
   MailrouteError,
   type MailStore,
@@ -21,9 +22,7 @@ export interface WebhookReceipt {
 
 // Providers without a per-event id: the same item posted again hashes the same.
 function dedupeKeyOf(event: ProviderEvent): string {
-  return createHash("sha256")
-    .update(JSON.stringify([event.type, event.recipient, event.occurredAt, event.raw]))
-    .digest("hex");
+  return createHash("sha256").update(dedupeMaterialOf(event)).digest("hex");
 }
 
 /** The `reason` label of a refused webhook request. */

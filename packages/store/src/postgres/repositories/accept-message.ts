@@ -32,26 +32,42 @@ export async function acceptMessage(
 
 /**
  * Accepts many independent requests in one transaction (the group commit): each claims its key
- * first, in order, so two requests with one key behave as if sent one after the other; then the
- * rows of every accepted message go in with one multi-row statement per table.
+ * first, so two requests with one key behave as if sent one after the other; then the rows of
+ * every accepted message go in with one multi-row statement per table. Keys are claimed in
+ * (scope, key) order (requests with the same key keep their order): every instance's batches
+ * lock keys in the same order, so two batches never deadlock on each other's keys.
  */
 export async function acceptMessageBatch(
   client: PgClient,
   inputs: AcceptMessageInput[],
 ): Promise<AcceptOutcome[]> {
-  const outcomes: AcceptOutcome[] = [];
-  const rows: MessageRowsInput[] = [];
-  for (const input of inputs) {
-    const answer = input.idempotency
-      ? await claimIdempotencyKey(client, input.idempotency, input.response, input.acceptedAt)
-      : null;
-    outcomes.push(answer ?? accepted);
-    if (!answer) {
-      rows.push(input);
+  const outcomes: AcceptOutcome[] = inputs.map(() => accepted);
+  const keyed = inputs
+    .map((input, index) => ({ input, index, idempotency: input.idempotency }))
+    .filter((item) => item.idempotency !== undefined)
+    .sort((a, b) => compareKeys(a.idempotency, b.idempotency) || a.index - b.index);
+  const answered = new Set<number>();
+  for (const { input, index, idempotency } of keyed) {
+    if (!idempotency) {
+      continue;
+    }
+    const answer = await claimIdempotencyKey(client, idempotency, input.response, input.acceptedAt);
+    if (answer) {
+      outcomes[index] = answer;
+      answered.add(index);
     }
   }
-  await insertMessageRows(client, rows);
+  await insertMessageRows(
+    client,
+    inputs.filter((_, index) => !answered.has(index)),
+  );
   return outcomes;
+}
+
+function compareKeys(a: IdempotencyRecord | undefined, b: IdempotencyRecord | undefined): number {
+  const left = `${a?.scope ?? ""}\u0000${a?.key ?? ""}`;
+  const right = `${b?.scope ?? ""}\u0000${b?.key ?? ""}`;
+  return left < right ? -1 : left > right ? 1 : 0;
 }
 
 /**

@@ -1,55 +1,16 @@
 import { describe, expect, it } from "vitest";
+import { claim, later } from "../../contract/replay-keys";
 import { useRepositoryDatabase } from "./repository-testing";
 import { claimWebhookReplayKey } from "./webhook-replay-keys";
 
+// What every store does is the store contract's (postgres.contract.test.ts runs it here); these
+// tests are what only PostgreSQL shows: several instances on one database at once.
 const database = useRepositoryDatabase(["webhook_replay_keys"]);
-
-const now = new Date("2026-03-01T12:00:00Z");
-const later = (seconds: number) => new Date(now.getTime() + seconds * 1000);
-
-function claim(overrides: { key?: string; bodyDigest?: string | null; provider?: string } = {}) {
-  return {
-    provider: overrides.provider ?? "mailgun",
-    key: overrides.key ?? "token-1",
-    bodyDigest: overrides.bodyDigest === undefined ? "digest-a" : overrides.bodyDigest,
-    expiresAt: later(300),
-    now,
-  };
-}
 
 const claimKey = (input: ReturnType<typeof claim>) =>
   database.write((client) => claimWebhookReplayKey(client, input));
 
 describe("claimWebhookReplayKey", () => {
-  it("grants a new key, grants it again with the same body, and refuses it with another", async () => {
-    expect(await claimKey(claim())).toBe(true);
-    expect(await claimKey(claim())).toBe(true);
-    expect(await claimKey(claim({ bodyDigest: "digest-b" }))).toBe(false);
-    // The refusal left the first claim as it was.
-    expect(await claimKey(claim())).toBe(true);
-    expect(await claimKey(claim({ bodyDigest: "digest-b" }))).toBe(false);
-  });
-
-  it("refuses any second use of a key claimed without a body digest", async () => {
-    expect(await claimKey(claim({ bodyDigest: null }))).toBe(true);
-    expect(await claimKey(claim({ bodyDigest: null }))).toBe(false);
-    expect(await claimKey(claim({ bodyDigest: "digest-a" }))).toBe(false);
-  });
-
-  it("keeps each provider's keys apart", async () => {
-    expect(await claimKey(claim({ provider: "mailgun-eu" }))).toBe(true);
-    expect(await claimKey(claim({ provider: "mailgun-us", bodyDigest: "digest-b" }))).toBe(true);
-  });
-
-  it("grants a key again, with any body, once its claim has expired", async () => {
-    await claimKey(claim({ bodyDigest: null }));
-    const atExpiry = { ...claim({ bodyDigest: "digest-b" }), now: later(300) };
-    expect(await claimKey({ ...atExpiry, now: later(299) })).toBe(false);
-    expect(await claimKey({ ...atExpiry, expiresAt: later(600) })).toBe(true);
-    // The new claim holds until its own expiry.
-    expect(await claimKey({ ...claim({ bodyDigest: "digest-c" }), now: later(400) })).toBe(false);
-  });
-
   it("lets only one of two instances claiming a key at once through with different bodies", async () => {
     const one = await database.begin();
     const two = await database.begin();
