@@ -277,6 +277,20 @@ describe("fanOutEvents", () => {
     expect(await fanOut()).toBe(1);
     expect(await deliveriesOf("we_late")).toHaveLength(1);
   });
+  it("makes an endpoint's deletion wait for a running fan-out, so none of its deliveries stay behind", async () => {
+    const created = await endpoint();
+    await storeEvents(3);
+    const fanning = await database.begin();
+    expect(await fanOutEvents(fanning.client, 100, now)).toBe(3);
+    const deleter = await database.begin();
+    const deleting = deleteEndpoint(deleter.client, created.id);
+    await database.waitUntilBlocked(deleter.pid);
+    await fanning.commit();
+    expect(await deleting).toBe(true);
+    await deleter.commit();
+    expect(await deliveriesOf(created.id)).toEqual([]);
+    expect(await database.read((client) => countPendingDeliveries(client))).toBe(0);
+  });
 });
 
 describe("claimDeliveries", () => {

@@ -54,9 +54,9 @@ function toEndpoint(row: EndpointRow): WebhookEndpointRecord {
  * Locks the fan-out cursor's row until the transaction ends and returns the cursor (the last
  * event `seq` fanned out), creating the row at 0 the first time. `update` is taken by the fan-out,
  * so instances fan out one after the other, each from where the last one committed; `share` by
- * an endpoint's creation, so no fan-out runs between the moment it reads where the feed stands
- * and the moment the new endpoint is visible (a fan-out that did not see it could pass events
- * that are the endpoint's).
+ * an endpoint's creation and deletion, so no fan-out runs between the moment it reads where the
+ * feed stands and the moment the new endpoint is visible (a fan-out that did not see it could
+ * pass events that are the endpoint's), nor writes deliveries for an endpoint being deleted.
  */
 async function lockFanOutCursor(
   client: PgClient,
@@ -175,8 +175,14 @@ export async function updateEndpoint(
   return row ? toEndpoint(row) : null;
 }
 
+/**
+ * Deletes an endpoint and its deliveries. It waits for a running fan-out first, as a creation
+ * does: deliveries that fan-out writes for the endpoint are then deleted too, instead of staying
+ * pending forever for an endpoint that no longer exists.
+ */
 export async function deleteEndpoint(client: PgClient, id: string): Promise<boolean> {
   const db = queryBuilder(client);
+  await lockFanOutCursor(client, "share", new Date());
   await db.delete(webhookDeliveries).where(eq(webhookDeliveries.endpointId, id));
   const result = await db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id));
   return (result.rowCount ?? 0) > 0;
