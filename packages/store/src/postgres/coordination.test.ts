@@ -37,22 +37,25 @@ afterAll(async () => {
 /** An instance's pool and coordination, as a server on the same database would have them. */
 async function instance(
   name: string,
-  options: { pollIntervalMs?: number; clock?: () => number } = {},
+  options: { pollIntervalMs?: number; clock?: () => number; errors?: unknown[] } = {},
 ): Promise<PostgresCoordination> {
   const pool = createPool({ url: database.url, size: 4, applicationName: `test ${name}` });
   pools.push(pool);
-  const errors: unknown[] = [];
+  const errors = options.errors ?? [];
   const coordination = await createPostgresCoordination({
     pool,
     instanceId: name,
     onError: (error) => errors.push(error),
-    ...options,
+    pollIntervalMs: options.pollIntervalMs,
+    clock: options.clock,
   });
   opened.push({
     close: async () => {
       await coordination.close();
-      // Nothing may have failed quietly along the way.
-      expect(errors).toEqual([]);
+      if (!options.errors) {
+        // Nothing may have failed quietly along the way.
+        expect(errors).toEqual([]);
+      }
     },
   });
   return coordination;
@@ -61,16 +64,24 @@ async function instance(
 const settings = breakerSettingsSchema.parse({
   volumeThreshold: 3,
   errorThresholdPercentage: 50,
-  resetTimeoutMs: 300,
+  resetTimeoutMs: 1000,
   slowCallMs: 50,
   slowCallCount: 1,
 });
 
-function breakersOf(coordination: PostgresCoordination, providers: string[]): ProviderBreakers {
-  const breakers = new ProviderBreakers(providers, settings, {
-    attemptTimeoutMs: 5000,
-    signals: coordination.signals,
-  });
+function breakersOf(
+  coordination: PostgresCoordination,
+  providers: string[],
+  resetTimeoutMs = settings.resetTimeoutMs,
+): ProviderBreakers {
+  const breakers = new ProviderBreakers(
+    providers,
+    { ...settings, resetTimeoutMs },
+    {
+      attemptTimeoutMs: 5000,
+      signals: coordination.signals,
+    },
+  );
   opened.push({ close: () => breakers.shutdown() });
   return breakers;
 }
@@ -137,6 +148,36 @@ describe("PostgreSQL provider coordination: breakers and stalls", () => {
     expect(breakersB.misconfiguration("postmark")?.reason).toBe("401 Unauthorized");
     // A hears of it too (its own poll is the default second).
     await within(2000, () => breakersA.isOpen("postmark"));
+  });
+
+  it("keeps sharing when its LISTEN connection is cut, reports it, and listens again", async () => {
+    const errors: unknown[] = [];
+    // Open long enough for a change that only the poll delivers still to be in force.
+    const a = breakersOf(await instance("cut-a", { errors: [] }), ["smtp"], 20_000);
+    const b = breakersOf(await instance("cut-b", { errors }), ["smtp"], 20_000);
+    const listening = async () =>
+      (
+        await pools[0]!.query(
+          `select pid from pg_stat_activity
+           where datname = current_database() and application_name = 'mailroute provider state'`,
+        )
+      ).rows.length;
+    expect(await listening()).toBe(2);
+    // Cuts both; A's error goes unchecked, B's is the one this test reads.
+    await pools[0]!.query(
+      `select pg_terminate_backend(pid) from pg_stat_activity
+       where datname = current_database() and application_name = 'mailroute provider state'`,
+    );
+    a.trip("smtp", "535 authentication failed");
+    await within(2000, () => b.isOpen("smtp"));
+    expect(errors).toEqual([
+      expect.objectContaining({ message: "terminating connection due to administrator command" }),
+    ]);
+    const deadline = Date.now() + 3000;
+    while ((await listening()) < 2 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await listening()).toBe(2);
   });
 
   it("opens the breaker of an instance that starts while it is open elsewhere", async () => {
