@@ -182,7 +182,9 @@ describe("an accept on one PostgreSQL instance", () => {
       }
       await database.drop();
     }
-  });
+    // Creating the database waits for the template's advisory lock, which other test runs on
+    // the same server may hold while they build theirs.
+  }, 60_000);
 });
 
 /** A pino logger whose every line lands in `lines`. */
