@@ -9,6 +9,7 @@ import * as endToEnd from "./scenarios/end-to-end";
 import * as failover from "./scenarios/failover";
 import * as logQuery from "./scenarios/log-query";
 import * as memory from "./scenarios/memory";
+import * as postgres from "./scenarios/postgres";
 import * as templatedAccept from "./scenarios/templated-accept";
 import * as webhookIngest from "./scenarios/webhook-ingest";
 import { type BenchOptions, parseOptions } from "./support/options";
@@ -24,6 +25,7 @@ const scenarios: { name: string; run(options: BenchOptions): Promise<ScenarioRes
   { name: "memory", run: memory.run },
   { name: "templated-accept", run: templatedAccept.run },
   { name: "batch-accept", run: batchAccept.run },
+  { name: "postgres", run: postgres.run },
 ];
 
 // Ctrl-C: exit through process.exit so the servers started so far are killed (support/server.ts).
