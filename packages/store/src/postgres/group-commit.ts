@@ -19,6 +19,12 @@ export interface GroupCommitOptions<I, O> {
   beforeCommit?: (client: PgClient, inputs: I[], outcomes: Outcome<O>[]) => Promise<void>;
   /** Inputs per transaction at most. */
   maxBatch?: number;
+  /**
+   * Batches written at once, each on its own connection (4 unless given). One at a time would
+   * leave the database idle while a batch's answers travel back and the next requests arrive;
+   * PostgreSQL flushes concurrent commits together, so a few in flight keep its WAL busy.
+   */
+  maxInFlight?: number;
 }
 
 /**
@@ -37,8 +43,10 @@ export function createGroupCommit<I, O>(
   options: GroupCommitOptions<I, O>,
 ): { submit(input: I): Promise<O>; idle(): Promise<void> } {
   const maxBatch = options.maxBatch ?? 500;
+  const maxInFlight = options.maxInFlight ?? 4;
   let pending: Pending<I, O>[] = [];
-  let running: Promise<void> | null = null;
+  const inFlight = new Set<Promise<void>>();
+  let scheduled = false;
 
   const runTogether = async (client: PgClient, inputs: I[]): Promise<Outcome<O>[] | null> => {
     await client.query("begin");
@@ -108,13 +116,18 @@ export function createGroupCommit<I, O>(
     });
   };
 
-  const drain = async () => {
-    while (pending.length > 0) {
+  // Starts batches while there is room: what arrives while every slot is busy waits, and goes
+  // in together when one frees.
+  const pump = () => {
+    while (pending.length > 0 && inFlight.size < maxInFlight) {
       const batch = pending.slice(0, maxBatch);
       pending = pending.slice(maxBatch);
-      await flush(batch);
+      const work: Promise<void> = flush(batch).finally(() => {
+        inFlight.delete(work);
+        pump();
+      });
+      inFlight.add(work);
     }
-    running = null;
   };
 
   return {
@@ -122,11 +135,22 @@ export function createGroupCommit<I, O>(
       return new Promise<O>((resolve, reject) => {
         pending.push({ input, resolve, reject });
         // A lone call waits one turn of the event loop, so calls made together share a batch.
-        running ??= new Promise<void>((start) => setImmediate(start)).then(drain);
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(() => {
+            scheduled = false;
+            pump();
+          });
+        }
       });
     },
     async idle() {
-      await running;
+      while (inFlight.size > 0 || pending.length > 0 || scheduled) {
+        await Promise.all([...inFlight]);
+        if (inFlight.size === 0 && (pending.length > 0 || scheduled)) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+      }
     },
   };
 }

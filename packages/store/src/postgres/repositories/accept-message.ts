@@ -12,7 +12,7 @@ import {
   type StoredResponse,
 } from "@mailroute/core";
 import type { PgClient } from "../pg-client";
-import { columnArrays, insertEventRows, unnestOf } from "./event-rows";
+import { columnArrays, eventColumnArrays, insertEventsSql, unnestOf } from "./event-rows";
 
 const accepted: AcceptOutcome = { kind: "accepted" };
 
@@ -197,10 +197,15 @@ export async function findEarlierAnswer(
   );
 }
 
-const insertMessagesSql = `insert into messages (id, status, from_email, subject, envelope, payload, send_at, api_key_id, created_at, updated_at) select * from ${unnestOf(["text", "text", "text", "text", "text", "text", "bigint", "text", "bigint", "bigint"])}`;
-const insertRecipientsSql = `insert into recipients (message_id, email, kind, status, updated_at, position) select m, e, k, 'queued', u, p from ${unnestOf(["text", "text", "text", "bigint", "integer"])} as r(m, e, k, u, p)`;
-const insertTagsSql = `insert into message_tags (message_id, tag) select * from ${unnestOf(["text", "text"])}`;
-const insertJobsSql = `insert into jobs (id, message_id, run_at, created_at) select * from ${unnestOf(["text", "text", "bigint", "bigint"])}`;
+// Every row of a batch in ONE statement (one round trip): a transaction's statements wait for
+// the event loop between them, which under load is busy with the requests themselves.
+const insertRowsSql = `with
+  m as (insert into messages (id, status, from_email, subject, envelope, payload, send_at, api_key_id, created_at, updated_at) select * from ${unnestOf(["text", "text", "text", "text", "text", "text", "bigint", "text", "bigint", "bigint"], 1)}),
+  r as (insert into recipients (message_id, email, kind, status, updated_at, position) select m, e, k, 'queued', u, p from ${unnestOf(["text", "text", "text", "bigint", "integer"], 11)} as r(m, e, k, u, p)),
+  t as (insert into message_tags (message_id, tag) select * from ${unnestOf(["text", "text"], 16)}),
+  j as (insert into jobs (id, message_id, run_at, created_at) select * from ${unnestOf(["text", "text", "bigint", "bigint"], 18)}),
+  e as (${insertEventsSql(22)})
+select 1`;
 
 /**
  * Writes accepted messages' rows: messages, recipients, tags, `queued` events and jobs, one
@@ -257,28 +262,14 @@ async function insertMessageRows(client: PgClient, inputs: MessageRowsInput[]): 
     jobRows.push([jobIdOf(message.id), message.id, input.runAt.getTime(), now]);
   }
   await client.query({
-    name: "insert_messages",
-    text: insertMessagesSql,
-    values: columnArrays(messageRows, 10),
-  });
-  if (recipientRows.length > 0) {
-    await client.query({
-      name: "insert_recipients",
-      text: insertRecipientsSql,
-      values: columnArrays(recipientRows, 5),
-    });
-  }
-  if (tagRows.length > 0) {
-    await client.query({
-      name: "insert_tags",
-      text: insertTagsSql,
-      values: columnArrays(tagRows, 2),
-    });
-  }
-  await insertEventRows(client, events);
-  await client.query({
-    name: "insert_jobs",
-    text: insertJobsSql,
-    values: columnArrays(jobRows, 4),
+    name: "insert_message_rows",
+    text: insertRowsSql,
+    values: [
+      ...columnArrays(messageRows, 10),
+      ...columnArrays(recipientRows, 5),
+      ...columnArrays(tagRows, 2),
+      ...columnArrays(jobRows, 4),
+      ...eventColumnArrays(events),
+    ],
   });
 }

@@ -100,6 +100,20 @@ export async function insertEventRows(
   if (events.length === 0) {
     return;
   }
+  await client.query({
+    name: "insert_events",
+    text: insertManySql,
+    values: eventColumnArrays(events),
+  });
+}
+
+/** The insert of {@link insertEventRows} with its column arrays from parameter `first` on. */
+export function insertEventsSql(first: number): string {
+  return `insert into delivery_events (${eventColumns}) select * from ${unnestOf(eventArrayTypes, first)}`;
+}
+
+/** The events as one array per column, for an `unnest` insert. */
+export function eventColumnArrays(events: readonly StoredEvent[]): unknown[][] {
   let tagsOf: { value: string[]; json: string } | null = null;
   let metadataOf: { value: Record<string, string>; json: string } | null = null;
   const rows = events.map((event) => {
@@ -111,11 +125,7 @@ export async function insertEventRows(
     }
     return columnsOf(event, tagsOf.json, metadataOf.json);
   });
-  await client.query({
-    name: "insert_events",
-    text: insertManySql,
-    values: columnArrays(rows, eventArrayTypes.length),
-  });
+  return columnArrays(rows, eventArrayTypes.length);
 }
 
 /** A stored row as the raw queries here select it (see {@link eventSelectList}). */

@@ -220,6 +220,15 @@ export async function rotateSecret(
  */
 export async function fanOutEvents(client: PgClient, limit: number, at: Date): Promise<number> {
   const db = queryBuilder(client);
+  // Without any endpoint nothing is fanned out (see below), so the cursor row is not locked:
+  // locking it is a write, and every instance runs this after every numbering step.
+  const anyEndpoint = await client.query({
+    name: "mailroute_outbox_any_endpoint",
+    text: "select 1 from webhook_endpoints limit 1",
+  });
+  if (anyEndpoint.rowCount === 0) {
+    return 0;
+  }
   const cursor = await lockFanOutCursor(client, "update", at);
   const all = await db.select().from(webhookEndpoints);
   // Without any endpoint there is nothing to fan out to, and an endpoint created later only
