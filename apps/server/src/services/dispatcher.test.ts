@@ -1,6 +1,8 @@
+import { Writable } from "node:stream";
 import type { MailStore } from "@mailroute/core";
 import { createFakeProvider } from "@mailroute/core/testing";
 import { createCaptureProvider } from "@mailroute/provider-capture";
+import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestApp, openServerTestStore, validBody } from "../test-support";
 
@@ -169,6 +171,64 @@ describe("dispatcher", () => {
     expect((await app.store.getMessage(id))?.status).toBe("queued");
   });
 
+  it("leaves a message another worker took over while its provider call hung as that worker left it", async () => {
+    const primary = createFakeProvider("primary");
+    primary.script("hold");
+    const { logger, lines } = capturedLogger();
+    const app = await setup({
+      providers: [primary],
+      settings: { attemptTimeoutMs: 60_000 },
+      logger,
+    });
+    const { id } = (await (await app.send(validBody)).json()) as { id: string };
+    const round = app.dispatcher.drain();
+    await primary.waitForCalls(1);
+    // The call outlives this worker's lease: another instance claims the job and sends it.
+    const [taken] = await app.store.claimJobs({
+      owner: "other-instance",
+      limit: 1,
+      leaseMs: 60_000,
+      now: new Date(Date.now() + 24 * 3600_000),
+    });
+    expect(taken?.message.id).toBe(id);
+    await app.store.completeMessage({
+      jobId: taken!.jobId,
+      owner: "other-instance",
+      messageId: id,
+      status: "sent",
+      provider: "primary",
+      providerType: "capture",
+      providerMessageId: "other-1",
+      possibleDuplicate: true,
+      at: new Date(),
+    });
+    const left = (await app.store.getMessage(id))!;
+    // The hung call then fails retryably: this worker would put the message back in the queue.
+    primary.release({ outcome: "retryable", reason: "network", message: "connection reset" });
+    expect(await round).toBe(1);
+    const after = (await app.store.getMessage(id))!;
+    expect(after).toMatchObject({
+      status: "sent",
+      provider: "primary",
+      providerMessageId: "other-1",
+      possibleDuplicate: true,
+    });
+    expect(after.recipients).toEqual(left.recipients);
+    expect(after.events).toEqual(left.events);
+    expect(await app.store.countPendingJobs()).toBe(0);
+    expect(primary.calls).toHaveLength(1);
+    const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(logged).toContainEqual(
+      expect.objectContaining({
+        level: 40,
+        messageId: id,
+        jobId: taken!.jobId,
+        msg: "lease lost; another worker has the message",
+      }),
+    );
+    expect(logged.filter((line) => (line.level as number) >= 50)).toEqual([]);
+  });
+
   it("sends new messages to the backup while the primary is stalled, and to the primary again once it answers", async () => {
     let now = 0;
     const primary = createFakeProvider("primary");
@@ -328,3 +388,15 @@ describe("dispatcher", () => {
     expect(primary.calls).toHaveLength(0);
   });
 });
+
+/** A pino logger whose every line lands in `lines`. */
+function capturedLogger() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { logger: pino({ level: "info" }, stream), lines };
+}

@@ -70,6 +70,7 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
   const fail = async (job: ClaimedJob, error: AttemptError, possibleDuplicate: boolean) => {
     await store.completeMessage({
       jobId: job.jobId,
+      owner,
       messageId: job.message.id,
       status: "failed",
       possibleDuplicate,
@@ -91,6 +92,7 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
     if (settlement.kind === "sent") {
       await store.completeMessage({
         jobId: job.jobId,
+        owner,
         messageId: job.message.id,
         status: "sent",
         provider: settlement.provider,
@@ -124,6 +126,7 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
     if (settlement.kind === "held") {
       await store.holdMessage({
         jobId: job.jobId,
+        owner,
         messageId: job.message.id,
         error: settlement.error,
         at: new Date(),
@@ -136,6 +139,7 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
     }
     await store.retryLater({
       jobId: job.jobId,
+      owner,
       messageId: job.message.id,
       runAt: settlement.runAt,
       possibleDuplicate: settlement.possibleDuplicate,
@@ -158,6 +162,7 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
       await store.rejectRecipients({
         messageId: message.id,
         jobId: job.jobId,
+        owner,
         recipients: rejection.recipients,
         reason: rejection.reason,
         final: rejection.final,
@@ -180,6 +185,7 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
       // complete it now, and never ask a provider again.
       await store.completeMessage({
         jobId: claimed.jobId,
+        owner,
         messageId: claimed.message.id,
         status: "sent",
         provider: claimed.acceptedAttempt.provider,
@@ -300,8 +306,14 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
     stuck: () => breakers.countSlowCalls(),
     handle: (job) =>
       dispatch(job).catch((error: unknown) => {
+        // This worker's lease ran out (a slow provider call, a stalled process) and another
+        // worker claimed the job: whatever this one still meant to write is refused, and the
+        // message is the other worker's to finish. Nothing to retry here.
         if (error instanceof LeaseLostError) {
-          logger.warn({ messageId: job.message.id }, "lease lost; another worker has the message");
+          logger.warn(
+            { messageId: job.message.id, jobId: job.jobId },
+            "lease lost; another worker has the message",
+          );
           return;
         }
         // The job keeps its lease and is claimed again once it expires.

@@ -188,6 +188,8 @@ export interface ApiKeyRecord {
 /** How a message leaves dispatch. */
 export interface CompleteMessageInput {
   jobId: string;
+  /** The worker that claimed the job; the write is refused unless it still holds the lease. */
+  owner: string;
   messageId: string;
   status: "sent" | "failed";
   provider?: string | undefined;
@@ -337,13 +339,23 @@ export interface MailStore {
     startedAt: Date;
     leaseUntil: Date;
   }): Promise<string>;
+  /**
+   * Records how an attempt ended, whoever holds the job now: the outcome stays true of that call.
+   * A later claim reads it (an `accepted` outcome completes the message without a new call).
+   */
   finishAttempt(attemptId: string, result: AttemptResult): Promise<void>;
   saveRouting(messageId: string, routing: RoutePlan): Promise<void>;
-  /** Final dispatch state: message and recipients updated, events appended, job removed. */
+  /**
+   * Final dispatch state: message and recipients updated, events appended, job removed. Like
+   * `retryLater`, `holdMessage` and `rejectRecipients`, it throws {@link LeaseLostError} and
+   * changes nothing when `owner` no longer holds the job's lease (the job is gone, or another
+   * worker claimed it after the lease ran out).
+   */
   completeMessage(input: CompleteMessageInput): Promise<void>;
-  /** Puts the message back in the queue for another round at `runAt`. */
+  /** Puts the message back in the queue for another round at `runAt`; lease checked as above. */
   retryLater(input: {
     jobId: string;
+    owner: string;
     messageId: string;
     runAt: Date;
     possibleDuplicate: boolean;
@@ -351,9 +363,13 @@ export interface MailStore {
     /** Restricts the next round to this provider. */
     pin?: string | undefined;
   }): Promise<void>;
-  /** Stops dispatching a message (`held`) until someone releases or cancels it. */
+  /**
+   * Stops dispatching a message (`held`) until someone releases or cancels it; lease checked as
+   * in `completeMessage`.
+   */
   holdMessage(input: {
     jobId: string;
+    owner: string;
     messageId: string;
     error: AttemptError;
     at: Date;
@@ -440,11 +456,13 @@ export interface MailStore {
   }): Promise<Page<Suppression>>;
   /**
    * Marks recipients rejected (with a `rejected` event each) before any provider call; with
-   * `final`, the whole message is rejected and its job removed.
+   * `final`, the whole message is rejected and its job removed. Lease checked as in
+   * `completeMessage`.
    */
   rejectRecipients(input: {
     messageId: string;
     jobId: string;
+    owner: string;
     recipients: string[];
     reason: string;
     final: boolean;

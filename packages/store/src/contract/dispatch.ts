@@ -1,6 +1,54 @@
+import { LeaseLostError } from "@mailroute/core";
 import { describe, expect, it } from "vitest";
-import type { FreshStore } from "./contract-store";
+import type { ContractStore, FreshStore } from "./contract-store";
 import { accept, attemptLeftInFlight, message } from "./messages";
+
+/**
+ * Every write a dispatch worker makes after a provider call, as worker `owner` would make it
+ * for the job at `at`: each must be refused once another worker holds the job.
+ */
+function lateWrites(store: ContractStore, job: { jobId: string; messageId: string }, at: Date) {
+  const base = { jobId: job.jobId, owner: "w1", messageId: job.messageId };
+  const error = { class: "ambiguous" as const, reason: "timeout", message: "no answer" };
+  return {
+    retryLater: () =>
+      store.retryLater({ ...base, runAt: at, possibleDuplicate: true, error, pin: "capture" }),
+    completeMessage: () =>
+      store.completeMessage({
+        ...base,
+        status: "failed",
+        provider: "capture",
+        possibleDuplicate: true,
+        error,
+        at,
+      }),
+    holdMessage: () => store.holdMessage({ ...base, error, at }),
+    rejectRecipients: () =>
+      store.rejectRecipients({
+        ...base,
+        recipients: ["user@example.com", "cc@example.com"],
+        reason: "suppressed",
+        final: true,
+        at,
+      }),
+    rejectSomeRecipients: () =>
+      store.rejectRecipients({
+        ...base,
+        recipients: ["cc@example.com"],
+        reason: "suppressed",
+        final: false,
+        at,
+      }),
+  };
+}
+
+const lateWriteNames = [
+  "retryLater",
+  "completeMessage",
+  "holdMessage",
+  "rejectRecipients",
+  "rejectSomeRecipients",
+] as const;
 
 /** Claims, leases, attempts, completion and retries. */
 export function dispatchContract(fresh: FreshStore): void {
@@ -159,6 +207,7 @@ export function dispatchContract(fresh: FreshStore): void {
       const [job] = await store.claimJobs({ owner: "w", limit: 1, leaseMs: 1000, now: new Date() });
       await store.completeMessage({
         jobId: job!.jobId,
+        owner: "w",
         messageId: value.id,
         status: "sent",
         provider: "primary",
@@ -189,6 +238,7 @@ export function dispatchContract(fresh: FreshStore): void {
       const error = { class: "retryable" as const, reason: "network", message: "refused" };
       await store.retryLater({
         jobId: job!.jobId,
+        owner: "w",
         messageId: value.id,
         runAt: new Date(now.getTime() + 5000),
         possibleDuplicate: true,
@@ -207,6 +257,117 @@ export function dispatchContract(fresh: FreshStore): void {
         now: new Date(now.getTime() + 5001),
       });
       expect(again).toMatchObject({ rounds: 1, possibleDuplicate: true });
+    });
+
+    describe("a worker whose lease ran out and whose job another worker claimed", () => {
+      /** w1 started an attempt and stalled; w2 claimed the job after w1's lease ran out. */
+      async function takenOver(store: ContractStore) {
+        const { value, now, job } = await attemptLeftInFlight(store);
+        const at = (ms: number) => new Date(now.getTime() + ms);
+        const [taken] = await store.claimJobs({
+          owner: "w2",
+          limit: 1,
+          leaseMs: 10_000,
+          now: at(2000),
+        });
+        expect(taken?.jobId).toBe(job.jobId);
+        return { value, job, at };
+      }
+
+      it.each(lateWriteNames)(
+        "gets LeaseLostError from %s, and the message stays as the new owner sent it",
+        async (name) => {
+          const store = await fresh();
+          const { value, job, at } = await takenOver(store);
+          await store.completeMessage({
+            jobId: job.jobId,
+            owner: "w2",
+            messageId: value.id,
+            status: "sent",
+            provider: "capture",
+            providerType: "capture",
+            providerMessageId: "cap-2",
+            possibleDuplicate: true,
+            at: at(2100),
+          });
+          const sent = await store.getMessage(value.id);
+          const feed = await store.listEvents({ limit: 100 });
+          const write = lateWrites(store, { jobId: job.jobId, messageId: value.id }, at(2200))[
+            name
+          ];
+          await expect(write()).rejects.toBeInstanceOf(LeaseLostError);
+          // Nothing changed: not put back in the queue, no job recreated, no event appended.
+          expect(await store.getMessage(value.id)).toEqual(sent);
+          expect(sent).toMatchObject({ status: "sent", providerMessageId: "cap-2" });
+          expect(sent?.recipients.every((recipient) => recipient.status === "sent")).toBe(true);
+          expect(await store.listEvents({ limit: 100 })).toEqual(feed);
+          expect(await store.countPendingJobs()).toBe(0);
+          expect(
+            await store.claimJobs({ owner: "w3", limit: 1, leaseMs: 1000, now: at(60_000) }),
+          ).toEqual([]);
+        },
+      );
+
+      it.each(lateWriteNames)(
+        "gets LeaseLostError from %s while the new owner still holds the job, which it then finishes",
+        async (name) => {
+          const store = await fresh();
+          const { value, job, at } = await takenOver(store);
+          const before = await store.getMessage(value.id);
+          const feed = await store.listEvents({ limit: 100 });
+          const write = lateWrites(store, { jobId: job.jobId, messageId: value.id }, at(2200))[
+            name
+          ];
+          await expect(write()).rejects.toBeInstanceOf(LeaseLostError);
+          expect(await store.getMessage(value.id)).toEqual(before);
+          expect(await store.listEvents({ limit: 100 })).toEqual(feed);
+          // The job is still w2's: leased (nobody else claims it), and w2's writes go through.
+          expect(await store.countPendingJobs()).toBe(1);
+          expect(
+            await store.claimJobs({ owner: "w3", limit: 1, leaseMs: 1000, now: at(3000) }),
+          ).toEqual([]);
+          await store.startAttempt({
+            messageId: value.id,
+            jobId: job.jobId,
+            owner: "w2",
+            provider: "capture",
+            startedAt: at(2300),
+            leaseUntil: at(12_000),
+          });
+          await store.retryLater({
+            jobId: job.jobId,
+            owner: "w2",
+            messageId: value.id,
+            runAt: at(20_000),
+            possibleDuplicate: true,
+          });
+          // One round was counted (w2's), and the job carries no pin from w1's refused retry.
+          const [again] = await store.claimJobs({
+            owner: "w3",
+            limit: 1,
+            leaseMs: 1000,
+            now: at(20_000),
+          });
+          expect(again).toMatchObject({ jobId: job.jobId, rounds: 1, pinnedProvider: null });
+        },
+      );
+
+      it("is refused once the job is gone, and the owner itself still succeeds", async () => {
+        const store = await fresh();
+        const value = message();
+        await accept(store, value);
+        const now = new Date();
+        const [job] = await store.claimJobs({ owner: "w1", limit: 1, leaseMs: 1000, now });
+        const writes = lateWrites(store, { jobId: job!.jobId, messageId: value.id }, now);
+        await writes.rejectSomeRecipients();
+        await writes.holdMessage();
+        expect((await store.getMessage(value.id))?.status).toBe("held");
+        // The hold removed the job: no later write of w1 finds its lease.
+        for (const name of lateWriteNames) {
+          await expect(writes[name]()).rejects.toBeInstanceOf(LeaseLostError);
+        }
+        expect((await store.getMessage(value.id))?.status).toBe("held");
+      });
     });
   });
 }

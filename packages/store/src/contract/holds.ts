@@ -21,6 +21,7 @@ export function holdsContract(fresh: FreshStore): void {
       expect(job?.pinnedProvider).toBeNull();
       await store.retryLater({
         jobId: job!.jobId,
+        owner: "w",
         messageId: value.id,
         runAt: now,
         possibleDuplicate: true,
@@ -35,6 +36,7 @@ export function holdsContract(fresh: FreshStore): void {
       expect(pinned?.pinnedProvider).toBe("primary");
       await store.retryLater({
         jobId: job!.jobId,
+        owner: "w",
         messageId: value.id,
         runAt: now,
         possibleDuplicate: true,
@@ -51,7 +53,13 @@ export function holdsContract(fresh: FreshStore): void {
     it("holds a message until it is released, then dispatches it again", async () => {
       const { store, value, now } = await accepted();
       const [job] = await store.claimJobs({ owner: "w", limit: 1, leaseMs: 1000, now });
-      await store.holdMessage({ jobId: job!.jobId, messageId: value.id, error, at: now });
+      await store.holdMessage({
+        jobId: job!.jobId,
+        owner: "w",
+        messageId: value.id,
+        error,
+        at: now,
+      });
       expect(await store.getMessage(value.id)).toMatchObject({
         status: "held",
         possibleDuplicate: true,
@@ -68,7 +76,13 @@ export function holdsContract(fresh: FreshStore): void {
       const { store, value, now } = await accepted();
       const [job] = await store.claimJobs({ owner: "w", limit: 1, leaseMs: 60_000, now });
       expect(await store.cancelMessage(value.id, now)).toBe(false);
-      await store.holdMessage({ jobId: job!.jobId, messageId: value.id, error, at: now });
+      await store.holdMessage({
+        jobId: job!.jobId,
+        owner: "w",
+        messageId: value.id,
+        error,
+        at: now,
+      });
       expect(await store.cancelMessage(value.id, now)).toBe(true);
       const detail = (await store.getMessage(value.id))!;
       // The hold's reason stays: it says why someone had to decide.

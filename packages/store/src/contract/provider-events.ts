@@ -19,6 +19,7 @@ async function sentMessage(store: ContractStore) {
   });
   await store.completeMessage({
     jobId: job.jobId,
+    owner: "w",
     messageId: value.id,
     status: "sent",
     provider: "sg",
@@ -44,6 +45,7 @@ const record = (store: ContractStore, events: IncomingEvent[]) =>
 const completeAsSent = (store: ContractStore, jobId: string, messageId: string, at: Date) =>
   store.completeMessage({
     jobId,
+    owner: "w",
     messageId,
     status: "sent",
     provider: "sg",
@@ -258,6 +260,7 @@ export function providerEventsContract(fresh: FreshStore): void {
       await store.rejectRecipients({
         messageId: value.id,
         jobId: job!.jobId,
+        owner: "w",
         recipients: ["one@example.com"],
         reason: "suppressed",
         final: false,
@@ -269,6 +272,7 @@ export function providerEventsContract(fresh: FreshStore): void {
       await store.rejectRecipients({
         messageId: value.id,
         jobId: job!.jobId,
+        owner: "w",
         recipients: ["two@example.com"],
         reason: "suppressed",
         final: true,
@@ -290,6 +294,7 @@ export function providerEventsContract(fresh: FreshStore): void {
       const reject = {
         messageId: value.id,
         jobId: job!.jobId,
+        owner: "w",
         recipients: ["one@example.com", "one@example.com", "nobody@example.com"],
         reason: "suppressed",
         final: false,

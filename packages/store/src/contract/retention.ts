@@ -61,6 +61,7 @@ async function sentAt(store: RetentionTestStore, at: Date, message = withContent
   });
   await store.completeMessage({
     jobId: job.jobId,
+    owner: "w",
     messageId: message.id,
     status: "sent",
     provider: "sg",
@@ -156,6 +157,7 @@ export function retentionContract(fresh: FreshStore): void {
       const heldJob = claimed.find((job) => job.message.id === held.id);
       await store.holdMessage({
         jobId: heldJob?.jobId ?? "",
+        owner: "w",
         messageId: held.id,
         error: { class: "ambiguous", reason: "timeout", message: "no answer" },
         at: daysAgo(1),

@@ -221,6 +221,7 @@ describe("PostgreSQL store: dispatch across instances", () => {
     }
     await store.completeMessage({
       jobId: job.jobId,
+      owner: "w",
       messageId: value.id,
       status: "sent",
       provider: "capture",

@@ -198,11 +198,28 @@ function moveQueuedRecipients(
 }
 
 /**
+ * Removes the job, provided `owner` still holds its lease; throws {@link LeaseLostError}
+ * otherwise (the job is gone, or another worker claimed it after this one's lease ran out), so
+ * the write it starts changes nothing.
+ */
+function removeLeasedJob(db: SqliteDatabase, jobId: string, owner: string): void {
+  const removed = prepared(db, "delete from jobs where id = ? and lease_owner = ?").run(
+    jobId,
+    owner,
+  );
+  if (removed.changes === 0) {
+    throw new LeaseLostError(jobId);
+  }
+}
+
+/**
  * Moves a message to `sent` or `failed`: message, recipients, events and job in one transaction.
  * Only recipients still `queued` move (a suppressed one stays `rejected`, and one a fast webhook
- * already advanced keeps its status); the message then shows the aggregate.
+ * already advanced keeps its status); the message then shows the aggregate. Refused with
+ * {@link LeaseLostError} unless `owner` still holds the job's lease.
  */
 export function completeMessage(db: SqliteDatabase, input: CompleteMessageInput): void {
+  removeLeasedJob(db, input.jobId, input.owner);
   const statuses = moveQueuedRecipients(db, {
     messageId: input.messageId,
     status: input.status,
@@ -227,15 +244,18 @@ export function completeMessage(db: SqliteDatabase, input: CompleteMessageInput)
     input.at.getTime(),
     input.messageId,
   );
-  prepared(db, "delete from jobs where id = ?").run(input.jobId);
 }
 
-/** Rejects recipients before any provider call (suppressed addresses), or the whole message. */
+/**
+ * Rejects recipients before any provider call (suppressed addresses), or the whole message.
+ * Refused with {@link LeaseLostError} unless `owner` still holds the job's lease.
+ */
 export function rejectRecipients(
   db: SqliteDatabase,
   input: {
     messageId: string;
     jobId: string;
+    owner: string;
     recipients: string[];
     reason: string;
     final: boolean;
@@ -245,6 +265,16 @@ export function rejectRecipients(
   if (input.recipients.length === 0) {
     return;
   }
+  if (input.final) {
+    removeLeasedJob(db, input.jobId, input.owner);
+  } else if (
+    !prepared(db, "select 1 from jobs where id = ? and lease_owner = ?").get(
+      input.jobId,
+      input.owner,
+    )
+  ) {
+    throw new LeaseLostError(input.jobId);
+  }
   const found = moveQueuedRecipients(db, {
     messageId: input.messageId,
     status: "rejected",
@@ -252,10 +282,7 @@ export function rejectRecipients(
     at: input.at,
     reason: input.reason,
   });
-  if (!found) {
-    return;
-  }
-  if (input.final) {
+  if (found && input.final) {
     db.update(messages)
       .set({
         status: "rejected",
@@ -264,15 +291,18 @@ export function rejectRecipients(
       })
       .where(eq(messages.id, input.messageId))
       .run();
-    db.delete(jobs).where(eq(jobs.id, input.jobId)).run();
   }
 }
 
-/** Puts a message back in the queue for another round. */
+/**
+ * Puts a message back in the queue for another round. Refused with {@link LeaseLostError}
+ * unless `owner` still holds the job's lease.
+ */
 export function retryLater(
   db: SqliteDatabase,
   input: {
     jobId: string;
+    owner: string;
     messageId: string;
     runAt: Date;
     possibleDuplicate: boolean;
@@ -280,7 +310,8 @@ export function retryLater(
     pin?: string | undefined;
   },
 ): void {
-  db.update(jobs)
+  const requeued = db
+    .update(jobs)
     .set({
       runAt: input.runAt.getTime(),
       leaseOwner: null,
@@ -288,8 +319,11 @@ export function retryLater(
       rounds: sql`${jobs.rounds} + 1`,
       pinnedProvider: input.pin ?? null,
     })
-    .where(eq(jobs.id, input.jobId))
+    .where(and(eq(jobs.id, input.jobId), eq(jobs.leaseOwner, input.owner)))
     .run();
+  if (requeued.changes === 0) {
+    throw new LeaseLostError(input.jobId);
+  }
   db.update(messages)
     .set({
       status: "queued",
@@ -301,11 +335,15 @@ export function retryLater(
     .run();
 }
 
-/** Stops a message (`held`, flagged) and removes its job, until it is released or cancelled. */
+/**
+ * Stops a message (`held`, flagged) and removes its job, until it is released or cancelled.
+ * Refused with {@link LeaseLostError} unless `owner` still holds the job's lease.
+ */
 export function holdMessage(
   db: SqliteDatabase,
-  input: { jobId: string; messageId: string; error: AttemptError; at: Date },
+  input: { jobId: string; owner: string; messageId: string; error: AttemptError; at: Date },
 ): void {
+  removeLeasedJob(db, input.jobId, input.owner);
   db.update(messages)
     .set({
       status: "held",
@@ -315,7 +353,6 @@ export function holdMessage(
     })
     .where(eq(messages.id, input.messageId))
     .run();
-  db.delete(jobs).where(eq(jobs.id, input.jobId)).run();
 }
 
 function statusOf(db: SqliteDatabase, messageId: string): MessageStatus | null {

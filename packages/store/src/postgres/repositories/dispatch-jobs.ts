@@ -249,13 +249,33 @@ async function moveQueuedRecipients(
 }
 
 /**
+ * Removes the job, provided `owner` still holds its lease; throws {@link LeaseLostError}
+ * otherwise (the job is gone, or another worker claimed it after this one's lease ran out), so
+ * the transaction it starts is rolled back whole. Run first: the job row is locked before the
+ * message's rows, in the order every dispatch write locks them, and a claim on another instance
+ * skips it until the commit.
+ */
+async function removeLeasedJob(client: PgClient, jobId: string, owner: string): Promise<void> {
+  const removed = await client.query({
+    name: "delete_leased_job",
+    text: "delete from jobs where id = $1 and lease_owner = $2",
+    values: [jobId, owner],
+  });
+  if ((removed.rowCount ?? 0) === 0) {
+    throw new LeaseLostError(jobId);
+  }
+}
+
+/**
  * Moves a message to `sent` or `failed`: message, recipients, events and job in one transaction.
- * Only recipients still `queued` move; the message then shows the aggregate.
+ * Only recipients still `queued` move; the message then shows the aggregate. Refused with
+ * {@link LeaseLostError} unless `owner` still holds the job's lease.
  */
 export async function completeMessage(
   client: PgClient,
   input: CompleteMessageInput,
 ): Promise<void> {
+  await removeLeasedJob(client, input.jobId, input.owner);
   const statuses = await moveQueuedRecipients(client, {
     messageId: input.messageId,
     status: input.status,
@@ -281,19 +301,19 @@ export async function completeMessage(
       input.messageId,
     ],
   });
-  await client.query({
-    name: "delete_job",
-    text: "delete from jobs where id = $1",
-    values: [input.jobId],
-  });
 }
 
-/** Rejects recipients before any provider call (suppressed addresses), or the whole message. */
+/**
+ * Rejects recipients before any provider call (suppressed addresses), or the whole message.
+ * Refused with {@link LeaseLostError} unless `owner` still holds the job's lease; the job row
+ * stays locked until the commit either way.
+ */
 export async function rejectRecipients(
   client: PgClient,
   input: {
     messageId: string;
     jobId: string;
+    owner: string;
     recipients: string[];
     reason: string;
     final: boolean;
@@ -302,6 +322,18 @@ export async function rejectRecipients(
 ): Promise<void> {
   if (input.recipients.length === 0) {
     return;
+  }
+  if (input.final) {
+    await removeLeasedJob(client, input.jobId, input.owner);
+  } else {
+    const leased = await client.query({
+      name: "lock_leased_job",
+      text: "select 1 from jobs where id = $1 and lease_owner = $2 for update",
+      values: [input.jobId, input.owner],
+    });
+    if ((leased.rowCount ?? 0) === 0) {
+      throw new LeaseLostError(input.jobId);
+    }
   }
   const found = await moveQueuedRecipients(client, {
     messageId: input.messageId,
@@ -322,18 +354,17 @@ export async function rejectRecipients(
       input.messageId,
     ],
   });
-  await client.query({
-    name: "delete_job",
-    text: "delete from jobs where id = $1",
-    values: [input.jobId],
-  });
 }
 
-/** Puts a message back in the queue for another round. */
+/**
+ * Puts a message back in the queue for another round. Refused with {@link LeaseLostError}
+ * unless `owner` still holds the job's lease.
+ */
 export async function retryLater(
   client: PgClient,
   input: {
     jobId: string;
+    owner: string;
     messageId: string;
     runAt: Date;
     possibleDuplicate: boolean;
@@ -341,11 +372,14 @@ export async function retryLater(
     pin?: string | undefined;
   },
 ): Promise<void> {
-  await client.query({
+  const requeued = await client.query({
     name: "retry_job",
-    text: "update jobs set run_at = $1, lease_owner = null, lease_until = null, rounds = rounds + 1, pinned_provider = $2 where id = $3",
-    values: [input.runAt.getTime(), input.pin ?? null, input.jobId],
+    text: "update jobs set run_at = $1, lease_owner = null, lease_until = null, rounds = rounds + 1, pinned_provider = $2 where id = $3 and lease_owner = $4",
+    values: [input.runAt.getTime(), input.pin ?? null, input.jobId, input.owner],
   });
+  if ((requeued.rowCount ?? 0) === 0) {
+    throw new LeaseLostError(input.jobId);
+  }
   await client.query({
     name: "retry_message",
     text: "update messages set status = 'queued', possible_duplicate = $1, error = $2, updated_at = $3 where id = $4",
@@ -358,20 +392,19 @@ export async function retryLater(
   });
 }
 
-/** Stops a message (`held`, flagged) and removes its job, until it is released or cancelled. */
+/**
+ * Stops a message (`held`, flagged) and removes its job, until it is released or cancelled.
+ * Refused with {@link LeaseLostError} unless `owner` still holds the job's lease.
+ */
 export async function holdMessage(
   client: PgClient,
-  input: { jobId: string; messageId: string; error: AttemptError; at: Date },
+  input: { jobId: string; owner: string; messageId: string; error: AttemptError; at: Date },
 ): Promise<void> {
+  await removeLeasedJob(client, input.jobId, input.owner);
   await client.query({
     name: "hold_message",
     text: "update messages set status = 'held', possible_duplicate = true, error = $1, updated_at = $2 where id = $3",
     values: [JSON.stringify(input.error), input.at.getTime(), input.messageId],
-  });
-  await client.query({
-    name: "delete_job",
-    text: "delete from jobs where id = $1",
-    values: [input.jobId],
   });
 }
 
