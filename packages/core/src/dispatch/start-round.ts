@@ -10,7 +10,11 @@ import type { AttemptError } from "./run-plan";
 export interface StartRoundInput {
   job: Pick<
     ClaimedJob,
-    "acceptedAt" | "possibleDuplicate" | "pinnedProvider" | "interruptedAttempts" | "ambiguousProviders"
+    | "acceptedAt"
+    | "possibleDuplicate"
+    | "pinnedProvider"
+    | "interruptedAttempts"
+    | "ambiguousProviders"
   > & { message: Pick<EmailMessage, "sendAt"> };
   /** The planner's choice, or null when no route matches the message. */
   chosen: RoutePlan | null;
