@@ -58,7 +58,12 @@ export {
 } from "./dispatch/run-plan";
 export { type Settlement, type SettleRoundInput, settleRound } from "./dispatch/settle-round";
 export type { ProviderStall } from "./dispatch/stall-tracker";
-export { type RoundStart, type StartRoundInput, startRound } from "./dispatch/start-round";
+export {
+  possibleDuplicateOnClaim,
+  type RoundStart,
+  type StartRoundInput,
+  startRound,
+} from "./dispatch/start-round";
 export {
   type AttemptOutcome,
   attemptOutcomes,

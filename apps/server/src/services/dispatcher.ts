@@ -13,6 +13,7 @@ import {
   type ProviderBreakers,
   type ProviderLimiter,
   planRoute,
+  possibleDuplicateOnClaim,
   type RetryPolicy,
   type RouteConfig,
   type RoutePlan,
@@ -191,7 +192,8 @@ export function createDispatcher(dependencies: DispatcherDependencies): Dispatch
         provider: claimed.acceptedAttempt.provider,
         providerType: providers.get(claimed.acceptedAttempt.provider)?.type,
         providerMessageId: claimed.acceptedAttempt.providerMessageId,
-        possibleDuplicate: claimed.possibleDuplicate,
+        // An earlier ambiguous or interrupted attempt elsewhere may have delivered it too.
+        possibleDuplicate: possibleDuplicateOnClaim(claimed, providers),
         at: new Date(),
       });
       metrics.messageFinished("sent");

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { RoutePlan } from "../routing/plan-route";
 import type { AmbiguousPolicy } from "../routing/route-schema";
-import { type RoundStart, type StartRoundInput, startRound } from "./start-round";
+import {
+  possibleDuplicateOnClaim,
+  type RoundStart,
+  type StartRoundInput,
+  startRound,
+} from "./start-round";
 
 const acceptedAt = new Date("2026-01-01T00:00:00.000Z");
 const deadlineMs = 3_600_000;
@@ -151,5 +156,20 @@ const table: [string, Case, RoundStart][] = [
 describe("startRound", () => {
   it.each(table)("%s", (_name, given, expected) => {
     expect(startRound(inputOf(given))).toStrictEqual(expected);
+  });
+});
+
+describe("possibleDuplicateOnClaim", () => {
+  const job = (given: Case) => inputOf(given).job;
+  it.each([
+    ["nothing earlier", {}, false],
+    ["flagged before", { possibleDuplicate: true }, true],
+    ["an ambiguous answer from a provider that cannot dedupe", { ambiguous: ["a"] }, true],
+    ["an ambiguous answer from an idempotent provider", { ambiguous: ["b"] }, false],
+    ["an interrupted attempt at a provider that cannot dedupe", { interrupted: ["a"] }, true],
+    ["an interrupted attempt at an idempotent provider", { interrupted: ["b"] }, false],
+    ["an attempt at a provider no longer configured", { ambiguous: ["x"] }, true],
+  ] as [string, Case, boolean][])("%s", (_, given, expected) => {
+    expect(possibleDuplicateOnClaim(job(given), providers)).toBe(expected);
   });
 });

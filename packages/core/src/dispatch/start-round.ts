@@ -38,6 +38,24 @@ export type RoundStart =
   | { kind: "failed"; error: AttemptError; possibleDuplicate: boolean };
 
 /**
+ * Whether a claimed message may already be at a provider that cannot dedupe it: flagged before,
+ * or an earlier attempt there was interrupted or answered ambiguously. A round that died before
+ * storing its flag leaves exactly these attempts, so the next round (or the completion of an
+ * attempt a provider accepted) flags the message from them.
+ */
+export function possibleDuplicateOnClaim(
+  job: Pick<ClaimedJob, "possibleDuplicate" | "interruptedAttempts" | "ambiguousProviders">,
+  providers: StartRoundInput["providers"],
+): boolean {
+  const cannotDedupe = (name: string) => !providers.get(name)?.capabilities.idempotency;
+  return (
+    job.possibleDuplicate ||
+    job.ambiguousProviders.some(cannotDedupe) ||
+    job.interruptedAttempts.some((attempt) => cannotDedupe(attempt.provider))
+  );
+}
+
+/**
  * Decides the round's plan: no route fails the message; a pinned round (`retryThenHold`) asks the
  * pinned provider and no other; an attempt a crashed worker left in flight is asked again first
  * when its provider dedupes by our id, and otherwise flags the message (or fails it under the
@@ -59,11 +77,7 @@ export function startRound(input: StartRoundInput): RoundStart {
   }
   let plan =
     job.pinnedProvider && providers.has(job.pinnedProvider) ? [job.pinnedProvider] : chosen.plan;
-  // An earlier round's ambiguous answer from a provider that does not dedupe: that round flags
-  // the message when it stores its decision, but it may have died before doing so.
-  let possibleDuplicate =
-    job.possibleDuplicate ||
-    job.ambiguousProviders.some((name) => !providers.get(name)?.capabilities.idempotency);
+  let possibleDuplicate = possibleDuplicateOnClaim(job, providers);
   for (const interrupted of job.interruptedAttempts) {
     if (providers.get(interrupted.provider)?.capabilities.idempotency) {
       // The provider dedupes by our id: asking it again is safe and tells us what happened.
