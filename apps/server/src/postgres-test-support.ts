@@ -1,17 +1,11 @@
-import { randomBytes } from "node:crypto";
+import {
+  createEmptyPostgresTestDatabase,
+  postgresTestServerUrl as postgresServerUrl,
+  withDatabase,
+} from "@mailroute/store/testing";
 import pg from "pg";
 
-/** The PostgreSQL server the tests use, as the store's test helpers read it. */
-export function postgresServerUrl(): string {
-  return process.env.MAILROUTE_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-}
-
-/** `url` naming another database on the same server. */
-export function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
+export { postgresServerUrl, withDatabase };
 
 /**
  * A connection to the test server's own database, for what a test does to a database from
@@ -35,28 +29,6 @@ export async function connectAdmin() {
 }
 
 /** A fresh database with no tables at all (unlike the store's migrated test databases). */
-export async function createEmptyDatabase(): Promise<{
-  url: string;
-  name: string;
-  drop(): Promise<void>;
-}> {
-  const name = `mailroute_test_${randomBytes(6).toString("hex")}_empty`;
-  const admin = await connectAdmin();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  return {
-    url: withDatabase(postgresServerUrl(), name),
-    name,
-    async drop() {
-      const dropping = await connectAdmin();
-      try {
-        await dropping.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await dropping.end();
-      }
-    },
-  };
+export function createEmptyDatabase() {
+  return createEmptyPostgresTestDatabase("mailroute_test_empty");
 }

@@ -5,6 +5,13 @@ import { afterEach } from "vitest";
 import { createPool } from "./postgres/pool";
 import { createPostgresStore, type PostgresStore } from "./postgres/postgres-store";
 import { createTestDatabase, type TestDatabase } from "./postgres/test-database";
+
+export {
+  createEmptyTestDatabase as createEmptyPostgresTestDatabase,
+  testServerUrl as postgresTestServerUrl,
+  withDatabase,
+} from "./postgres/test-database";
+
 import { createSqliteStore, type SqliteStore } from "./sqlite-store";
 
 /** A store on a fresh in-memory database with the real migrations applied. */

@@ -110,3 +110,20 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       ),
   };
 }
+
+/**
+ * Creates a fresh database with no tables at all (`<prefix>_<random>`), for tests of what
+ * happens before migration; `drop()` removes it.
+ */
+export async function createEmptyTestDatabase(prefix = "mailroute_test"): Promise<TestDatabase> {
+  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
+  await onServer((client) => client.query(`create database ${name}`));
+  return {
+    url: withDatabase(testServerUrl(), name),
+    name,
+    drop: () =>
+      onServer((client) => client.query(`drop database if exists ${name} with (force)`)).then(
+        () => undefined,
+      ),
+  };
+}
