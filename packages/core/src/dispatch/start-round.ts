@@ -77,14 +77,14 @@ export function startRound(input: StartRoundInput): RoundStart {
   }
   let plan =
     job.pinnedProvider && providers.has(job.pinnedProvider) ? [job.pinnedProvider] : chosen.plan;
-  let possibleDuplicate = possibleDuplicateOnClaim(job, providers);
+  // Already true when an interrupted attempt below is at a provider that cannot dedupe.
+  const possibleDuplicate = possibleDuplicateOnClaim(job, providers);
   for (const interrupted of job.interruptedAttempts) {
     if (providers.get(interrupted.provider)?.capabilities.idempotency) {
       // The provider dedupes by our id: asking it again is safe and tells us what happened.
       plan = [interrupted.provider, ...plan.filter((name) => name !== interrupted.provider)];
       continue;
     }
-    possibleDuplicate = true;
     if (input.onAmbiguous === "fail") {
       return {
         kind: "failed",
